@@ -1,0 +1,371 @@
+#include "catalog/catalog.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/blob.h"
+
+extern const struct svc_blob svc_catalog_files[];
+
+struct catalog {
+	struct cat_entry *entries;
+	size_t n, cap;
+	char **strings; /* every string the entries point into */
+	size_t nstr, capstr;
+};
+
+static const char *const type_names[] = {
+	[CT_BOOL] = "bool",     [CT_INT] = "int",   [CT_ENUM] = "enum",       [CT_STRING] = "string",
+	[CT_SECRET] = "secret", [CT_HOST] = "host", [CT_PORT] = "port",       [CT_EMAIL] = "email",
+	[CT_IPV4] = "ipv4",     [CT_NETMASK] = "netmask", [CT_MAC] = "mac",   [CT_PIN] = "pin",
+};
+
+static const struct {
+	const char *name;
+	const char *title;
+} levels[] = {
+	[LEVEL_USER] = { "user", "User" },
+	[LEVEL_MANAGER] = { "manager", "System Manager" },
+	[LEVEL_SERVICE1] = { "service1", "Service L1" },
+	[LEVEL_SERVICE2] = { "service2", "Service L2" },
+};
+
+const char *
+catalog_type_name(enum cat_type t)
+{
+	return type_names[t];
+}
+
+const char *
+level_name(enum level l)
+{
+	return levels[l].name;
+}
+
+const char *
+level_title(enum level l)
+{
+	return levels[l].title;
+}
+
+int
+level_parse(const char *s, enum level *out)
+{
+	for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++) {
+		if (strcmp(s, levels[i].name) == 0) {
+			*out = (enum level)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+bool
+catalog_is_hidden(const struct cat_entry *e)
+{
+	return e->type == CT_SECRET || e->type == CT_PIN;
+}
+
+static const char *
+keep(struct catalog *cat, const char *s, size_t len)
+{
+	char *copy = xmalloc(len + 1);
+
+	memcpy(copy, s, len);
+	copy[len] = '\0';
+	if (cat->nstr == cat->capstr) {
+		cat->capstr = cat->capstr ? cat->capstr * 2 : 256;
+		cat->strings = xrealloc(cat->strings, cat->capstr * sizeof *cat->strings);
+	}
+	cat->strings[cat->nstr++] = copy;
+	return copy;
+}
+
+/* The parse state: which file and line, for messages. */
+struct parse {
+	struct catalog *cat;
+	const char *file;
+	int line;
+	struct cat_entry *cur;
+	bool has_type, has_default, has_level, has_init;
+	struct svc_err *err;
+};
+
+static int
+perr(struct parse *p, const char *what, const char *value)
+{
+	return svc_errf(p->err, EX_SOFTWARE, "catalog %s:%d: %s '%s'", p->file, p->line, what,
+			value);
+}
+
+static int
+parse_long(const char *s, long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtol(s, &end, 10);
+	return (errno || end == s || *end) ? -1 : 0;
+}
+
+static int
+parse_choices(struct parse *p, const char *v)
+{
+	struct cat_entry *e = p->cur;
+
+	e->nchoices = 0;
+	while (*v) {
+		const char *bar = strchr(v, '|');
+		const char *end = bar ? bar : v + strlen(v);
+		const char *a = v, *b = end;
+		while (a < b && isspace((unsigned char)*a))
+			a++;
+		while (b > a && isspace((unsigned char)b[-1]))
+			b--;
+		if (a == b || e->nchoices == CAT_MAX_CHOICES)
+			return perr(p, "bad choices", v);
+		e->choices[e->nchoices++] = keep(p->cat, a, (size_t)(b - a));
+		v = bar ? bar + 1 : end;
+	}
+	return 0;
+}
+
+static int
+parse_type(struct parse *p, const char *v)
+{
+	for (size_t i = 0; i < sizeof type_names / sizeof type_names[0]; i++) {
+		if (strcmp(v, type_names[i]) == 0) {
+			p->cur->type = (enum cat_type)i;
+			p->has_type = true;
+			return 0;
+		}
+	}
+	return perr(p, "unknown type", v);
+}
+
+static int
+field(struct parse *p, const char *name, const char *v)
+{
+	struct cat_entry *e = p->cur;
+	long n;
+
+	if (strcmp(name, "label") == 0)
+		e->label = keep(p->cat, v, strlen(v));
+	else if (strcmp(name, "help") == 0)
+		e->help = keep(p->cat, v, strlen(v));
+	else if (strcmp(name, "unit") == 0)
+		e->unit = keep(p->cat, v, strlen(v));
+	else if (strcmp(name, "default") == 0) {
+		e->deflt = keep(p->cat, v, strlen(v));
+		p->has_default = true;
+	} else if (strcmp(name, "type") == 0)
+		return parse_type(p, v);
+	else if (strcmp(name, "choices") == 0)
+		return parse_choices(p, v);
+	else if (strcmp(name, "min") == 0 || strcmp(name, "max") == 0) {
+		if (parse_long(v, &n) != 0)
+			return perr(p, "not a number", v);
+		*(name[1] == 'i' ? &e->min : &e->max) = n;
+	} else if (strcmp(name, "level") == 0) {
+		if (level_parse(v, &e->level) != 0)
+			return perr(p, "unknown level", v);
+		p->has_level = true;
+	} else if (strcmp(name, "init") == 0) {
+		if (strcmp(v, "reset") != 0 && strcmp(v, "keep") != 0)
+			return perr(p, "init must be reset or keep, not", v);
+		e->reset_on_init = strcmp(v, "reset") == 0;
+		p->has_init = true;
+	} else if (strcmp(name, "panel") == 0) {
+		if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0)
+			return perr(p, "panel must be yes or no, not", v);
+		e->panel = strcmp(v, "yes") == 0;
+	} else
+		return perr(p, "unknown field", name);
+	return 0;
+}
+
+/* Closes the entry being parsed: required fields, defaults, validity. */
+static int
+finish(struct parse *p)
+{
+	struct cat_entry *e = p->cur;
+	struct strbuf canon = STRBUF_INIT;
+	int rc;
+
+	if (e == NULL)
+		return 0;
+	p->cur = NULL;
+	if (!p->has_type || !p->has_default || !p->has_level || e->label == NULL)
+		return perr(p, "entry lacks label, type, default or level:", e->key);
+	if (!p->has_init)
+		e->reset_on_init = e->level < LEVEL_SERVICE1;
+	if (e->help == NULL)
+		e->help = "";
+	if (e->unit == NULL)
+		e->unit = "";
+	if (e->type == CT_ENUM && e->nchoices == 0)
+		return perr(p, "enum without choices:", e->key);
+	if (e->max == 0 && e->type != CT_INT)
+		e->max = e->type == CT_PIN ? 7 : 255;
+	if (e->type == CT_PORT) {
+		e->min = 1;
+		e->max = 65535;
+	}
+	rc = catalog_parse_value(e, e->deflt, &canon, p->err);
+	if (rc == 0 && strcmp(canon.buf ? canon.buf : "", e->deflt) != 0)
+		rc = perr(p, "default is not in canonical form:", e->deflt);
+	sb_release(&canon);
+	return rc;
+}
+
+static int
+begin_entry(struct parse *p, const char *key, size_t len)
+{
+	struct catalog *cat = p->cat;
+
+	if (finish(p) != 0)
+		return -1;
+	if (cat->n == cat->cap) {
+		cat->cap = cat->cap ? cat->cap * 2 : 64;
+		cat->entries = xrealloc(cat->entries, cat->cap * sizeof *cat->entries);
+	}
+	p->cur = &cat->entries[cat->n++];
+	memset(p->cur, 0, sizeof *p->cur);
+	p->cur->key = keep(cat, key, len);
+	p->cur->panel = true;
+	p->has_type = p->has_default = p->has_level = p->has_init = false;
+	return 0;
+}
+
+static int
+parse_line(struct parse *p, char *line)
+{
+	char *eq, *name, *v, *end;
+
+	while (isspace((unsigned char)*line))
+		line++;
+	end = line + strlen(line);
+	while (end > line && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	if (*line == '\0' || *line == '#')
+		return 0;
+	if (*line == '[') {
+		if (end[-1] != ']' || end - line < 3)
+			return perr(p, "bad section", line);
+		return begin_entry(p, line + 1, (size_t)(end - line - 2));
+	}
+	if (p->cur == NULL || (eq = strchr(line, '=')) == NULL)
+		return perr(p, "expected 'name = value', got", line);
+	name = line;
+	for (char *q = eq; q > name && isspace((unsigned char)q[-1]); q--)
+		q[-1] = '\0';
+	*eq = '\0';
+	for (v = eq + 1; isspace((unsigned char)*v); v++)
+		;
+	return field(p, name, v);
+}
+
+static int
+parse_text(struct parse *p, const char *text)
+{
+	const char *s = text;
+
+	p->line = 0;
+	while (*s) {
+		const char *nl = strchr(s, '\n');
+		size_t len = nl ? (size_t)(nl - s) : strlen(s);
+		char *line = xmalloc(len + 1);
+		int rc;
+
+		memcpy(line, s, len);
+		line[len] = '\0';
+		p->line++;
+		rc = parse_line(p, line);
+		free(line);
+		if (rc != 0)
+			return -1;
+		s += len + (nl ? 1 : 0);
+	}
+	return finish(p);
+}
+
+static int
+by_key(const void *a, const void *b)
+{
+	return strcmp(((const struct cat_entry *)a)->key, ((const struct cat_entry *)b)->key);
+}
+
+int
+catalog_parse(const char *const *names, const char *const *texts, int n, struct catalog **out,
+	      struct svc_err *err)
+{
+	struct catalog *cat = xcalloc(1, sizeof *cat);
+	struct parse p = { .cat = cat, .err = err };
+
+	*out = NULL;
+	for (int i = 0; i < n; i++) {
+		p.file = names[i];
+		if (parse_text(&p, texts[i]) != 0)
+			goto fail;
+	}
+	qsort(cat->entries, cat->n, sizeof *cat->entries, by_key);
+	for (size_t i = 1; i < cat->n; i++) {
+		if (strcmp(cat->entries[i - 1].key, cat->entries[i].key) == 0) {
+			svc_errf(err, EX_SOFTWARE, "catalog: key '%s' declared twice",
+				 cat->entries[i].key);
+			goto fail;
+		}
+	}
+	*out = cat;
+	return 0;
+fail:
+	catalog_free(cat);
+	return -1;
+}
+
+int
+catalog_new(struct catalog **out, struct svc_err *err)
+{
+	const char *names[64], *texts[64];
+	int n = 0;
+
+	for (const struct svc_blob *b = svc_catalog_files; b->name && n < 64; b++, n++) {
+		names[n] = b->name;
+		texts[n] = b->data;
+	}
+	return catalog_parse(names, texts, n, out, err);
+}
+
+void
+catalog_free(struct catalog *cat)
+{
+	if (cat == NULL)
+		return;
+	for (size_t i = 0; i < cat->nstr; i++)
+		free(cat->strings[i]);
+	free(cat->strings);
+	free(cat->entries);
+	free(cat);
+}
+
+size_t
+catalog_count(const struct catalog *cat)
+{
+	return cat->n;
+}
+
+const struct cat_entry *
+catalog_at(const struct catalog *cat, size_t i)
+{
+	return i < cat->n ? &cat->entries[i] : NULL;
+}
+
+const struct cat_entry *
+catalog_find(const struct catalog *cat, const char *key)
+{
+	struct cat_entry probe = { .key = key };
+
+	return bsearch(&probe, cat->entries, cat->n, sizeof *cat->entries, by_key);
+}

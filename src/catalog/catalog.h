@@ -1,0 +1,82 @@
+/*
+ * The settings catalog: every setting of the device, declared once in
+ * the .conf files of schema/catalog (compiled in) and parsed here. Read-only after
+ * catalog_new(); entries live as long as the catalog.
+ */
+#ifndef SVC_CATALOG_H
+#define SVC_CATALOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/err.h"
+#include "util/strbuf.h"
+
+enum level { LEVEL_USER, LEVEL_MANAGER, LEVEL_SERVICE1, LEVEL_SERVICE2 };
+
+enum cat_type {
+	CT_BOOL,
+	CT_INT,
+	CT_ENUM,
+	CT_STRING,
+	CT_SECRET,
+	CT_HOST,
+	CT_PORT,
+	CT_EMAIL,
+	CT_IPV4,
+	CT_NETMASK,
+	CT_MAC,
+	CT_PIN,
+};
+
+#define CAT_MAX_CHOICES 12
+
+struct cat_entry {
+	const char *key;
+	const char *label;
+	const char *help;
+	const char *unit;  /* "" when none */
+	const char *deflt; /* canonical form */
+	enum cat_type type;
+	long min, max; /* int range; max = maximum length for text types */
+	const char *choices[CAT_MAX_CHOICES];
+	int nchoices;
+	enum level level;
+	bool reset_on_init;
+	bool panel; /* meant for a screen */
+};
+
+struct catalog;
+
+/* Parses the compiled-in catalog; on a malformed file, err names the line. */
+int catalog_new(struct catalog **out, struct svc_err *err);
+/* Parses catalog text from the given files (tests, fuzzing). */
+int catalog_parse(const char *const *names, const char *const *texts, int n,
+		  struct catalog **out, struct svc_err *err);
+void catalog_free(struct catalog *cat);
+
+size_t catalog_count(const struct catalog *cat);
+/* Entries in key order. */
+const struct cat_entry *catalog_at(const struct catalog *cat, size_t i);
+const struct cat_entry *catalog_find(const struct catalog *cat, const char *key);
+
+/*
+ * Validates INPUT for E and writes the canonical form into OUT (replacing
+ * its contents): ON/OFF, the panel spelling of a choice, a padded PIN, a
+ * normalized MAC or IPv4 address. On failure OUT is empty and err says
+ * "invalid value 'V' for KEY: expected ...". Secrets and PINs are checked
+ * in place; the caller seals or hashes the canonical form.
+ */
+int catalog_parse_value(const struct cat_entry *e, const char *input, struct strbuf *out,
+			struct svc_err *err);
+/* "an integer 1-65535", "ON or OFF", ...: what catalog_parse_value wants. */
+void catalog_expected(const struct cat_entry *e, struct strbuf *out);
+
+const char *catalog_type_name(enum cat_type t);
+const char *level_name(enum level l);       /* "manager", "service1", ... */
+const char *level_title(enum level l);      /* "System Manager", "Service L1", ... */
+int level_parse(const char *s, enum level *out);
+/* Secrets and PINs are never shown. */
+bool catalog_is_hidden(const struct cat_entry *e);
+
+#endif

@@ -1,0 +1,6 @@
+/* Commands of the mac module (filled in as the module lands). */
+#include "cli/cli.h"
+
+const struct cli_cmd cli_cmds_mac[] = {
+	{ NULL, NULL, NULL, NULL, 0, NULL },
+};

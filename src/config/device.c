@@ -1,0 +1,397 @@
+#include "config/device_int.h"
+
+#include <openssl/crypto.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "access/seal.h"
+#include "util/fsutil.h"
+
+#define DEMO_MODEL "iR5570"
+/* Canon's IEEE OUI; the rest of the MAC is random. */
+#define DEMO_OUI "00:00:85"
+
+char *
+device_default_path(void)
+{
+	const char *env = getenv("SVCMODE_DB"), *xdg = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+	struct strbuf sb = STRBUF_INIT;
+
+	if (env && *env)
+		return xstrdup(env);
+	if (access("/var/lib/svcmode", W_OK) == 0 ||
+	    (access("/var/lib/svcmode", F_OK) != 0 && access("/var/lib", W_OK) == 0))
+		return xstrdup("/var/lib/svcmode/device.db");
+	if (xdg && *xdg == '/')
+		sb_addf(&sb, "%s/svcmode/device.db", xdg);
+	else
+		sb_addf(&sb, "%s/.local/share/svcmode/device.db", home && *home ? home : ".");
+	return sb_detach(&sb);
+}
+
+static int
+valid_serial(const char *s)
+{
+	if (strlen(s) != 8)
+		return 0;
+	for (int i = 0; i < 8; i++)
+		if (i < 3 ? (s[i] < 'A' || s[i] > 'Z') : (s[i] < '0' || s[i] > '9'))
+			return 0;
+	return 1;
+}
+
+static int
+new_identity(const char *serial, struct store_identity *id, struct svc_err *err)
+{
+	unsigned char r[8];
+
+	memset(id, 0, sizeof *id);
+	if (seal_random(r, sizeof r, err) != 0 || seal_random(id->secret, 32, err) != 0)
+		return -1;
+	strlcpy_(id->model, DEMO_MODEL, sizeof id->model);
+	if (serial) {
+		if (!valid_serial(serial))
+			return svc_errf(err, EX_USAGE, "invalid serial number '%s': expected 3 "
+						       "capital letters and 5 digits, like ABC12345",
+					serial);
+		strlcpy_(id->serial, serial, sizeof id->serial);
+	} else {
+		snprintf(id->serial, sizeof id->serial, "%c%c%c%05u", 'A' + r[0] % 26,
+			 'A' + r[1] % 26, 'A' + r[2] % 26,
+			 (unsigned)((r[3] << 16 | r[4] << 8 | r[5]) % 100000));
+	}
+	snprintf(id->mac, sizeof id->mac, DEMO_OUI ":%02X:%02X:%02X", r[5], r[6], r[7]);
+	return 0;
+}
+
+int
+device_create(const char *path, const char *serial, struct svc_err *err)
+{
+	struct store_identity id;
+	int rc;
+
+	if (new_identity(serial, &id, err) != 0)
+		return -1;
+	rc = store_create(path, &id, err);
+	OPENSSL_cleanse(&id, sizeof id);
+	return rc;
+}
+
+static void
+default_operator(struct device *dev)
+{
+	const char *env = getenv("SVCMODE_OPERATOR");
+	struct passwd *pw;
+
+	if (env && *env) {
+		device_set_operator(dev, env);
+		return;
+	}
+	pw = getpwuid(geteuid());
+	device_set_operator(dev, pw ? pw->pw_name : "unknown");
+}
+
+int
+device_open(const char *path, bool create, bool *created, struct device **out,
+	    struct svc_err *err)
+{
+	struct device *dev = xcalloc(1, sizeof *dev);
+
+	*out = NULL;
+	if (created)
+		*created = false;
+	if (create && access(path, F_OK) != 0) {
+		if (device_create(path, NULL, err) != 0)
+			goto fail;
+		if (created)
+			*created = true;
+	}
+	if (catalog_new(&dev->cat, err) != 0 || store_open(path, &dev->st, err) != 0 ||
+	    store_identity_get(dev->st, &dev->id, err) != 0)
+		goto fail;
+	default_operator(dev);
+	*out = dev;
+	return 0;
+fail:
+	device_close(dev);
+	return -1;
+}
+
+void
+device_close(struct device *dev)
+{
+	if (dev == NULL)
+		return;
+	store_close(dev->st);
+	catalog_free(dev->cat);
+	OPENSSL_cleanse(&dev->id, sizeof dev->id);
+	free(dev);
+}
+
+struct store *
+device_store(struct device *dev)
+{
+	return dev->st;
+}
+
+const struct catalog *
+device_catalog(const struct device *dev)
+{
+	return dev->cat;
+}
+
+const struct store_identity *
+device_identity(const struct device *dev)
+{
+	return &dev->id;
+}
+
+enum level
+device_level(const struct device *dev)
+{
+	return dev->level;
+}
+
+const char *
+device_operator(const struct device *dev)
+{
+	return dev->operator;
+}
+
+void
+device_set_operator(struct device *dev, const char *name)
+{
+	size_t n = 0;
+
+	/* Printable ASCII only: the name ends up in logs and on screens. */
+	for (const char *s = name; *s && n < sizeof dev->operator - 1; s++)
+		dev->operator[n++] = (*s >= 0x20 && *s < 0x7f) ? *s : '?';
+	dev->operator[n] = '\0';
+}
+
+void
+device_set_asker(struct device *dev, device_ask_fn fn, void *arg)
+{
+	dev->ask = fn;
+	dev->ask_arg = arg;
+}
+
+struct access_who
+device_who(const struct device *dev)
+{
+	return (struct access_who){ .operator = dev->operator, .level = dev->level };
+}
+
+int
+device_key(const struct device *dev, const char *purpose, unsigned char key[32],
+	   struct svc_err *err)
+{
+	return seal_derive(dev->id.secret, purpose, key, err);
+}
+
+int
+device_audit(struct device *dev, const char *event, const char *key, const char *old,
+	     const char *new, const char *detail, struct svc_err *err)
+{
+	struct store_audit r = {
+		.operator = dev->operator,
+		.level = level_name(dev->level),
+		.event = event,
+		.key = key,
+		.old = old,
+		.new = new,
+		.detail = detail,
+	};
+
+	return store_audit_add(dev->st, &r, err);
+}
+
+const struct cat_entry *
+device_entry(const struct device *dev, const char *key, struct svc_err *err)
+{
+	const struct cat_entry *e = catalog_find(dev->cat, key);
+
+	if (e == NULL)
+		svc_errf(err, EX_USAGE, "unknown setting '%s' (see 'svcmode list')", key);
+	return e;
+}
+
+/* --- doors ---------------------------------------------------------------- */
+
+static int
+lockout_delay(struct device *dev)
+{
+	struct strbuf v = STRBUF_INIT;
+	int secs = 30;
+
+	if (config_get(dev, "service.lockout.delay", &v, NULL) == 0)
+		secs = (int)strtol(v.buf, NULL, 10);
+	sb_release(&v);
+	return secs > 0 ? secs : 30;
+}
+
+/* The stored value of a pin-type KEY, or its factory default. */
+static int
+stored_pin(struct device *dev, const char *key, struct strbuf *out, struct svc_err *err)
+{
+	const struct cat_entry *e = device_entry(dev, key, err);
+	int rc;
+
+	if (e == NULL)
+		return -1;
+	rc = store_setting_get(dev->st, key, out, err);
+	if (rc == 0) {
+		sb_reset(out);
+		sb_adds(out, e->deflt);
+	}
+	return rc < 0 ? -1 : 0;
+}
+
+/* Pads a typed PIN like the panel does ("02" -> "0000002"). */
+static bool
+padded(struct device *dev, const char *key, const char *given, struct strbuf *out)
+{
+	const struct cat_entry *e = catalog_find(dev->cat, key);
+
+	return e && catalog_parse_value(e, given, out, NULL) == 0;
+}
+
+int
+device_check_pin(struct device *dev, const char *door, const char *key, const char *given,
+		 struct svc_err *err)
+{
+	struct strbuf want = STRBUF_INIT, pin = STRBUF_INIT;
+	struct access_who who = device_who(dev);
+	bool ok;
+	int rc = -1;
+
+	if (stored_pin(dev, key, &want, err) != 0)
+		goto out;
+	ok = padded(dev, key, given, &pin) && access_matches(want.buf, pin.buf);
+	rc = access_attempt(dev->st, &who, door, ok, lockout_delay(dev), err);
+out:
+	sb_release(&want);
+	sb_release(&pin);
+	return rc;
+}
+
+static int
+login_manager(struct device *dev, const struct device_creds *c, struct svc_err *err)
+{
+	struct strbuf id = STRBUF_INIT, pin = STRBUF_INIT, a = STRBUF_INIT, b = STRBUF_INIT;
+	struct access_who who = device_who(dev);
+	bool ok;
+	int rc = -1;
+
+	if (stored_pin(dev, "system.manager.id", &id, err) != 0 ||
+	    stored_pin(dev, "system.manager.pin", &pin, err) != 0)
+		goto out;
+	/* Both are checked, whatever the first gives, so timing tells nothing. */
+	ok = padded(dev, "system.manager.id", c->manager_id, &a) &
+	     padded(dev, "system.manager.pin", c->manager_pin, &b);
+	ok = access_matches(id.buf, a.buf ? a.buf : "") &
+	     access_matches(pin.buf, b.buf ? b.buf : "") & ok;
+	rc = access_attempt(dev->st, &who, "manager", ok, lockout_delay(dev), err);
+	if (rc != 0 && err && err->code == EX_NOPERM)
+		svc_errf(err, EX_NOPERM, "wrong System Manager ID or PIN");
+out:
+	sb_release(&id);
+	sb_release(&pin);
+	sb_release(&a);
+	sb_release(&b);
+	return rc;
+}
+
+int
+device_login(struct device *dev, enum level door, const struct device_creds *c,
+	     struct svc_err *err)
+{
+	int rc;
+
+	switch (door) {
+	case LEVEL_MANAGER: rc = login_manager(dev, c, err); break;
+	case LEVEL_SERVICE1:
+		rc = device_check_pin(dev, "service1", "service.code.level1", c->service1_code, err);
+		if (rc != 0 && err && err->code == EX_NOPERM)
+			svc_errf(err, EX_NOPERM, "wrong level-1 service code");
+		break;
+	case LEVEL_SERVICE2:
+		if (dev->level < LEVEL_SERVICE1)
+			return svc_errf(err, EX_NOPERM,
+					"level 2 is entered from inside Service Mode level 1");
+		rc = device_check_pin(dev, "service2", "service.code.level2", c->service2_code, err);
+		if (rc != 0 && err && err->code == EX_NOPERM)
+			svc_errf(err, EX_NOPERM, "wrong level-2 service code");
+		break;
+	default: return svc_errf(err, EX_SOFTWARE, "no door for level %d", door);
+	}
+	if (rc == 0 && door > dev->level)
+		dev->level = door;
+	return rc;
+}
+
+void
+device_logout(struct device *dev, enum level to)
+{
+	if (dev->level > to)
+		dev->level = to;
+}
+
+static const char *const missing_msg[] = {
+	[LEVEL_USER] = "",
+	[LEVEL_MANAGER] = "System Manager rights: set SVCMODE_MANAGER_ID and "
+			  "SVCMODE_MANAGER_PIN (or SVCMODE_SERVICE_CODE), or run on a terminal",
+	[LEVEL_SERVICE1] = "Service Mode level 1: set SVCMODE_SERVICE_CODE, or run on a terminal",
+	[LEVEL_SERVICE2] = "Service Mode level 2: set SVCMODE_SERVICE_CODE and "
+			   "SVCMODE_SERVICE2_CODE, or run on a terminal",
+};
+
+static int
+missing(enum level need, const char *what, struct svc_err *err)
+{
+	return svc_errf(err, EX_NOPERM, "%s needs %s", what, missing_msg[need]);
+}
+
+/* Logs in through the doors that lead to NEED, with what C offers. */
+static int
+raise_to(struct device *dev, enum level need, const struct device_creds *c, const char *what,
+	 struct svc_err *err)
+{
+	if (need == LEVEL_MANAGER && c->manager)
+		return device_login(dev, LEVEL_MANAGER, c, err);
+	if (dev->level < LEVEL_SERVICE1) {
+		if (!c->service1)
+			return missing(need, what, err);
+		if (device_login(dev, LEVEL_SERVICE1, c, err) != 0)
+			return -1;
+	}
+	if (dev->level >= need)
+		return 0;
+	if (!c->service2)
+		return missing(need, what, err);
+	return device_login(dev, LEVEL_SERVICE2, c, err);
+}
+
+int
+device_require(struct device *dev, enum level need, const char *what, struct svc_err *err)
+{
+	struct device_creds c;
+	int rc;
+
+	if (dev->level >= need)
+		return 0;
+	memset(&c, 0, sizeof c);
+	if (dev->ask == NULL)
+		return missing(need, what, err);
+	if (dev->ask(dev->ask_arg, need, &c, err) != 0)
+		rc = -1;
+	else
+		rc = raise_to(dev, need, &c, what, err);
+	OPENSSL_cleanse(&c, sizeof c);
+	return rc;
+}

@@ -1,0 +1,256 @@
+/* Reading and changing settings: validation, access, sealing, audit. */
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "access/seal.h"
+#include "config/device_int.h"
+
+#define SEAL_PURPOSE "svcmode settings v1"
+
+/* What a hidden value looks like on screen and in the audit log. */
+static const char *
+hidden_shown(const char *stored)
+{
+	return *stored ? "***" : "";
+}
+
+static int
+current(struct device *dev, const struct cat_entry *e, struct strbuf *stored,
+	struct svc_err *err)
+{
+	int rc = store_setting_get(dev->st, e->key, stored, err);
+
+	if (rc == 0) {
+		sb_reset(stored);
+		sb_adds(stored, e->deflt);
+	}
+	return rc < 0 ? -1 : 0;
+}
+
+int
+config_get(struct device *dev, const char *key, struct strbuf *out, struct svc_err *err)
+{
+	const struct cat_entry *e = device_entry(dev, key, err);
+	struct strbuf v = STRBUF_INIT;
+
+	if (e == NULL || current(dev, e, &v, err) != 0) {
+		sb_release(&v);
+		return -1;
+	}
+	sb_reset(out);
+	sb_adds(out, catalog_is_hidden(e) ? hidden_shown(sb_str(&v)) : sb_str(&v));
+	sb_release(&v);
+	return 0;
+}
+
+int
+config_stamp(struct device *dev, const char *key, struct strbuf *out, struct svc_err *err)
+{
+	const struct cat_entry *e = device_entry(dev, key, err);
+
+	return e ? current(dev, e, out, err) : -1;
+}
+
+int
+config_is_default(struct device *dev, const char *key, bool *out, struct svc_err *err)
+{
+	struct strbuf v = STRBUF_INIT;
+	int rc;
+
+	if (device_entry(dev, key, err) == NULL)
+		return -1;
+	rc = store_setting_get(dev->st, key, &v, err);
+	sb_release(&v);
+	if (rc < 0)
+		return -1;
+	*out = rc == 0;
+	return 0;
+}
+
+int
+config_get_plain(struct device *dev, const char *key, struct strbuf *out, struct svc_err *err)
+{
+	const struct cat_entry *e = device_entry(dev, key, err);
+	unsigned char k[SEAL_KEY_LEN];
+	struct strbuf v = STRBUF_INIT;
+	int rc = -1;
+
+	if (e == NULL || current(dev, e, &v, err) != 0)
+		goto out;
+	if (e->type != CT_SECRET || v.len == 0) {
+		sb_reset(out);
+		sb_adds(out, sb_str(&v));
+		rc = 0;
+		goto out;
+	}
+	if (device_key(dev, SEAL_PURPOSE, k, err) != 0)
+		goto out;
+	rc = seal_decrypt(k, e->key, v.buf, out, err);
+	if (rc != 0)
+		svc_errf(err, EX_DATAERR, "stored value of %s cannot be decrypted: %s", key,
+			 err ? err->msg : "");
+	OPENSSL_cleanse(k, sizeof k);
+out:
+	sb_release(&v);
+	return rc;
+}
+
+int
+settings_encode(struct device *dev, const struct cat_entry *e, const char *value,
+		struct strbuf *stored, struct svc_err *err)
+{
+	struct strbuf canon = STRBUF_INIT;
+	unsigned char k[SEAL_KEY_LEN];
+	int rc = -1;
+
+	if (catalog_parse_value(e, value, &canon, err) != 0)
+		goto out;
+	sb_reset(stored);
+	if (e->type == CT_PIN) {
+		rc = access_hash(canon.buf, stored, err);
+	} else if (e->type == CT_SECRET && canon.len > 0) {
+		if (device_key(dev, SEAL_PURPOSE, k, err) == 0)
+			rc = seal_encrypt(k, e->key, canon.buf, canon.len, stored, err);
+		OPENSSL_cleanse(k, sizeof k);
+	} else {
+		sb_adds(stored, sb_str(&canon));
+		rc = 0;
+	}
+out:
+	sb_release(&canon);
+	return rc;
+}
+
+int
+settings_write(struct device *dev, const struct cat_entry *e, const char *stored,
+	       const char *shown_new, struct svc_err *err)
+{
+	struct strbuf old = STRBUF_INIT;
+	bool hidden = catalog_is_hidden(e);
+	int rc = -1;
+
+	if (current(dev, e, &old, err) != 0)
+		goto out;
+	/* A row equal to the default is dropped: the key is then "at default". */
+	if (!hidden && strcmp(stored, e->deflt) == 0)
+		rc = store_setting_delete(dev->st, e->key, err);
+	else if (e->type == CT_SECRET && *stored == '\0')
+		rc = store_setting_delete(dev->st, e->key, err);
+	else
+		rc = store_setting_put(dev->st, e->key, stored, err);
+	if (rc == 0)
+		rc = device_audit(dev, "set", e->key, hidden ? hidden_shown(old.buf) : old.buf,
+				  hidden ? hidden_shown(stored) : shown_new, NULL, err);
+out:
+	sb_release(&old);
+	return rc;
+}
+
+static int
+set_common(struct device *dev, const char *key, const char *value, const char *stamp,
+	   struct svc_err *err)
+{
+	const struct cat_entry *e = device_entry(dev, key, err);
+	struct strbuf stored = STRBUF_INIT, canon = STRBUF_INIT, now = STRBUF_INIT;
+	char what[160];
+	int rc = -1;
+
+	/* Validate first: bad input must not even leave a login record. */
+	if (e == NULL || catalog_parse_value(e, value, &canon, err) != 0)
+		goto out;
+	snprintf(what, sizeof what, "changing %s", key);
+	if (device_require(dev, e->level, what, err) != 0) {
+		if (err && err->code == EX_NOPERM)
+			device_audit(dev, "refused", key, NULL, NULL, err->msg, NULL);
+		goto out;
+	}
+	if (settings_encode(dev, e, value, &stored, err) != 0 || store_begin(dev->st, err) != 0)
+		goto out;
+	if (stamp && (current(dev, e, &now, err) != 0 || strcmp(now.buf, stamp) != 0)) {
+		if (now.buf)
+			svc_errf(err, EX_TEMPFAIL, "%s was changed meanwhile (now '%s'); not saved",
+				 key, catalog_is_hidden(e) ? "***" : now.buf);
+		store_rollback(dev->st);
+		goto out;
+	}
+	if (settings_write(dev, e, stored.buf, canon.buf, err) != 0) {
+		store_rollback(dev->st);
+		goto out;
+	}
+	rc = store_commit(dev->st, err);
+out:
+	sb_release(&stored);
+	sb_release(&canon);
+	sb_release(&now);
+	return rc;
+}
+
+int
+config_set(struct device *dev, const char *key, const char *value, struct svc_err *err)
+{
+	return set_common(dev, key, value, NULL, err);
+}
+
+int
+config_set_checked(struct device *dev, const char *key, const char *value, const char *stamp,
+		   struct svc_err *err)
+{
+	return set_common(dev, key, value, stamp, err);
+}
+
+static int
+reset_one(struct device *dev, const struct cat_entry *e, struct svc_err *err)
+{
+	struct strbuf old = STRBUF_INIT;
+	bool hidden = catalog_is_hidden(e);
+	int rc = store_setting_get(dev->st, e->key, &old, err);
+
+	if (rc == 1) {
+		rc = store_setting_delete(dev->st, e->key, err);
+		if (rc == 0)
+			rc = device_audit(dev, "reset", e->key, hidden ? "***" : old.buf,
+					  hidden ? hidden_shown(e->deflt) : e->deflt, NULL, err);
+		if (rc == 0)
+			rc = 1;
+	}
+	sb_release(&old);
+	return rc;
+}
+
+int
+config_reset(struct device *dev, const char *key, struct svc_err *err)
+{
+	const struct cat_entry *e = device_entry(dev, key, err);
+	char what[160];
+
+	if (e == NULL)
+		return -1;
+	snprintf(what, sizeof what, "resetting %s", key);
+	if (device_require(dev, e->level, what, err) != 0)
+		return -1;
+	if (store_begin(dev->st, err) != 0)
+		return -1;
+	if (reset_one(dev, e, err) < 0) {
+		store_rollback(dev->st);
+		return -1;
+	}
+	return store_commit(dev->st, err);
+}
+
+int
+config_reset_for_init(struct device *dev, struct svc_err *err)
+{
+	int count = 0;
+
+	for (size_t i = 0; i < catalog_count(dev->cat); i++) {
+		const struct cat_entry *e = catalog_at(dev->cat, i);
+		int rc;
+		if (!e->reset_on_init)
+			continue;
+		if ((rc = reset_one(dev, e, err)) < 0)
+			return -1;
+		count += rc;
+	}
+	return count;
+}

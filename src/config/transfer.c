@@ -1,0 +1,216 @@
+/* Settings export and import as JSON (import parsed by SQLite's JSON1). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/device_int.h"
+#include "util/json.h"
+
+#define EXPORT_FORMAT "svcmode-settings"
+#define EXPORT_VERSION 1
+
+static bool
+numeric(const struct cat_entry *e)
+{
+	return e->type == CT_INT || e->type == CT_PORT;
+}
+
+int
+config_export(struct device *dev, bool include_secrets, struct strbuf *out, struct svc_err *err)
+{
+	struct strbuf v = STRBUF_INIT;
+	bool first = true;
+	int rc = -1;
+
+	if (include_secrets &&
+	    device_require(dev, LEVEL_MANAGER, "exporting secrets", err) != 0)
+		return -1;
+	sb_addf(out, "{\n  \"format\": \"%s\",\n  \"version\": %d,\n  \"model\": ", EXPORT_FORMAT,
+		EXPORT_VERSION);
+	json_add_str(out, dev->id.model);
+	sb_adds(out, ",\n  \"serial\": ");
+	json_add_str(out, dev->id.serial);
+	sb_adds(out, ",\n  \"settings\": {");
+	for (size_t i = 0; i < catalog_count(dev->cat); i++) {
+		const struct cat_entry *e = catalog_at(dev->cat, i);
+		/* PIN hashes never leave; secrets only when asked for. */
+		if (e->type == CT_PIN || (e->type == CT_SECRET && !include_secrets))
+			continue;
+		if (config_get_plain(dev, e->key, &v, err) != 0)
+			goto out;
+		sb_adds(out, first ? "\n    " : ",\n    ");
+		first = false;
+		json_add_str(out, e->key);
+		sb_adds(out, ": ");
+		if (numeric(e))
+			sb_adds(out, v.buf);
+		else
+			json_add_str(out, v.buf);
+	}
+	sb_adds(out, "\n  }\n}\n");
+	rc = include_secrets ? device_audit(dev, "export", NULL, NULL, NULL, "with secrets", err)
+			     : 0;
+out:
+	sb_release(&v);
+	return rc;
+}
+
+struct import_item {
+	const struct cat_entry *e;
+	char *stored;
+	char *canon;
+};
+
+struct import {
+	struct device *dev;
+	struct strbuf *problems;
+	int nproblems;
+	struct import_item *items;
+	size_t n, cap;
+	enum level need;
+	bool seen_settings;
+	char format[64];
+};
+
+static void
+problem(struct import *im, const char *msg)
+{
+	sb_addf(im->problems, "%s\n", msg);
+	im->nproblems++;
+}
+
+static int
+top_field(void *arg, const char *key, const char *type, const char *value)
+{
+	struct import *im = arg;
+
+	if (strcmp(key, "format") == 0 && strcmp(type, "text") == 0)
+		strlcpy_(im->format, value, sizeof im->format);
+	if (strcmp(key, "settings") == 0 && strcmp(type, "object") == 0)
+		im->seen_settings = true;
+	return 0;
+}
+
+static bool
+unchanged(struct import *im, const struct cat_entry *e, const char *canon)
+{
+	struct strbuf cur = STRBUF_INIT;
+	bool same;
+
+	if (e->type == CT_SECRET)
+		same = config_get_plain(im->dev, e->key, &cur, NULL) == 0 &&
+		       strcmp(cur.buf ? cur.buf : "", canon) == 0;
+	else
+		same = config_get(im->dev, e->key, &cur, NULL) == 0 && strcmp(cur.buf, canon) == 0;
+	sb_release(&cur);
+	return same;
+}
+
+static int
+one_setting(void *arg, const char *key, const char *type, const char *value)
+{
+	struct import *im = arg;
+	const struct cat_entry *e = catalog_find(im->dev->cat, key);
+	struct strbuf canon = STRBUF_INIT, stored = STRBUF_INIT;
+	struct svc_err err = { 0 };
+	char msg[320];
+
+	if (e == NULL) {
+		snprintf(msg, sizeof msg, "unknown setting '%s'", key);
+		problem(im, msg);
+	} else if (strcmp(type, "true") == 0 || strcmp(type, "false") == 0) {
+		if (e->type != CT_BOOL) {
+			snprintf(msg, sizeof msg, "invalid value %s for %s: not an ON/OFF setting",
+				 type, key);
+			problem(im, msg);
+		} else {
+			one_setting(arg, key, "text", type);
+		}
+	} else if (strcmp(type, "text") != 0 && strcmp(type, "integer") != 0) {
+		snprintf(msg, sizeof msg, "invalid value for %s: expected a string or a number, "
+					  "got JSON %s", key, type);
+		problem(im, msg);
+	} else if (e->type == CT_PIN) {
+		snprintf(msg, sizeof msg, "%s cannot be imported: use 'svcmode passwd'", key);
+		problem(im, msg);
+	} else if (catalog_parse_value(e, value, &canon, &err) != 0) {
+		problem(im, err.msg);
+	} else if (!unchanged(im, e, canon.buf)) {
+		if (settings_encode(im->dev, e, canon.buf, &stored, &err) != 0) {
+			problem(im, err.msg);
+		} else {
+			if (im->n == im->cap) {
+				im->cap = im->cap ? im->cap * 2 : 32;
+				im->items = xrealloc(im->items, im->cap * sizeof *im->items);
+			}
+			im->items[im->n++] = (struct import_item){ e, sb_detach(&stored),
+								   xstrdup(canon.buf) };
+			if (e->level > im->need)
+				im->need = e->level;
+		}
+	}
+	sb_release(&canon);
+	sb_release(&stored);
+	return 0;
+}
+
+static int
+apply(struct import *im, struct svc_err *err)
+{
+	char detail[64];
+
+	if (store_begin(im->dev->st, err) != 0)
+		return -1;
+	for (size_t i = 0; i < im->n; i++) {
+		if (settings_write(im->dev, im->items[i].e, im->items[i].stored, im->items[i].canon,
+				   err) != 0)
+			goto fail;
+	}
+	snprintf(detail, sizeof detail, "%zu settings changed", im->n);
+	if (device_audit(im->dev, "import", NULL, NULL, NULL, detail, err) != 0)
+		goto fail;
+	return store_commit(im->dev->st, err);
+fail:
+	store_rollback(im->dev->st);
+	return -1;
+}
+
+static void
+import_free(struct import *im)
+{
+	for (size_t i = 0; i < im->n; i++) {
+		svc_wipe(im->items[i].canon, strlen(im->items[i].canon));
+		free(im->items[i].stored);
+		free(im->items[i].canon);
+	}
+	free(im->items);
+}
+
+int
+config_import(struct device *dev, const char *json, struct strbuf *problems, struct svc_err *err)
+{
+	struct import im = { .dev = dev, .problems = problems, .need = LEVEL_USER };
+	int rc = -1;
+
+	if (store_json_each(dev->st, json, "$", top_field, &im, err) != 0)
+		goto out;
+	if (strcmp(im.format, EXPORT_FORMAT) != 0 || !im.seen_settings) {
+		svc_errf(err, EX_DATAERR, "not a settings export: expected an object with "
+					  "\"format\": \"%s\" and \"settings\"", EXPORT_FORMAT);
+		goto out;
+	}
+	if (store_json_each(dev->st, json, "$.settings", one_setting, &im, err) != 0)
+		goto out;
+	if (im.nproblems > 0) {
+		svc_errf(err, EX_DATAERR, "%d invalid setting%s in the import; nothing was changed",
+			 im.nproblems, im.nproblems == 1 ? "" : "s");
+		goto out;
+	}
+	if (im.n > 0 && (device_require(dev, im.need, "importing these settings", err) != 0 ||
+			 apply(&im, err) != 0))
+		goto out;
+	rc = (int)im.n;
+out:
+	import_free(&im);
+	return rc;
+}

@@ -1,0 +1,8 @@
+/* svcmode: service-mode maintenance of the device store. */
+#include "cli/cli.h"
+
+int
+main(int argc, char **argv)
+{
+	return cli_main(argc, argv);
+}
