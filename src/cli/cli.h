@@ -53,6 +53,11 @@ typedef int (*cli_startup_fn)(struct cli *cli, struct svc_err *err);
 extern const cli_startup_fn cli_startup_wipe;
 extern const cli_startup_fn cli_startup_mailbox;
 
+/* Extra lines for 'svcmode info' (certificate expiry, library versions). */
+typedef int (*cli_info_fn)(struct cli *cli, struct svc_err *err);
+extern const cli_info_fn cli_info_tls;
+extern const cli_info_fn cli_info_mail;
+
 int cli_main(int argc, char **argv);
 
 /* --- helpers for commands --- */

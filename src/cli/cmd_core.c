@@ -49,6 +49,10 @@ cmd_info(struct cli *cli, int argc, char **argv, struct svc_err *err)
 		(long long)store_size(st), store_schema_version(st), SVC_VERSION,
 		store_sqlite_version(), OpenSSL_version(OPENSSL_VERSION_STRING),
 		tui_curses_version());
+	const cli_info_fn more[] = { cli_info_mail, cli_info_tls };
+	for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
+		if (more[i] && more[i](cli, err) != 0)
+			return -1;
 	return store_counter_each(st, print_counter, cli, err);
 }
 

@@ -4,3 +4,4 @@
 const struct cli_cmd cli_cmds_mail[] = {
 	{ NULL, NULL, NULL, NULL, 0, NULL },
 };
+const cli_info_fn cli_info_mail = NULL;

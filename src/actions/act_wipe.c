@@ -1,0 +1,6 @@
+/* Actions of the wipe module (filled in as the module lands). */
+#include "actions/action.h"
+
+const struct action_def actions_wipe[] = {
+	{ NULL, ACTION_RUN, LEVEL_USER, NULL, NULL },
+};

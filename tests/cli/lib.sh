@@ -1,0 +1,41 @@
+# Shared by the CLI test scripts (POSIX sh). Each script sources this,
+# calls its checks, and ends with 'finish'.
+set -u
+: "${SVCMODE:?SVCMODE must name the svcmode binary}"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/svcmode-test.XXXXXX")
+DB="$WORK/device.db"
+export SVCMODE_DB="$DB" SVCMODE_OPERATOR=tester
+unset SVCMODE_MANAGER_ID SVCMODE_MANAGER_PIN SVCMODE_SERVICE_CODE SVCMODE_SERVICE2_CODE
+PASSED=0
+FAILED=0
+trap 'rm -rf "$WORK"' EXIT
+
+# svc ARGS...: runs svcmode; output in $WORK/out, errors in $WORK/err, status in $RC.
+svc() {
+  ${SVCMODE_WRAP:-} "$SVCMODE" "$@" >"$WORK/out" 2>"$WORK/err"
+  RC=$?
+}
+# As System Manager with the factory credentials.
+svc_mgr() {
+  SVCMODE_MANAGER_ID=${MGR_ID:-7654321} SVCMODE_MANAGER_PIN=${MGR_PIN:-7654321} svc "$@"
+}
+ok() { PASSED=$((PASSED + 1)); }
+fail() {
+  FAILED=$((FAILED + 1))
+  echo "FAIL: $*"
+  echo "  exit $RC; stdout: $(head -c 400 "$WORK/out")"
+  echo "  stderr: $(head -c 400 "$WORK/err")"
+}
+# check NAME EXPECTED_RC: the last command's exit status.
+check_rc() { [ "$RC" -eq "$2" ] && ok || fail "$1: expected exit $2"; }
+# check_out NAME TEXT: stdout equals TEXT exactly.
+check_out() { [ "$(cat "$WORK/out")" = "$2" ] && ok || fail "$1: expected stdout '$2'"; }
+# check_grep NAME FILE PATTERN: FILE (out/err) contains PATTERN (fixed string).
+check_grep() { grep -qF -- "$3" "$WORK/$2" && ok || fail "$1: expected '$3' in $2"; }
+check_nogrep() { grep -qF -- "$3" "$WORK/$2" && fail "$1: unexpected '$3' in $2" || ok; }
+# snapshot: a digest of every file of the store's directory.
+snapshot() { (cd "$(dirname "$DB")" && find . -type f | sort | xargs sha256sum 2>/dev/null; ls -a); }
+finish() {
+  echo "$PASSED passed, $FAILED failed"
+  [ "$FAILED" -eq 0 ]
+}
