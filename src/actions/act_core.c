@@ -2,5 +2,5 @@
 #include "actions/action.h"
 
 const struct action_def actions_core[] = {
-	{ NULL, ACTION_RUN, LEVEL_USER, NULL, NULL },
+	{ NULL, ACTION_RUN, LEVEL_USER, NULL, NULL, NULL, NULL },
 };

@@ -32,12 +32,16 @@ action_at(int i)
 const struct action_def *
 action_find(const char *name)
 {
-	const struct action_def *a;
+	const struct action_def *a, *found = NULL;
 
-	for (int i = 0; (a = action_at(i)) != NULL; i++)
-		if (strcmp(a->name, name) == 0)
+	for (int i = 0; (a = action_at(i)) != NULL; i++) {
+		if (strcmp(a->name, name) != 0)
+			continue;
+		if (a->run || a->list)
 			return a;
-	return NULL;
+		found = a;
+	}
+	return found;
 }
 
 int
@@ -49,10 +53,12 @@ action_run(struct device *dev, const char *name, const char *param, struct actio
 
 	if (a == NULL)
 		return svc_errf(err, EX_USAGE, "unknown action '%s'", name);
-	if (a->run == NULL)
+	if (a->run == NULL && a->list == NULL)
 		return svc_errf(err, EX_UNAVAILABLE, "not available yet");
 	snprintf(what, sizeof what, "%s", a->help ? a->help : name);
 	if (device_require(dev, a->level, what, err) != 0)
 		return -1;
+	if (a->run == NULL)
+		return svc_errf(err, EX_USAGE, "'%s' is a list, not an operation", name);
 	return a->run(dev, param ? param : "", io, err);
 }
