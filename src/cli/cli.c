@@ -92,7 +92,7 @@ wants_help(int argc, char **argv)
 static int
 run_startup(struct cli *cli, struct svc_err *err)
 {
-	const cli_startup_fn hooks[] = { cli_startup_wipe, cli_startup_mailbox };
+	const cli_startup_fn hooks[] = { cli_startup_wipe, cli_startup_tls, cli_startup_mailbox };
 
 	for (size_t i = 0; i < sizeof hooks / sizeof hooks[0]; i++)
 		if (hooks[i] && hooks[i](cli, err) != 0)

@@ -50,8 +50,9 @@ extern const struct cli_cmd cli_cmds_mail[];
  * must finish interrupted work first (Initialize All Data/Settings) or run
  * at start (Auto Erase). Each returns 0 or -1 with err. */
 typedef int (*cli_startup_fn)(struct cli *cli, struct svc_err *err);
-extern const cli_startup_fn cli_startup_wipe;
-extern const cli_startup_fn cli_startup_mailbox;
+extern const cli_startup_fn cli_startup_wipe;    /* finishes an interrupted init */
+extern const cli_startup_fn cli_startup_tls;     /* factory default key pair */
+extern const cli_startup_fn cli_startup_mailbox; /* Auto Erase */
 
 /* Extra lines for 'svcmode info' (certificate expiry, library versions). */
 typedef int (*cli_info_fn)(struct cli *cli, struct svc_err *err);
