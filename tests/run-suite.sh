@@ -4,7 +4,7 @@
 # the unit and CLI tests again under valgrind in a plain Debug build.
 set -eu
 cd "$(dirname "$0")/.."
-tests/install-deps.sh packaging/build-deps.txt packaging/test-deps.txt tests/*.deps
+packaging/install-deps.sh packaging/build-deps.txt packaging/test-deps.txt tests/*.deps
 
 jobs=$(nproc 2>/dev/null || echo 2)
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Asan -DSVC_WERROR=ON
