@@ -16,8 +16,7 @@ hidden_shown(const char *stored)
 }
 
 static int
-current(struct device *dev, const struct cat_entry *e, struct strbuf *stored,
-	struct svc_err *err)
+current(struct device *dev, const struct cat_entry *e, struct strbuf *stored, struct svc_err *err)
 {
 	int rc = store_setting_get(dev->st, e->key, stored, err);
 

@@ -151,9 +151,9 @@ static void
 test_catalog__mac_notations(void **state)
 {
 	static const char *const good[] = { "00:1e:8f:12:34:56", "00-1E-8F-12-34-56",
-					     "001e.8f12.3456", "001E8F123456" };
+					    "001e.8f12.3456", "001E8F123456" };
 	static const char *const bad[] = { "00:1e:8f:12:34", "00:1e-8f:12:34:56", "001e8f12345g",
-					    "0:1e:8f:12:34:56:7", "" };
+					   "0:1e:8f:12:34:56:7", "" };
 	struct cat_entry e = { .key = "test.mac", .type = CT_MAC, .max = 255 };
 	struct strbuf out = STRBUF_INIT;
 
@@ -219,16 +219,29 @@ static void
 test_catalog__stable_keys_exist(void **state)
 {
 	static const char *const keys[] = {
-		"system.manager.id", "system.manager.pin", "system.manager.name",
-		"system.auto_clear", "network.tcpip.hostname", "network.tcpip.dhcp",
-		"network.tcpip.ipv4.address", "network.tcpip.ipv4.netmask",
-		"network.tcpip.ipv4.gateway", "network.email.address",
-		"network.email.smtp.server", "network.email.smtp.port",
-		"network.email.pop.server", "network.email.pop.port", "network.email.pop.login",
-		"network.email.pop.password", "network.email.pop.interval",
-		"network.email.auth.pop_before_smtp", "network.email.auth.pop_auth_method",
-		"network.email.auth.smtp_auth", "network.email.auth.smtp_user",
-		"network.email.auth.smtp_password", "network.email.ssl.smtp_send",
+		"system.manager.id",
+		"system.manager.pin",
+		"system.manager.name",
+		"system.auto_clear",
+		"network.tcpip.hostname",
+		"network.tcpip.dhcp",
+		"network.tcpip.ipv4.address",
+		"network.tcpip.ipv4.netmask",
+		"network.tcpip.ipv4.gateway",
+		"network.email.address",
+		"network.email.smtp.server",
+		"network.email.smtp.port",
+		"network.email.pop.server",
+		"network.email.pop.port",
+		"network.email.pop.login",
+		"network.email.pop.password",
+		"network.email.pop.interval",
+		"network.email.auth.pop_before_smtp",
+		"network.email.auth.pop_auth_method",
+		"network.email.auth.smtp_auth",
+		"network.email.auth.smtp_user",
+		"network.email.auth.smtp_password",
+		"network.email.ssl.smtp_send",
 		"network.email.ssl.pop",
 	};
 

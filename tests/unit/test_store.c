@@ -26,7 +26,8 @@ static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
-	struct store_identity id = { .model = "iR5570", .serial = "ABC12345",
+	struct store_identity id = { .model = "iR5570",
+				     .serial = "ABC12345",
 				     .mac = "00:00:85:00:00:01" };
 
 	snprintf(f->dir, sizeof f->dir, "/tmp/svc-store-XXXXXX");
@@ -249,7 +250,8 @@ main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_store__random_file_refused_untouched, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(test_store__foreign_sqlite_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store__foreign_sqlite_refused, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_store__newer_schema_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store__damaged_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store__transactions_and_notification, setup,
