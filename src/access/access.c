@@ -10,7 +10,7 @@
 
 #define SALT_LEN 16
 #define HASH_LEN 32
-#define MAX_LOCK_SECONDS (24 * 3600)
+#define MAX_LOCK_SECONDS ((int64_t)24 * 3600)
 
 static int
 pbkdf2(const char *secret, const unsigned char *salt, size_t saltlen, int iter,

@@ -106,7 +106,7 @@ seal_decrypt(const unsigned char key[SEAL_KEY_LEN], const char *aad, const char 
 	if (strncmp(sealed, PREFIX, strlen(PREFIX)) != 0)
 		return svc_errf(err, EX_DATAERR, "sealed value has an unknown format");
 	b64len = strlen(b64);
-	if (b64len % 4 != 0 || b64len < 4 * ((NONCE_LEN + TAG_LEN + 2) / 3))
+	if (b64len % 4 != 0 || b64len < (size_t)4 * ((NONCE_LEN + TAG_LEN + 2) / 3))
 		return svc_errf(err, EX_DATAERR, "sealed value is truncated");
 	rawcap = b64len / 4 * 3;
 	raw = xmalloc(rawcap);

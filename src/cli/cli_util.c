@@ -144,7 +144,7 @@ cli_read_secret(const char *prompt, bool confirm, struct strbuf *out, struct svc
 		sb_reset(&ask);
 		sb_addf(&ask, "%s (again): ", prompt);
 		if (read_tty_line(fd, ask.buf, &again) != 0 ||
-		    strcmp(sb_str(&again), sb_str(out))) {
+		    strcmp(sb_str(&again), sb_str(out)) != 0) {
 			svc_errf(err, EX_DATAERR, "the two entries of %s differ; nothing changed",
 				 prompt);
 			goto out;

@@ -14,11 +14,12 @@ cmd_tui(struct cli *cli, int argc, char **argv, struct svc_err *err)
 	const char *mono = NULL, *ascii = NULL;
 	struct cli_opt opts[] = { { "mono", &mono }, { "ascii", &ascii }, { NULL, NULL } };
 	struct tui_opts to = { 0 };
+	const char *no_color = getenv("NO_COLOR");
 	int n = cli_parse("tui", argc, argv, opts, err);
 
 	if (n != 0)
 		return n < 0 ? -1 : cli_usage("tui", err);
-	to.mono = mono != NULL || (getenv("NO_COLOR") && *getenv("NO_COLOR"));
+	to.mono = mono != NULL || (no_color && *no_color);
 	to.ascii = ascii != NULL;
 	return tui_run(cli->dev, &to, err);
 }

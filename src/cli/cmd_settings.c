@@ -6,7 +6,7 @@
 #include "util/fsutil.h"
 #include "util/json.h"
 
-#define IMPORT_MAX (4 * 1024 * 1024)
+#define IMPORT_MAX ((size_t)4 << 20)
 
 static int
 cmd_get(struct cli *cli, int argc, char **argv, struct svc_err *err)

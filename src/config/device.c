@@ -170,7 +170,7 @@ device_set_operator(struct device *dev, const char *name)
 
 	/* Printable ASCII only: the name ends up in logs and on screens. */
 	for (const char *s = name; *s && n < sizeof dev->actor - 1; s++)
-		dev->actor[n++] = (*s >= 0x20 && *s < 0x7f) ? *s : '?';
+		dev->actor[n++] = (char)((*s >= 0x20 && *s < 0x7f) ? *s : '?');
 	dev->actor[n] = '\0';
 }
 
