@@ -16,3 +16,8 @@ if [ "${SVC_SKIP_VALGRIND:-0}" != 1 ]; then
   cmake --build build-valgrind -j "$jobs"
   ctest --test-dir build-valgrind --output-on-failure -j "$jobs" -L valgrind
 fi
+
+# A short fuzzing run of every parser target (tests/fuzz/README.md).
+if [ "${SVC_FUZZ_SECONDS:-10}" != 0 ]; then
+  tests/fuzz/run.sh "${SVC_FUZZ_SECONDS:-10}"
+fi

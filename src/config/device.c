@@ -292,10 +292,10 @@ login_manager(struct device *dev, const struct device_creds *c, struct svc_err *
 	    stored_pin(dev, "system.manager.pin", &pin, err) != 0)
 		goto out;
 	/* Both are checked, whatever the first gives, so timing tells nothing. */
-	ok = padded(dev, "system.manager.id", c->manager_id, &a) &
-	     padded(dev, "system.manager.pin", c->manager_pin, &b);
-	ok = access_matches(id.buf, a.buf ? a.buf : "") &
-	     access_matches(pin.buf, b.buf ? b.buf : "") & ok;
+	ok = (int)padded(dev, "system.manager.id", c->manager_id, &a) &
+	     (int)padded(dev, "system.manager.pin", c->manager_pin, &b);
+	ok = (int)access_matches(id.buf, a.buf ? a.buf : "") &
+	     (int)access_matches(pin.buf, b.buf ? b.buf : "") & (int)ok;
 	rc = access_attempt(dev->st, &who, "manager", ok, lockout_delay(dev), err);
 	if (rc != 0 && err && err->code == EX_NOPERM)
 		svc_errf(err, EX_NOPERM, "wrong System Manager ID or PIN");
