@@ -49,6 +49,20 @@ printf '{"a": 1}' | SVCMODE_DB="$B" svc_mgr import -; check_rc "not an export" 6
 SVCMODE_DB="$B" svc_mgr import "$WORK/missing.json"; check_rc "missing file" 66
 [ "$(SVCMODE_DB="$B" snapshot)" = "$before" ] && ok || fail "failed imports changed the store"
 
+# Exactly 100 settings lines, 99 good (each a change) and one bad: nothing written.
+{
+  echo '{"format": "svcmode-settings", "version": 1, "settings": {'
+  i=1
+  while [ $i -le 99 ]; do echo "  \"system.manager.comment\": \"c$i\","; i=$((i + 1)); done
+  echo '  "network.email.pop.port": 99999'
+  echo '}}'
+} >"$WORK/hundred.json"
+[ "$(grep -c '^  "' "$WORK/hundred.json")" -eq 100 ] && ok || fail "hundred.json has not 100 lines"
+SVCMODE_DB="$B" svc_mgr import "$WORK/hundred.json"; check_rc "one bad line in 100" 65
+check_grep "the bad line named" err "invalid value '99999' for network.email.pop.port"
+SVCMODE_DB="$B" svc get system.manager.comment; check_out "none of the 99 written" ""
+[ "$(SVCMODE_DB="$B" snapshot)" = "$before" ] && ok || fail "the 100-line import changed the store"
+
 # A change that needs credentials: refused whole without them.
 sed 's/"smtp.example.com"/"other.example.com"/' "$WORK/a.json" >"$WORK/c.json"
 SVCMODE_DB="$B" svc import "$WORK/c.json"; check_rc "import needs credentials" 77
