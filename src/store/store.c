@@ -311,13 +311,28 @@ check_header(struct store *st, struct svc_err *err)
 	return quick_check(st, err);
 }
 
+/* SQLite would only say "unable to open database file" later on. */
+static int
+check_writable(const char *path, struct svc_err *err)
+{
+	char *dir = fs_dirname(path);
+	int rc = 0;
+
+	if (access(path, W_OK) != 0 || access(dir, W_OK) != 0)
+		rc = svc_errf(err, EX_IOERR,
+			      "device store '%s' is not writable (%s); nothing was changed", path,
+			      strerror(errno));
+	free(dir);
+	return rc;
+}
+
 int
 store_open(const char *path, struct store **out, struct svc_err *err)
 {
 	struct store *st;
 
 	*out = NULL;
-	if (looks_like_sqlite(path, err) != 0)
+	if (looks_like_sqlite(path, err) != 0 || check_writable(path, err) != 0)
 		return -1;
 	st = xcalloc(1, sizeof *st);
 	st->path = xstrdup(path);
