@@ -291,9 +291,8 @@ mailbox_file_finish(struct mailbox_file *f, char file[80], int64_t *size, char s
 	return 0;
 }
 
-/* Releases a finished file (its row is committed). */
-static void
-file_done(struct mailbox_file *f)
+void
+mailbox_file_release(struct mailbox_file *f)
 {
 	f->fd = -1;
 	mailbox_file_abort(f);
@@ -644,7 +643,7 @@ commit_doc(struct device *dev, struct mailbox_file *f, int box, const char *name
 	if (device_audit(dev, "box.store", key, NULL, name, detail, err) != 0 ||
 	    store_commit(st, err) != 0)
 		goto rollback;
-	file_done(f);
+	mailbox_file_release(f);
 	if (no)
 		*no = d.no;
 	return 0;

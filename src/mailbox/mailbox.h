@@ -129,5 +129,7 @@ int mailbox_file_write(struct mailbox_file *f, const void *buf, size_t len,
 int mailbox_file_finish(struct mailbox_file *f, char file[80], int64_t *size, char sha256[65],
 			struct svc_err *err);
 void mailbox_file_abort(struct mailbox_file *f);
+/* After _finish: frees F and keeps the file. */
+void mailbox_file_release(struct mailbox_file *f);
 
 #endif
