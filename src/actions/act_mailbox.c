@@ -49,7 +49,7 @@ inbox_row(void *arg, const struct mailbox_inbox *in)
 {
 	struct emit_ctx *c = arg;
 	struct action_row row;
-	char size[16];
+	char size[24];
 
 	memset(&row, 0, sizeof row);
 	snprintf(row.id, sizeof row.id, "%02d", in->box);
@@ -75,7 +75,7 @@ doc_row(void *arg, const struct mailbox_doc *d)
 {
 	struct emit_ctx *c = arg;
 	struct action_row row;
-	char size[16], at[24];
+	char size[24], at[24];
 	time_t t = (time_t)d->stored_at;
 	struct tm tm;
 
@@ -132,7 +132,7 @@ doc_delete(struct device *dev, const char *param, struct action_io *io, struct s
 	struct strbuf buf = STRBUF_INIT;
 	char question[96], expect[8];
 	const char *pw;
-	int box, no, rc = -1;
+	int box = 0, no = 0, rc = -1;
 
 	if (parse_doc_param(param, &box, &no, err) != 0 ||
 	    ask_password(dev, box, io, &buf, &pw, err) != 0)

@@ -89,15 +89,19 @@ iso_time(int64_t t, char *buf, size_t cap)
 static void
 doc_path(const struct store_doc *d, char *out, size_t cap)
 {
-	char safe[128];
-	size_t i = 0;
+	char safe[64];
+	size_t i = 0, n = strlen(d->name);
 
-	for (const char *p = d->name; *p && i + 1 < sizeof safe; p++) {
+	/* At most 60 bytes of the name, cut on a UTF-8 character boundary. */
+	if (n > 60)
+		for (n = 60; n > 0 && ((unsigned char)d->name[n] & 0xc0) == 0x80; n--)
+			;
+	for (const char *p = d->name; i < n; p++) {
 		unsigned char c = (unsigned char)*p;
 		safe[i++] = (c < 0x20 || c == 0x7f || strchr("/\\:*?\"<>|", c)) ? '_' : (char)c;
 	}
 	safe[i] = '\0';
-	snprintf(out, cap, "inboxes/%02d/%04d %s", d->box, d->no, safe);
+	snprintf(out, cap, "inboxes/%02d/%04d %.60s", d->box, d->no, safe);
 }
 
 /* --- the parsed backup --------------------------------------------------- */
@@ -1097,7 +1101,7 @@ sink_end(void *arg, int i, struct svc_err *err)
 	struct plan *pl = arg;
 	char sha[65];
 	int64_t size;
-	int rc = mailbox_file_finish(pl->cur, pl->file[i], &size, sha, err);
+	int rc = mailbox_file_finish(pl->cur, false, pl->file[i], &size, sha, err);
 
 	if (rc == 0 && strcmp(sha, pl->p->docs[i].sha256) != 0)
 		rc = svc_errf(err, EX_DATAERR, "document %02d/%04d changed while being restored",
@@ -1340,8 +1344,9 @@ backup_restore(struct device *dev, const char *path, const char *passphrase, con
 		goto out;
 	}
 	parsed_free(&again);
-	/* 4: every row in one transaction. */
-	if (plan_commit(&pl, mode, err) != 0) {
+	/* 4: the files durable (one flush for all), then every row in one
+	 * transaction. */
+	if (mailbox_sync(dev, err) != 0 || plan_commit(&pl, mode, err) != 0) {
 		plan_undo(&pl);
 		goto out;
 	}

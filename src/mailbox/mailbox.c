@@ -263,15 +263,15 @@ mailbox_file_write(struct mailbox_file *f, const void *buf, size_t len, struct s
 }
 
 int
-mailbox_file_finish(struct mailbox_file *f, char file[80], int64_t *size, char sha256[65],
-		    struct svc_err *err)
+mailbox_file_finish(struct mailbox_file *f, bool sync, char file[80], int64_t *size,
+		    char sha256[65], struct svc_err *err)
 {
 	unsigned char md[32];
 	unsigned int mdlen = 0;
 
 	if (EVP_DigestFinal_ex(f->md, md, &mdlen) != 1 || mdlen != 32)
 		return svc_errf(err, EX_SOFTWARE, "SHA-256 failed");
-	if (fsync(f->fd) != 0)
+	if (sync && fsync(f->fd) != 0)
 		return write_error(f->tmp, errno, err);
 	if (close(f->fd) != 0) {
 		f->fd = -1;
@@ -283,7 +283,7 @@ mailbox_file_finish(struct mailbox_file *f, char file[80], int64_t *size, char s
 	free(f->tmp);
 	f->tmp = NULL;
 	f->fd = -2; /* renamed: abort removes the final name */
-	if (fs_sync_dir(f->final, err) != 0)
+	if (sync && fs_sync_dir(f->final, err) != 0)
 		return -1;
 	hexify(md, 32, sha256);
 	strlcpy_(file, f->file, 80);
@@ -296,6 +296,20 @@ mailbox_file_release(struct mailbox_file *f)
 {
 	f->fd = -1;
 	mailbox_file_abort(f);
+}
+
+int
+mailbox_sync(struct device *dev, struct svc_err *err)
+{
+	char *dir = mailbox_dir(dev);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
+
+	if (fd < 0 || syncfs(fd) != 0)
+		rc = svc_errf(err, EX_IOERR, "cannot flush '%s': %s", dir, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	free(dir);
+	return rc;
 }
 
 /* --- erasing ------------------------------------------------------------- */
@@ -625,7 +639,7 @@ commit_doc(struct device *dev, struct mailbox_file *f, int box, const char *name
 
 	d.stored_at = (int64_t)time(NULL);
 	strlcpy_(d.name, name, sizeof d.name);
-	if (mailbox_file_finish(f, d.file, &d.size, d.sha256, err) != 0)
+	if (mailbox_file_finish(f, true, d.file, &d.size, d.sha256, err) != 0)
 		goto fail;
 	if (store_begin(st, err) != 0)
 		goto fail;

@@ -118,16 +118,20 @@ int mailbox_lock(struct device *dev, bool exclusive, bool wait, struct svc_err *
 
 /*
  * Streaming a new document file: mailbox_file_begin opens a temporary file
- * in the documents directory, _write appends and hashes, _finish fsyncs
- * and renames it to its final name (FILE, 64 chars max, gets it) and gives
- * SIZE and SHA256 (hex); _abort removes it. The caller then commits a row.
+ * in the documents directory, _write appends and hashes, _finish renames
+ * it to its final name (FILE gets it) and gives SIZE and SHA256 (hex);
+ * with SYNC it fsyncs the file before and the directory after. _abort
+ * removes it. The caller then commits a row; after many unsynced files,
+ * one mailbox_sync() makes them all durable first.
  */
 struct mailbox_file;
 int mailbox_file_begin(struct device *dev, struct mailbox_file **out, struct svc_err *err);
 int mailbox_file_write(struct mailbox_file *f, const void *buf, size_t len,
 		       struct svc_err *err);
-int mailbox_file_finish(struct mailbox_file *f, char file[80], int64_t *size, char sha256[65],
-			struct svc_err *err);
+int mailbox_file_finish(struct mailbox_file *f, bool sync, char file[80], int64_t *size,
+			char sha256[65], struct svc_err *err);
+/* Flushes the documents directory's file system (syncfs). */
+int mailbox_sync(struct device *dev, struct svc_err *err);
 void mailbox_file_abort(struct mailbox_file *f);
 /* After _finish: frees F and keeps the file. */
 void mailbox_file_release(struct mailbox_file *f);
