@@ -104,6 +104,17 @@ doc_path(const struct store_doc *d, char *out, size_t cap)
 	snprintf(out, cap, "inboxes/%02d/%04d %.60s", d->box, d->no, safe);
 }
 
+/* System Manager rights; a refusal is audited. */
+static int
+require(struct device *dev, const char *what, struct svc_err *err)
+{
+	if (device_require(dev, LEVEL_MANAGER, what, err) == 0)
+		return 0;
+	if (err && err->code == EX_NOPERM)
+		device_audit(dev, "refused", "backup", NULL, NULL, err->msg, NULL);
+	return -1;
+}
+
 /* --- the parsed backup --------------------------------------------------- */
 
 struct parsed {
@@ -544,7 +555,7 @@ backup_verify(struct device *dev, const char *path, const char *passphrase,
 
 	if (sum)
 		memset(sum, 0, sizeof *sum);
-	if (device_require(dev, LEVEL_MANAGER, "verifying a Backup of Mail Box", err) != 0)
+	if (require(dev, "verifying a Backup of Mail Box", err) != 0)
 		return -1;
 	if ((fd = open_input(path, err)) < 0)
 		return -1;
@@ -566,7 +577,7 @@ backup_list(struct device *dev, const char *path, const char *passphrase, bool j
 	char period[16], at[32];
 	int fd, rc;
 
-	if (device_require(dev, LEVEL_MANAGER, "listing a Backup of Mail Box", err) != 0)
+	if (require(dev, "listing a Backup of Mail Box", err) != 0)
 		return -1;
 	if ((fd = open_input(path, err)) < 0)
 		return -1;
@@ -985,7 +996,7 @@ backup_create(struct device *dev, const char *path, const bool *boxes, const cha
 
 	if (sum)
 		memset(sum, 0, sizeof *sum);
-	if (device_require(dev, LEVEL_MANAGER, "creating a Backup of Mail Box", err) != 0)
+	if (require(dev, "creating a Backup of Mail Box", err) != 0)
 		goto out;
 	if (passphrase && strlen(passphrase) < BACKUP_PASSPHRASE_MIN) {
 		svc_errf(err, EX_USAGE, "a backup passphrase needs at least %d characters",
@@ -1311,7 +1322,7 @@ backup_restore(struct device *dev, const char *path, const char *passphrase, con
 	memset(&p, 0, sizeof p);
 	if (sum)
 		memset(sum, 0, sizeof *sum);
-	if (device_require(dev, LEVEL_MANAGER, "restoring a Backup of Mail Box", err) != 0)
+	if (require(dev, "restoring a Backup of Mail Box", err) != 0)
 		return -1;
 	if ((fd = open_input(path, err)) < 0)
 		return -1;

@@ -5,6 +5,17 @@
 #include "cli/cli.h"
 #include "mailbox/mailbox.h"
 
+/* System Manager rights before any passphrase is asked; refusals audited. */
+static int
+need_manager(struct cli *cli, const char *what, struct svc_err *err)
+{
+	if (device_require(cli->dev, LEVEL_MANAGER, what, err) == 0)
+		return 0;
+	if (err->code == EX_NOPERM)
+		device_audit(cli->dev, "refused", "backup", NULL, NULL, err->msg, NULL);
+	return -1;
+}
+
 static void
 cli_line(void *arg, const char *text)
 {
@@ -67,7 +78,7 @@ backup_create_cmd(struct cli *cli, int argc, char **argv, struct svc_err *err)
 	if (parse_boxes(list, set, &boxes, err) != 0)
 		return -1;
 	/* Rights first: nobody types a passphrase twice to be refused. */
-	if (device_require(cli->dev, LEVEL_MANAGER, "creating a Backup of Mail Box", err) != 0)
+	if (need_manager(cli, "creating a Backup of Mail Box", err) != 0)
 		return -1;
 	if (enc && cli_read_secret("Backup passphrase", true, &pass, err) != 0)
 		goto out;
@@ -92,7 +103,7 @@ backup_verify_cmd(struct cli *cli, int argc, char **argv, struct svc_err *err)
 
 	if (n < 0 || n != 1)
 		return n < 0 ? -1 : cli_usage("backup", err);
-	if (device_require(cli->dev, LEVEL_MANAGER, "verifying a Backup of Mail Box", err) == 0 &&
+	if (need_manager(cli, "verifying a Backup of Mail Box", err) == 0 &&
 	    read_passphrase(argv[0], &pass, &p, err) == 0)
 		rc = backup_verify(cli->dev, argv[0], p, &cb, &s, err);
 	if (rc == 0) {
@@ -116,7 +127,7 @@ backup_list_cmd(struct cli *cli, int argc, char **argv, struct svc_err *err)
 
 	if (n < 0 || n != 1)
 		return n < 0 ? -1 : cli_usage("backup", err);
-	if (device_require(cli->dev, LEVEL_MANAGER, "listing a Backup of Mail Box", err) == 0 &&
+	if (need_manager(cli, "listing a Backup of Mail Box", err) == 0 &&
 	    read_passphrase(argv[0], &pass, &p, err) == 0)
 		rc = backup_list(cli->dev, argv[0], p, json != NULL, &cb, err);
 	sb_release(&pass);
@@ -145,7 +156,7 @@ backup_restore_cmd(struct cli *cli, int argc, char **argv, struct svc_err *err)
 	mode = replace ? BACKUP_REPLACE : merge ? BACKUP_MERGE : BACKUP_EMPTY_ONLY;
 	if (parse_boxes(list, set, &boxes, err) != 0)
 		return -1;
-	if (device_require(cli->dev, LEVEL_MANAGER, "restoring a Backup of Mail Box", err) == 0 &&
+	if (need_manager(cli, "restoring a Backup of Mail Box", err) == 0 &&
 	    read_passphrase(argv[0], &pass, &p, err) == 0)
 		rc = backup_restore(cli->dev, argv[0], p, boxes, mode, dry != NULL, &cb,
 				    &s, err);

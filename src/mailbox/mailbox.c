@@ -455,13 +455,14 @@ mailbox_unlock(struct device *dev, int box, const char *password, struct svc_err
 		svc_wipe(&in, sizeof in);
 		return 0;
 	}
+	snprintf(door, sizeof door, "box:%02d", box);
 	if (password == NULL) {
 		svc_wipe(&in, sizeof in);
-		return svc_errf(err, EX_NOPERM,
-				"inbox %02d is protected by a password (or System Manager rights)",
-				box);
+		svc_errf(err, EX_NOPERM,
+			 "inbox %02d is protected by a password (or System Manager rights)", box);
+		device_audit(dev, "refused", door, NULL, NULL, "no password given", NULL);
+		return -1;
 	}
-	snprintf(door, sizeof door, "box:%02d", box);
 	ok = password_form(password, pin, NULL) == 0 && access_matches(in.password, pin);
 	rc = access_attempt(device_store(dev), &who, door, ok, lockout_delay(dev), err);
 	if (rc != 0 && err && err->code == EX_NOPERM)

@@ -141,6 +141,10 @@ check_grep "names the document" err "document 99/0001 'scan1.pdf' is damaged in 
 # Rights: without System Manager credentials, refused.
 SVCMODE_MANAGER_ID= SVCMODE_MANAGER_PIN= svc backup create "$WORK/no.zip" </dev/null
 check_rc "needs System Manager" 77
+[ "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE event = 'refused' AND key = 'backup'")" -ge 1 ] &&
+	ok || fail "refusal not audited"
+[ "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE event = 'backup.create'")" -ge 3 ] && ok ||
+	fail "backups not audited"
 svc backup --help
 check_grep "help" out "backup restore FILE"
 finish

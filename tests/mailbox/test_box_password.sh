@@ -30,6 +30,8 @@ check_nogrep "never the hash" out "pbkdf2"
 svc box list 04 </dev/null
 check_rc "protected inbox without password" 77
 check_grep "asks for it" err "inbox 04 is protected by a password"
+[ "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE event = 'refused' AND key = 'box:04'")" = 1 ] &&
+	ok || fail "refusal not audited"
 SVCMODE_BOX_PASSWORD=1234 svc box list 04
 check_rc "right password" 0
 check_grep "documents listed" out "note.txt"
