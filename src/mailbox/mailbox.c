@@ -273,6 +273,10 @@ mailbox_file_finish(struct mailbox_file *f, bool sync, char file[80], int64_t *s
 		return svc_errf(err, EX_SOFTWARE, "SHA-256 failed");
 	if (sync && fsync(f->fd) != 0)
 		return write_error(f->tmp, errno, err);
+	/* Unsynced (a restore, flushed once at the end): start the write-back
+	 * now so that the final flush has little left to wait for. */
+	if (!sync)
+		sync_file_range(f->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 	if (close(f->fd) != 0) {
 		f->fd = -1;
 		return write_error(f->tmp, errno, err);
