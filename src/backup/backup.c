@@ -1091,7 +1091,7 @@ struct plan {
 	bool sel[MAILBOX_INBOXES];
 	bool restore_settings[MAILBOX_INBOXES];
 	bool *take;      /* per backup document */
-	int *no;         /* number it gets (0: next free) */
+	int *no;         /* the number it will have */
 	char (*file)[80]; /* its new file once written */
 	struct mailbox_file *cur;
 	struct collect old; /* documents of replaced inboxes */

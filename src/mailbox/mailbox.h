@@ -130,7 +130,7 @@ int mailbox_file_write(struct mailbox_file *f, const void *buf, size_t len,
 		       struct svc_err *err);
 int mailbox_file_finish(struct mailbox_file *f, bool sync, char file[80], int64_t *size,
 			char sha256[65], struct svc_err *err);
-/* Flushes the documents directory's file system (syncfs). */
+/* Flushes the documents directory to the disk (syncfs). */
 int mailbox_sync(struct device *dev, struct svc_err *err);
 void mailbox_file_abort(struct mailbox_file *f);
 /* After _finish: frees F and keeps the file. */
