@@ -18,7 +18,7 @@ svc backup create "$WORK/all.zip"
 check_rc "create the reference backup" 0
 
 # The delays step through the run so that kills land in different phases.
-delay() { awk -v r="$1" -v n="$RUNS" 'BEGIN { printf "%.3f", 0.02 + 0.6 * r / n }'; }
+delay() { awk -v r="$1" -v n="$RUNS" 'BEGIN { printf "%.3f", 0.02 + 1.2 * r / n }'; }
 
 r=0
 complete=0
