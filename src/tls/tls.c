@@ -314,7 +314,9 @@ name_text(const X509_NAME *nm, char *out, size_t cap)
 	out[0] = '\0';
 	if (bio == NULL)
 		return;
-	X509_NAME_print_ex(bio, nm, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+	X509_NAME_print_ex(bio, nm, 0,
+			   XN_FLAG_SEP_CPLUS_SPC | XN_FLAG_FN_SN |
+				   (ASN1_STRFLGS_RFC2253 & ~ASN1_STRFLGS_ESC_MSB));
 	n = BIO_get_mem_data(bio, &p);
 	snprintf(out, cap, "%.*s", (int)n, p);
 	BIO_free(bio);
@@ -760,19 +762,17 @@ serial_random(X509 *x, struct svc_err *err)
 	return 0;
 }
 
-static X509 *
-cert_build(struct device *dev, EVP_PKEY *pk, const struct alg *a, const EVP_MD *md, time_t start,
-	   time_t end, const struct tls_genkey_opts *o, struct svc_err *err)
+/* The subject from the options (CN: the host name when not given). */
+static X509_NAME *
+subject_build(struct device *dev, const struct tls_genkey_opts *o, struct svc_err *err)
 {
-	X509 *x = X509_new();
 	X509_NAME *nm = X509_NAME_new();
-	struct strbuf host = STRBUF_INIT, san = STRBUF_INIT;
+	struct strbuf host = STRBUF_INIT;
 	const char *cn = o->cn;
-	X509V3_CTX ctx;
 
-	if (x == NULL || nm == NULL) {
+	if (nm == NULL) {
 		ossl_fail(err, EX_SOFTWARE, "out of memory");
-		goto fail;
+		return NULL;
 	}
 	if (cn == NULL || *cn == '\0') {
 		if (config_get(dev, "network.tcpip.hostname", &host, err) != 0)
@@ -784,7 +784,32 @@ cert_build(struct device *dev, EVP_PKEY *pk, const struct alg *a, const EVP_MD *
 	    subject_add(nm, "L", o->l, 128, err) != 0 || subject_add(nm, "O", o->o, 64, err) != 0 ||
 	    subject_add(nm, "OU", o->ou, 64, err) != 0 || subject_add(nm, "CN", cn, 64, err) != 0)
 		goto fail;
-	if (san_build(dev, cn, &san, err) != 0)
+	sb_release(&host);
+	return nm;
+fail:
+	X509_NAME_free(nm);
+	sb_release(&host);
+	return NULL;
+}
+
+static X509 *
+cert_build(struct device *dev, EVP_PKEY *pk, const struct alg *a, const EVP_MD *md, time_t start,
+	   time_t end, X509_NAME *nm, struct svc_err *err)
+{
+	X509 *x = X509_new();
+	struct strbuf san = STRBUF_INIT;
+	int at = X509_NAME_get_index_by_NID(nm, NID_commonName, -1);
+	const ASN1_STRING *cn = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(nm, at));
+	char cntext[65];
+	X509V3_CTX ctx;
+
+	if (x == NULL || cn == NULL) {
+		ossl_fail(err, EX_SOFTWARE, "out of memory");
+		goto fail;
+	}
+	snprintf(cntext, sizeof cntext, "%.*s", ASN1_STRING_length(cn),
+		 (const char *)ASN1_STRING_get0_data(cn));
+	if (san_build(dev, cntext, &san, err) != 0)
 		goto fail;
 	if (X509_set_version(x, X509_VERSION_3) != 1 || serial_random(x, err) != 0 ||
 	    X509_set_subject_name(x, nm) != 1 || X509_set_issuer_name(x, nm) != 1 ||
@@ -797,8 +822,8 @@ cert_build(struct device *dev, EVP_PKEY *pk, const struct alg *a, const EVP_MD *
 	X509V3_set_ctx(&ctx, x, x, NULL, NULL, 0);
 	if (add_ext(x, &ctx, NID_basic_constraints, "critical,CA:FALSE", err) != 0 ||
 	    add_ext(x, &ctx, NID_key_usage,
-		    a && a->rsa_bits ? "critical,digitalSignature,keyEncipherment"
-				     : "critical,digitalSignature",
+		    a->rsa_bits ? "critical,digitalSignature,keyEncipherment"
+				: "critical,digitalSignature",
 		    err) != 0 ||
 	    add_ext(x, &ctx, NID_ext_key_usage, "serverAuth", err) != 0 ||
 	    add_ext(x, &ctx, NID_subject_key_identifier, "hash", err) != 0 ||
@@ -809,14 +834,10 @@ cert_build(struct device *dev, EVP_PKEY *pk, const struct alg *a, const EVP_MD *
 		ossl_fail(err, EX_SOFTWARE, "cannot sign the certificate");
 		goto fail;
 	}
-	X509_NAME_free(nm);
-	sb_release(&host);
 	sb_release(&san);
 	return x;
 fail:
 	X509_free(x);
-	X509_NAME_free(nm);
-	sb_release(&host);
 	sb_release(&san);
 	return NULL;
 }
@@ -829,6 +850,7 @@ genkey_common(struct device *dev, const char *name, const char *origin, bool in_
 	const EVP_MD *md = EVP_sha256();
 	time_t now = time(NULL), start = now, end;
 	EVP_PKEY *pk = NULL;
+	X509_NAME *nm = NULL;
 	X509 *x = NULL;
 	char what[80];
 	int rc = -1;
@@ -855,22 +877,23 @@ genkey_common(struct device *dev, const char *name, const char *origin, bool in_
 		return svc_errf(err, EX_USAGE,
 				"the validity ends in the past: the certificate "
 				"would be expired");
+	if ((nm = subject_build(dev, o, err)) == NULL)
+		return -1;
 	if (strcmp(origin, "default") != 0) {
-		snprintf(what, sizeof what, "generating key pair '%s'", name);
-		if (need_manager(dev, what, name, err) != 0)
-			return -1;
 		/* Refuse before the slow part when the pair cannot be stored. */
-		if (pair_room(dev, name, err) != 0)
-			return -1;
+		snprintf(what, sizeof what, "generating key pair '%s'", name);
+		if (pair_room(dev, name, err) != 0 || need_manager(dev, what, name, err) != 0)
+			goto out;
 	}
 	if ((pk = keygen(a, o, err)) == NULL ||
-	    (x = cert_build(dev, pk, a, md, start, end, o, err)) == NULL)
+	    (x = cert_build(dev, pk, a, md, start, end, nm, err)) == NULL)
 		goto out;
 	rc = pair_add(dev, name, origin, pk, x, NULL, in_use,
 		      strcmp(origin, "default") == 0 ? "tls.provision" : "tls.genkey", err);
 	if (rc == 0 && o->progress)
 		o->progress(o->progress_arg, a->label, 1.0);
 out:
+	X509_NAME_free(nm);
 	X509_free(x);
 	EVP_PKEY_free(pk);
 	return rc;
@@ -970,9 +993,7 @@ tls_install(struct device *dev, const char *name, const void *data, size_t len, 
 	if (pair_get(dev, name, &p, err) != 0 ||
 	    certs_parse(data, len, "the certificate", &certs, err) != 0)
 		goto out;
-	snprintf(what, sizeof what, "installing a certificate for '%s'", name);
-	if (need_manager(dev, what, name, err) != 0 ||
-	    (pk = key_unseal(dev, name, p.sealed.buf, err)) == NULL)
+	if ((pk = key_unseal(dev, name, p.sealed.buf, err)) == NULL)
 		goto out;
 	for (int i = 0; i < sk_X509_num(certs) && leaf == NULL; i++)
 		if (X509_check_private_key(sk_X509_value(certs, i), pk) == 1)
@@ -993,7 +1014,8 @@ tls_install(struct device *dev, const char *name, const void *data, size_t len, 
 		    cert_to_pem(sk_X509_value(certs, i), &chain, err) != 0)
 			goto out;
 	info_fill(leaf, &in);
-	if (store_begin(st, err) != 0)
+	snprintf(what, sizeof what, "installing a certificate for '%s'", name);
+	if (need_manager(dev, what, name, err) != 0 || store_begin(st, err) != 0)
 		goto out;
 	if (store_tls_key_set_cert(st, name, cert.buf, sb_str(&chain), err) != 1 ||
 	    device_audit(dev, "tls.install", name, NULL, in.subject, in.fingerprint, err) != 0) {
@@ -1059,7 +1081,7 @@ tls_import_p12(struct device *dev, const char *name, const void *data, size_t le
 	    cert_check_time(x, "the certificate in the PKCS#12 file", err) != 0)
 		goto out;
 	snprintf(what, sizeof what, "importing key pair '%s'", name);
-	if (need_manager(dev, what, name, err) != 0)
+	if (pair_room(dev, name, err) != 0 || need_manager(dev, what, name, err) != 0)
 		goto out;
 	rc = pair_add(dev, name, "imported", pk, x, ca, false, "tls.import", err);
 out:
@@ -1286,11 +1308,34 @@ out:
 
 /* --- CA certificates --------------------------------------------------------- */
 
+/* Counts CA rows; ARG (if not NULL) gets the fingerprint (65 bytes). */
 static int
 ca_seen(void *arg, const struct store_tls_ca *ca)
 {
-	(void)arg;
-	(void)ca;
+	if (arg)
+		snprintf(arg, 65, "%s", ca->fingerprint);
+	return 0;
+}
+
+/* FP is not installed yet and one more CA certificate fits. */
+static int
+ca_room(struct device *dev, const char *fp, const struct tls_info *in, struct svc_err *err)
+{
+	struct store *st = device_store(dev);
+	int n;
+
+	if ((n = store_tls_ca_each(st, fp, ca_seen, NULL, err)) != 0)
+		return n < 0 ? -1
+			     : svc_errf(err, EX_DATAERR,
+					"CA certificate '%s' (%s) is installed already",
+					in->subject, in->fingerprint);
+	if ((n = store_tls_ca_count(st, err)) < 0)
+		return -1;
+	if (n >= TLS_MAX_CAS)
+		return svc_errf(err, EX_DATAERR,
+				"the device holds at most %d CA certificates; delete one first "
+				"('svcmode cert delete-ca FINGERPRINT')",
+				TLS_MAX_CAS);
 	return 0;
 }
 
@@ -1304,7 +1349,7 @@ tls_ca_import(struct device *dev, const void *data, size_t len, struct tls_info 
 	struct tls_info in = { 0 };
 	char fp[65] = "";
 	X509 *x;
-	int n, rc = -1;
+	int rc = -1;
 
 	if (out)
 		memset(out, 0, sizeof *out);
@@ -1329,27 +1374,14 @@ tls_ca_import(struct device *dev, const void *data, size_t len, struct tls_info 
 	    cert_check_time(x, "the CA certificate", err) != 0 || cert_to_pem(x, &pem, err) != 0)
 		goto out;
 	fingerprint(x, fp, NULL, 0);
-	if (need_manager(dev, "importing a CA certificate", "tls.ca", err) != 0 ||
+	/* Checked before the login (bad input leaves no trace) and again in
+	 * the transaction. */
+	if (ca_room(dev, fp, &in, err) != 0 ||
+	    need_manager(dev, "importing a CA certificate", "tls.ca", err) != 0 ||
 	    store_begin(st, err) != 0)
 		goto out;
 	struct store_tls_ca ca = { .fingerprint = fp, .subject = in.subject, .cert_pem = pem.buf };
-	if ((n = store_tls_ca_each(st, fp, ca_seen, NULL, err)) != 0) {
-		if (n > 0)
-			svc_errf(err, EX_DATAERR, "CA certificate '%s' (%s) is installed already",
-				 in.subject, in.fingerprint);
-		store_rollback(st);
-		goto out;
-	}
-	if ((n = store_tls_ca_count(st, err)) < 0 || n >= TLS_MAX_CAS) {
-		if (n >= 0)
-			svc_errf(err, EX_DATAERR,
-				 "the device holds at most %d CA certificates; delete one first "
-				 "('svcmode cert delete-ca FINGERPRINT')",
-				 TLS_MAX_CAS);
-		store_rollback(st);
-		goto out;
-	}
-	if (store_tls_ca_add(st, &ca, err) != 0 ||
+	if (ca_room(dev, fp, &in, err) != 0 || store_tls_ca_add(st, &ca, err) != 0 ||
 	    device_audit(dev, "tls.ca_import", "tls.ca", NULL, in.subject, in.fingerprint, err) !=
 		    0) {
 		store_rollback(st);
@@ -1404,7 +1436,7 @@ ca_resolve(struct device *dev, const char *fp, char full[65], struct svc_err *er
 	want[j] = '\0';
 	if (j < 8)
 		goto bad;
-	n = store_tls_ca_each(device_store(dev), want, ca_seen, NULL, err);
+	n = store_tls_ca_each(device_store(dev), want, ca_seen, full, err);
 	if (n < 0)
 		return -1;
 	if (n == 0)
@@ -1415,7 +1447,6 @@ ca_resolve(struct device *dev, const char *fp, char full[65], struct svc_err *er
 		return svc_errf(err, EX_USAGE,
 				"fingerprint '%s' matches %d CA certificates; give more digits", fp,
 				n);
-	snprintf(full, 65, "%s", want);
 	return 0;
 bad:
 	return svc_errf(err, EX_USAGE,

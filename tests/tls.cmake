@@ -1,0 +1,2 @@
+# SSL key pairs and CA certificates, checked with the real openssl command.
+svc_cli_test(tls_cert tls/test_cert.sh)
