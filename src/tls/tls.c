@@ -613,6 +613,15 @@ pair_add(struct device *dev, const char *name, const char *origin, EVP_PKEY *pk,
 				   .cert_pem = cert.buf,
 				   .chain_pem = sb_str(&ch),
 				   .in_use = in_use };
+	if (strcmp(origin, "default") == 0) {
+		/* Another process may have provisioned meanwhile: keep its pair. */
+		int n = store_tls_key_count(st, "default", err);
+		if (n != 0) {
+			store_rollback(st);
+			rc = n < 0 ? -1 : 0;
+			goto out;
+		}
+	}
 	if ((strcmp(origin, "default") != 0 && pair_room(dev, name, err) != 0) ||
 	    store_tls_key_add(st, &k, err) != 0 ||
 	    device_audit(dev, event, name, NULL, in.subject, detail.buf, err) != 0) {
