@@ -185,17 +185,27 @@ mac_enable_cmd(struct cli *cli, const char *sub, int argc, char **argv, struct s
 static int
 mac_apply_cmd(struct cli *cli, const char *sub, int argc, char **argv, struct svc_err *err)
 {
-	const char *force = NULL, *iface = NULL;
-	struct cli_opt opts[] = { { "force", &force }, { "iface=", &iface }, { NULL, NULL } };
+	const char *force = NULL, *iface = NULL, *load = NULL;
+	struct cli_opt opts[] = {
+		{ "force", &force }, { "iface=", &iface }, { "load", &load }, { NULL, NULL }
+	};
 	struct strbuf path = STRBUF_INIT;
 	int n = sub_parse(sub, argc, argv, opts, 0, 1, err), rc;
 
 	if (n < 0)
 		return -1;
+	if (load && n == 1 && strcmp(argv[0], "-") == 0)
+		return svc_errf(err, EX_USAGE, "--load needs a file, not stdout");
 	rc = mac_apply(cli->dev, n == 1 ? argv[0] : NULL, iface, force != NULL, &path, err);
 	if (rc == 0 && strcmp(path.buf, "-") != 0)
 		fprintf(cli->msg, "svcmode: wrote the MAC Address Block ruleset to '%s'\n",
 			path.buf);
+	if (rc == 0 && load) {
+		rc = mac_load(cli->dev, path.buf, err);
+		if (rc == 0)
+			fprintf(cli->msg,
+				"svcmode: loaded it with nft: the filters are in effect\n");
+	}
 	sb_release(&path);
 	return rc;
 }
@@ -208,7 +218,7 @@ static const struct mac_sub mac_subs[] = {
 	{ "policy", "rx|tx allow|reject [--force]", mac_policy_cmd },
 	{ "enable", "rx|tx [--force]", mac_enable_cmd },
 	{ "disable", "rx|tx", mac_enable_cmd },
-	{ "apply", "[FILE|-] [--iface NAME] [--force]", mac_apply_cmd },
+	{ "apply", "[FILE|-] [--iface NAME] [--load] [--force]", mac_apply_cmd },
 };
 
 static const struct mac_sub *
@@ -244,7 +254,7 @@ const struct cli_cmd cli_cmds_mac[] = {
 	  "  enable|disable rx|tx        Use Filter ON/OFF\n"
 	  "  apply [FILE|-] [--iface NAME]  write the nftables ruleset (default: mac-block.nft\n"
 	  "                              beside the store; interface eth0) to load with\n"
-	  "                              'nft -f FILE'\n"
+	  "                              'nft -f FILE'; --load runs nft -f itself\n"
 	  "\n"
 	  "rx is the Receive Filter (matches the sender's address), tx the Send Filter\n"
 	  "(matches the destination's address). Addresses are accepted as\n"

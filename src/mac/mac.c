@@ -2,9 +2,13 @@
 #include "mac/mac.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "store/store_mac.h"
 #include "util/fsutil.h"
@@ -474,6 +478,62 @@ out:
 	sb_release(&rules);
 	sb_release(&def);
 	return rc;
+}
+
+extern char **environ;
+
+static int
+load(const char *path, struct svc_err *err)
+{
+	char *const argv[] = { (char *)"nft", (char *)"-f", (char *)path, NULL };
+	posix_spawn_file_actions_t fa;
+	char out[512];
+	size_t len = 0;
+	int fds[2], status = 0, rc;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe(fds) != 0)
+		return svc_errf(err, EX_OSERR, "cannot run nft: %s", strerror(errno));
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addclose(&fa, fds[0]);
+	posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
+	posix_spawn_file_actions_adddup2(&fa, fds[1], STDERR_FILENO);
+	posix_spawn_file_actions_addclose(&fa, fds[1]);
+	rc = posix_spawnp(&pid, "nft", &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(fds[1]);
+	if (rc != 0) {
+		close(fds[0]);
+		return svc_errf(err, EX_UNAVAILABLE, "cannot run nft (Debian package nftables): %s",
+				strerror(rc));
+	}
+	while ((n = read(fds[0], out + len, sizeof out - 1 - len)) > 0 || (n < 0 && errno == EINTR))
+		if (n > 0)
+			len += (size_t)n;
+	out[len] = '\0';
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	for (char *p = out; *p; p++)
+		if (*p == '\n' || *p == '\t')
+			*p = ' ';
+	return svc_errf(err, strstr(out, "Operation not permitted") ? EX_NOPERM : EX_UNAVAILABLE,
+			"nft refused '%s': %.180s", path, *out ? out : "(no message)");
+}
+
+int
+mac_load(struct device *dev, const char *path, struct svc_err *err)
+{
+	if (need_manager(dev, "loading the MAC Address Block", "network.mac", err) != 0)
+		return -1;
+	if (load(path, err) != 0) {
+		device_audit(dev, "mac.load", "network.mac", NULL, NULL, err->msg, NULL);
+		return -1;
+	}
+	return device_audit(dev, "mac.load", "network.mac", NULL, NULL, path, err);
 }
 
 int

@@ -66,6 +66,11 @@ int mac_ruleset(struct device *dev, const char *iface, struct strbuf *out, struc
 int mac_apply(struct device *dev, const char *path, const char *iface, bool force,
 	      struct strbuf *written, struct svc_err *err);
 
+/* Loads the ruleset at PATH into the kernel with 'nft -f' (found in PATH;
+ * needs CAP_NET_ADMIN). nft's own message is quoted in err on failure:
+ * EX_UNAVAILABLE (no nft, or it refused the ruleset), EX_NOPERM. Audited. */
+int mac_load(struct device *dev, const char *path, struct svc_err *err);
+
 /* Initialize All Data/Settings, inside the caller's transaction: empties
  * both exception lists (the filter settings are reset by the catalog). */
 int mac_erase(struct device *dev, struct erase_stats *st, struct svc_err *err);

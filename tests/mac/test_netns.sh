@@ -34,10 +34,10 @@ ip -n "$NS_DEV" link add eth0 type veth peer name eth0 netns "$NS_PEER" &&
   ip -n "$NS_DEV" link set lo up && ip -n "$NS_PEER" link set lo up || { echo "veth setup failed"; exit 1; }
 
 # apply: the ruleset svcmode writes, loaded into the device's namespace.
+# 'mac apply --load' runs nft -f itself, in the namespace it is started in.
 apply() {
-  svc_mgr mac apply "$T/r.nft" --force
-  [ "$RC" -eq 0 ] || { fail "apply"; return; }
-  ip netns exec "$NS_DEV" nft -f "$T/r.nft" >"$T/nft.log" 2>&1 || fail "nft -f: $(cat "$T/nft.log")"
+  SVCMODE_WRAP="ip netns exec $NS_DEV ${SVCMODE_WRAP:-}" svc_mgr mac apply "$T/r.nft" --load --force
+  [ "$RC" -eq 0 ] || { fail "apply --load"; return; }
   ip -n "$NS_DEV" neigh flush all 2>/dev/null
   ip -n "$NS_PEER" neigh flush all 2>/dev/null
 }
@@ -89,4 +89,11 @@ svc_mgr mac disable tx
 apply
 expect "both off again: table removed" yes
 ip netns exec "$NS_DEV" nft list tables | grep -q svcmode_mac && fail "table removed when off" || ok
+svc log
+check_grep "load audited" out "mac.load"
+# Without nft the engineer is told so (exit 69) and the file is still written.
+SVCMODE_WRAP="env PATH=/nonexistent ${SVCMODE_WRAP:-}" svc_mgr mac apply "$T/r2.nft" --load
+check_rc "no nft" 69
+check_grep "no nft named" err "cannot run nft (Debian package nftables)"
+[ -f "$T/r2.nft" ] && ok || fail "ruleset written before the load"
 finish
