@@ -24,6 +24,12 @@ nft_check() { # FILE: 0 if nft accepts it
     >"$T/nft.log" 2>&1
 }
 
+svc mac --help
+check_rc "mac --help" 0
+check_grep "help says multicast is never filtered" out "Multicast and broadcast frames are never"
+svc mac frobnicate
+check_rc "unknown subcommand" 64
+
 # --- notations and normalization --------------------------------------------
 svc mac list
 check_rc "list on a new store" 0

@@ -61,6 +61,19 @@ svc cert list
 svc cert delete "Default Key"
 check_rc "default pair cannot be deleted" 65
 
+svc cert --help
+check_rc "cert --help" 0
+check_grep "help lists import-p12" out "import-p12 NAME FILE"
+svc cert
+check_rc "cert without a subcommand" 64
+svc cert frobnicate
+check_rc "unknown subcommand" 64
+check_grep "unknown subcommand named" err "unknown cert command 'frobnicate'"
+svc cert show "Default Key" --bogus
+check_rc "unknown option" 64
+svc info
+check_grep "info names the pair in use" out "ssl key pair:   Default Key (ECDSA P-256"
+
 # --- genkey ----------------------------------------------------------------
 svc cert genkey web
 check_rc "genkey without credentials" 77
