@@ -48,13 +48,13 @@ read_input(const char *path, struct strbuf *sb, struct svc_err *err)
 	return fs_read(path, CERT_FILE_MAX, sb, err);
 }
 
-/* Re-words a module error about "the file"/"the certificate" to name PATH. */
+/* Names PATH in a module's complaint about the data ("the file is not..."). */
 static int
 with_file(int rc, const char *path, struct svc_err *err)
 {
 	char msg[sizeof err->msg];
 
-	if (rc == 0 || err == NULL)
+	if (rc == 0 || err == NULL || err->code != EX_DATAERR)
 		return rc;
 	snprintf(msg, sizeof msg, "%s", err->msg);
 	svc_errf(err, err->code, "'%s': %s; nothing changed", path, msg);

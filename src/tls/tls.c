@@ -385,6 +385,11 @@ key_check(EVP_PKEY *pk, const char *what, struct svc_err *err)
 {
 	char t[32];
 
+	if (pk == NULL) {
+		ERR_clear_error();
+		return svc_errf(err, EX_DATAERR, "refusing %s: its key type is not supported",
+				what);
+	}
 	key_text(pk, t, sizeof t);
 	if (EVP_PKEY_get_base_id(pk) == EVP_PKEY_RSA && EVP_PKEY_get_bits(pk) >= 2048)
 		return 0;
