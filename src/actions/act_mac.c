@@ -76,8 +76,8 @@ offer_force(struct action_io *io, const struct svc_err *err)
 static int
 act_remove(struct device *dev, const char *param, struct action_io *io, struct svc_err *err)
 {
-	const char *addr;
-	enum mac_dir d;
+	const char *addr = NULL;
+	enum mac_dir d = MAC_RX;
 
 	if (row_parse(param, &d, &addr, err) != 0)
 		return -1;
@@ -93,7 +93,7 @@ act_add(struct device *dev, const char *param, struct action_io *io, struct svc_
 {
 	struct strbuf addr = STRBUF_INIT;
 	const char *one[1];
-	enum mac_dir d;
+	enum mac_dir d = MAC_RX;
 	int rc = -1;
 
 	if (mac_dir_parse(param, &d, err) != 0)
@@ -117,7 +117,7 @@ static int
 act_clear(struct device *dev, const char *param, struct action_io *io, struct svc_err *err)
 {
 	char q[96], n[16];
-	enum mac_dir d;
+	enum mac_dir d = MAC_RX;
 	int removed;
 
 	if (mac_dir_parse(param, &d, err) != 0)

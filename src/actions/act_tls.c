@@ -8,7 +8,7 @@
 #include "tls/tls.h"
 #include "util/fsutil.h"
 
-#define ACT_FILE_MAX (1024 * 1024)
+#define ACT_FILE_MAX ((size_t)1024 * 1024)
 
 static int
 cancelled(struct svc_err *err)
@@ -133,7 +133,7 @@ list_keys(struct device *dev, const char *param, struct action_io *io, action_em
 static int
 act_show(struct device *dev, const char *param, struct action_io *io, struct svc_err *err)
 {
-	struct tls_info in;
+	struct tls_info in = { 0 };
 
 	if (tls_show(dev, param, &in, err) != 0)
 		return -1;
@@ -258,7 +258,7 @@ act_genkey(struct device *dev, const char *param, struct action_io *io, struct s
 	struct strbuf name = STRBUF_INIT, alg = STRBUF_INIT, md = STRBUF_INIT, valid = STRBUF_INIT,
 		      cn = STRBUF_INIT, host = STRBUF_INIT;
 	struct tls_genkey_opts o = { .progress = act_progress, .progress_arg = io };
-	struct tls_info in;
+	struct tls_info in = { 0 };
 	int rc = -1;
 
 	(void)param;
@@ -356,7 +356,7 @@ list_cas(struct device *dev, const char *param, struct action_io *io, action_emi
 static int
 act_ca_show(struct device *dev, const char *param, struct action_io *io, struct svc_err *err)
 {
-	struct tls_info in;
+	struct tls_info in = { 0 };
 
 	if (tls_ca_show(dev, param, &in, err) != 0)
 		return -1;
@@ -367,7 +367,7 @@ act_ca_show(struct device *dev, const char *param, struct action_io *io, struct 
 static int
 act_ca_delete(struct device *dev, const char *param, struct action_io *io, struct svc_err *err)
 {
-	struct tls_info in;
+	struct tls_info in = { 0 };
 	char q[128];
 
 	if (tls_ca_show(dev, param, &in, err) != 0)
@@ -385,7 +385,7 @@ static int
 act_ca_import(struct device *dev, const char *param, struct action_io *io, struct svc_err *err)
 {
 	struct strbuf path = STRBUF_INIT, data = STRBUF_INIT;
-	struct tls_info in;
+	struct tls_info in = { 0 };
 	int rc = -1;
 
 	(void)param;

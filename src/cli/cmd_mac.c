@@ -109,7 +109,7 @@ static int
 mac_add_cmd(struct cli *cli, const char *sub, int argc, char **argv, struct svc_err *err)
 {
 	int n = sub_parse(sub, argc, argv, NULL, 2, MAC_MAX_ENTRIES + 1, err);
-	enum mac_dir d;
+	enum mac_dir d = MAC_RX;
 
 	if (n < 0 || mac_dir_parse(argv[0], &d, err) != 0 ||
 	    mac_add(cli->dev, d, (const char *const *)argv + 1, n - 1, err) != 0)
@@ -126,7 +126,7 @@ mac_remove_cmd(struct cli *cli, const char *sub, int argc, char **argv, struct s
 {
 	const char *force = NULL;
 	struct cli_opt opts[] = { { "force", &force }, { NULL, NULL } };
-	enum mac_dir d;
+	enum mac_dir d = MAC_RX;
 
 	if (sub_parse(sub, argc, argv, opts, 2, 2, err) < 0 || mac_dir_parse(argv[0], &d, err) != 0)
 		return -1;
@@ -138,7 +138,7 @@ mac_clear_cmd(struct cli *cli, const char *sub, int argc, char **argv, struct sv
 {
 	const char *force = NULL;
 	struct cli_opt opts[] = { { "force", &force }, { NULL, NULL } };
-	enum mac_dir d;
+	enum mac_dir d = MAC_RX;
 	int n;
 
 	if (sub_parse(sub, argc, argv, opts, 1, 1, err) < 0 ||
@@ -155,7 +155,7 @@ mac_policy_cmd(struct cli *cli, const char *sub, int argc, char **argv, struct s
 {
 	const char *force = NULL;
 	struct cli_opt opts[] = { { "force", &force }, { NULL, NULL } };
-	enum mac_dir d;
+	enum mac_dir d = MAC_RX;
 	bool reject;
 
 	if (sub_parse(sub, argc, argv, opts, 2, 2, err) < 0 || mac_dir_parse(argv[0], &d, err) != 0)
@@ -175,7 +175,7 @@ mac_enable_cmd(struct cli *cli, const char *sub, int argc, char **argv, struct s
 {
 	const char *force = NULL;
 	struct cli_opt opts[] = { { "force", &force }, { NULL, NULL } };
-	enum mac_dir d;
+	enum mac_dir d = MAC_RX;
 
 	if (sub_parse(sub, argc, argv, opts, 1, 1, err) < 0 || mac_dir_parse(argv[0], &d, err) != 0)
 		return -1;

@@ -6,7 +6,7 @@
 #include "util/fsutil.h"
 #include "util/json.h"
 
-#define CERT_FILE_MAX (1024 * 1024)
+#define CERT_FILE_MAX ((size_t)1024 * 1024)
 
 struct cert_sub {
 	const char *name;
@@ -79,7 +79,7 @@ cert_genkey(struct cli *cli, int argc, char **argv, struct svc_err *err)
 		{ "c=", &o.c },
 		{ NULL, NULL },
 	};
-	struct tls_info in;
+	struct tls_info in = { 0 };
 
 	if (sub_parse("genkey", argc, argv, opts, 1, 1, err) < 0)
 		return -1;
@@ -112,7 +112,7 @@ static int
 cert_install(struct cli *cli, int argc, char **argv, struct svc_err *err)
 {
 	struct strbuf data = STRBUF_INIT;
-	struct tls_info in;
+	struct tls_info in = { 0 };
 	int rc;
 
 	if (sub_parse("install", argc, argv, NULL, 2, 2, err) < 0)
@@ -304,7 +304,7 @@ print_info(FILE *f, const struct tls_info *in)
 static int
 cert_show(struct cli *cli, int argc, char **argv, struct svc_err *err)
 {
-	struct tls_info in;
+	struct tls_info in = { 0 };
 
 	if (sub_parse("show", argc, argv, NULL, 1, 1, err) < 0 ||
 	    tls_show(cli->dev, argv[0], &in, err) != 0)
@@ -333,7 +333,7 @@ static int
 cert_import_ca(struct cli *cli, int argc, char **argv, struct svc_err *err)
 {
 	struct strbuf data = STRBUF_INIT;
-	struct tls_info in;
+	struct tls_info in = { 0 };
 	int rc;
 
 	if (sub_parse("import-ca", argc, argv, NULL, 1, 1, err) < 0)
@@ -388,7 +388,7 @@ cert_list_ca(struct cli *cli, int argc, char **argv, struct svc_err *err)
 static int
 cert_show_ca(struct cli *cli, int argc, char **argv, struct svc_err *err)
 {
-	struct tls_info in;
+	struct tls_info in = { 0 };
 
 	if (sub_parse("show-ca", argc, argv, NULL, 1, 1, err) < 0 ||
 	    tls_ca_show(cli->dev, argv[0], &in, err) != 0)

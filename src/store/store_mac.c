@@ -53,12 +53,12 @@ int
 store_mac_count(struct store *st, const char *dir, struct svc_err *err)
 {
 	sqlite3_stmt *s = store_stmt(st, SQL_COUNT, err);
-	int rc, n;
+	int n;
 
 	if (s == NULL)
 		return -1;
 	store_bind_text(s, 1, dir);
-	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
+	if (sqlite3_step(s) != SQLITE_ROW) {
 		sqlite3_reset(s);
 		return store_fail(st, "count MAC addresses", err);
 	}

@@ -60,7 +60,9 @@ tls_name_check(const char *name, struct svc_err *err)
 {
 	size_t n = strlen(name);
 
-	if (n == 0 || n > TLS_NAME_MAX || name[0] == ' ' || name[n - 1] == ' ')
+	if (n == 0 || n > TLS_NAME_MAX)
+		goto bad;
+	if (name[0] == ' ' || name[n - 1] == ' ')
 		goto bad;
 	for (const char *p = name; *p; p++)
 		if (!isalnum((unsigned char)*p) && !strchr("._- ", *p))
@@ -179,7 +181,7 @@ validity_parse(const char *s, time_t start, time_t *end, struct svc_err *err)
 		tm.tm_year += (int)n;
 		*end = timegm(&tm);
 	} else {
-		if (n > 30 * 366)
+		if (n > 30L * 366)
 			goto bad;
 		*end = start + (time_t)n * 86400;
 	}
@@ -423,7 +425,7 @@ fingerprint(X509 *x, char *hex64, char *colons, size_t cap)
 	X509_digest(x, EVP_sha256(), md, &n);
 	for (unsigned int i = 0; i < n; i++) {
 		if (hex64)
-			snprintf(hex64 + 2 * i, 3, "%02X", md[i]);
+			snprintf(hex64 + (size_t)2 * i, 3, "%02X", md[i]);
 		if (colons && j + 3 < cap)
 			j += (size_t)snprintf(colons + j, cap - j, "%s%02X", i ? ":" : "", md[i]);
 	}
@@ -862,7 +864,7 @@ genkey_common(struct device *dev, const char *name, const char *origin, bool in_
 {
 	const struct alg *a = &algs[0];
 	const EVP_MD *md = EVP_sha256();
-	time_t now = time(NULL), start = now, end;
+	time_t now = time(NULL), start = now, end = 0;
 	EVP_PKEY *pk = NULL;
 	X509_NAME *nm = NULL;
 	X509 *x = NULL;
@@ -1485,7 +1487,7 @@ int
 tls_ca_delete(struct device *dev, const char *fp, struct svc_err *err)
 {
 	struct store *st = device_store(dev);
-	struct tls_info in;
+	struct tls_info in = { 0 };
 	char full[65];
 
 	if (tls_ca_show(dev, fp, &in, err) != 0 || ca_resolve(dev, fp, full, err) != 0 ||
