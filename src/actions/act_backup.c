@@ -7,8 +7,7 @@
 #include "mailbox/mailbox.h"
 
 static int
-ask(struct action_io *io, const char *prompt, bool hidden, struct strbuf *out,
-    struct svc_err *err)
+ask(struct action_io *io, const char *prompt, bool hidden, struct strbuf *out, struct svc_err *err)
 {
 	sb_reset(out);
 	if (io == NULL || io->ask == NULL || io->ask(io->arg, prompt, hidden, out) != 0)
@@ -177,7 +176,8 @@ act_restore(struct device *dev, const char *param, struct action_io *io, struct 
 	} else if (strcmp(sb_str(&m), "replace") == 0) {
 		mode = BACKUP_REPLACE;
 	} else if (m.len) {
-		svc_errf(err, EX_USAGE, "unknown restore mode '%s' (merge, replace or empty)", m.buf);
+		svc_errf(err, EX_USAGE, "unknown restore mode '%s' (merge, replace or empty)",
+			 m.buf);
 		goto out;
 	}
 	/* The plan first, then the person decides. */
@@ -203,8 +203,8 @@ const struct action_def actions_backup[] = {
 	  NULL, NULL },
 	{ "backup.verify", ACTION_RUN, LEVEL_MANAGER, act_verify, "verify a Backup of Mail Box",
 	  NULL, NULL },
-	{ "backup.restore", ACTION_RUN, LEVEL_MANAGER, act_restore,
-	  "restore a Backup of Mail Box", NULL, NULL },
+	{ "backup.restore", ACTION_RUN, LEVEL_MANAGER, act_restore, "restore a Backup of Mail Box",
+	  NULL, NULL },
 	{ "backup.list", ACTION_REPORT, LEVEL_MANAGER, act_list, "list a Backup of Mail Box", NULL,
 	  NULL },
 	{ NULL, ACTION_RUN, LEVEL_USER, NULL, NULL, NULL, NULL },

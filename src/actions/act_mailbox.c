@@ -21,8 +21,8 @@ human_size(int64_t n, char *buf, size_t cap)
 
 /* The password that opens BOX, asked only when it is needed. */
 static int
-ask_password(struct device *dev, int box, struct action_io *io, struct strbuf *buf,
-	     const char **pw, struct svc_err *err)
+ask_password(struct device *dev, int box, struct action_io *io, struct strbuf *buf, const char **pw,
+	     struct svc_err *err)
 {
 	struct mailbox_inbox in;
 	char prompt[48];
@@ -169,9 +169,8 @@ ask_field(struct device *dev, int box, const char *pw, struct action_io *io, con
 	}
 	if (v.len) {
 		/* "-" removes a password (the panel's Clear). */
-		const char *value = strcmp(field, "password") == 0 && strcmp(v.buf, "-") == 0
-					    ? ""
-					    : v.buf;
+		const char *value =
+			strcmp(field, "password") == 0 && strcmp(v.buf, "-") == 0 ? "" : v.buf;
 		rc = mailbox_set(dev, box, pw, field, value, err);
 	}
 	sb_release(&v);

@@ -29,8 +29,8 @@
 
 /* --- small helpers ------------------------------------------------------- */
 
-static void
-say(const struct backup_cb *cb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(const struct backup_cb *cb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 static void
 say(const struct backup_cb *cb, const char *fmt, ...)
@@ -156,8 +156,8 @@ man_inbox(void *arg, const struct store_inbox *in)
 	    strlen(in->name) > MAILBOX_NAME_MAX || !printable(in->name) ||
 	    (in->password[0] && !access_is_hash(in->password)) || in->auto_erase < 0 ||
 	    in->auto_erase > 365 * 86400LL)
-		return svc_errf(p->err, EX_DATAERR, "the backup manifest has a bad entry for inbox %d",
-				in->box);
+		return svc_errf(p->err, EX_DATAERR,
+				"the backup manifest has a bad entry for inbox %d", in->box);
 	p->inboxes[in->box] = *in;
 	p->has_inbox[in->box] = true;
 	p->ninboxes++;
@@ -227,8 +227,9 @@ parse_manifest(struct device *dev, const char *path, const char *json, struct pa
 		return -1;
 	for (int i = 0; i < p->ndocs; i++)
 		if (++per[p->docs[i].box] > MAILBOX_MAX_DOCS)
-			return svc_errf(err, EX_DATAERR, "the backup holds more than %d documents "
-							 "for inbox %02d",
+			return svc_errf(err, EX_DATAERR,
+					"the backup holds more than %d documents "
+					"for inbox %02d",
 					MAILBOX_MAX_DOCS, p->docs[i].box);
 	return 0;
 }
@@ -342,8 +343,8 @@ struct sink {
 };
 
 static int
-next_entry(struct rd *r, const char *path, const char *want, int64_t size,
-	   struct archive_entry **e, bool *encrypted, struct svc_err *err)
+next_entry(struct rd *r, const char *path, const char *want, int64_t size, struct archive_entry **e,
+	   bool *encrypted, struct svc_err *err)
 {
 	int rc = archive_read_next_header(r->a, e);
 
@@ -407,9 +408,9 @@ out:
  * documents it accepts are also written out.
  */
 static int
-read_backup(struct device *dev, int fd, const char *path, const char *passphrase,
-	    struct parsed *p, const struct sink *sink, bool docs_too, const struct backup_cb *cb,
-	    const char *label, struct svc_err *err)
+read_backup(struct device *dev, int fd, const char *path, const char *passphrase, struct parsed *p,
+	    const struct sink *sink, bool docs_too, const struct backup_cb *cb, const char *label,
+	    struct svc_err *err)
 {
 	struct rd r;
 	struct archive_entry *e;
@@ -538,8 +539,8 @@ backup_probe(const char *path, bool *encrypted, struct svc_err *err)
 			*encrypted = archive_entry_is_encrypted(e);
 			rc = 0;
 		} else {
-			svc_errf(err, EX_DATAERR, "'%s' is not an svcmode backup (no %s first)", path,
-				 MANIFEST_NAME);
+			svc_errf(err, EX_DATAERR, "'%s' is not an svcmode backup (no %s first)",
+				 path, MANIFEST_NAME);
 		}
 		rd_close(&r);
 	}
@@ -602,7 +603,9 @@ backup_list(struct device *dev, const char *path, const char *passphrase, bool j
 			mailbox_format_period(p.inboxes[b].auto_erase, period, sizeof period);
 			sb_addf(&j, "%s\n  {\"box\": \"%02d\", \"name\": ", n++ ? "," : "", b);
 			json_add_str(&j, p.inboxes[b].name);
-			sb_addf(&j, ", \"password\": %s, \"auto_erase\": \"%s\", \"print_on_store\": %s}",
+			sb_addf(&j,
+				", \"password\": %s, \"auto_erase\": \"%s\", \"print_on_store\": "
+				"%s}",
 				p.inboxes[b].password[0] ? "true" : "false", period,
 				p.inboxes[b].print_on_store ? "true" : "false");
 		}
@@ -764,7 +767,8 @@ wr_fail(struct archive *a, struct out *o, const char *path, struct svc_err *err)
 {
 	if (o->err_no == ENOSPC || o->err_no == EDQUOT)
 		return svc_errf(err, EX_IOERR,
-				"the disk is full writing '%s'; the partial backup was removed", path);
+				"the disk is full writing '%s'; the partial backup was removed",
+				path);
 	if (o->err_no)
 		return svc_errf(err, EX_IOERR, "cannot write '%s': %s", path, strerror(o->err_no));
 	return svc_errf(err, EX_IOERR, "cannot write '%s': %s", path,
@@ -921,7 +925,8 @@ build_manifest(struct device *dev, const struct store_inbox *ins, const bool *se
 	for (int i = 0; i < docs->n; i++) {
 		const struct store_doc *d = &docs->v[i];
 		doc_path(d, apath, sizeof apath);
-		sb_addf(j, "%s\n  {\"box\": %d, \"no\": %d, \"name\": ", i ? "," : "", d->box, d->no);
+		sb_addf(j, "%s\n  {\"box\": %d, \"no\": %d, \"name\": ", i ? "," : "", d->box,
+			d->no);
 		json_add_str(j, d->name);
 		sb_addf(j,
 			", \"stored\": %lld, \"pages\": %d, \"size\": %lld, \"sha256\": \"%s\","
@@ -1049,8 +1054,9 @@ backup_create(struct device *dev, const char *path, const bool *boxes, const cha
 				err) != 0) {
 			char why[256];
 			strlcpy_(why, err ? err->msg : "", sizeof why);
-			svc_errf(err, EX_IOERR, "the backup did not verify after writing (%s); "
-						"nothing was saved",
+			svc_errf(err, EX_IOERR,
+				 "the backup did not verify after writing (%s); "
+				 "nothing was saved",
 				 why);
 			goto fail;
 		}
@@ -1090,8 +1096,8 @@ struct plan {
 	struct device *dev;
 	bool sel[MAILBOX_INBOXES];
 	bool restore_settings[MAILBOX_INBOXES];
-	bool *take;      /* per backup document */
-	int *no;         /* the number it will have */
+	bool *take;       /* per backup document */
+	int *no;          /* the number it will have */
 	char (*file)[80]; /* its new file once written */
 	struct mailbox_file *cur;
 	struct collect old; /* documents of replaced inboxes */
@@ -1250,11 +1256,13 @@ plan_make(struct plan *pl, const bool *boxes, enum backup_mode mode, const struc
 		    (has_row == 0 || !pl->restore_settings[b]))
 			continue; /* empty before and after: not worth a line */
 		if (mode == BACKUP_REPLACE)
-			say(cb, "inbox %02d: replace: %d document%s removed, %d restored, settings "
-				"from the backup",
+			say(cb,
+			    "inbox %02d: replace: %d document%s removed, %d restored, settings "
+			    "from the backup",
 			    b, ncur, ncur == 1 ? "" : "s", ntake);
 		else
-			say(cb, "inbox %02d: %s: %d document%s restored, %d already there, settings %s",
+			say(cb,
+			    "inbox %02d: %s: %d document%s restored, %d already there, settings %s",
 			    b, mode_word[mode], ntake, ntake == 1 ? "" : "s", nsame,
 			    pl->restore_settings[b] ? "from the backup" : "kept");
 	}
@@ -1304,8 +1312,9 @@ plan_commit(struct plan *pl, enum backup_mode mode, struct svc_err *err)
 			n++;
 		}
 		snprintf(key, sizeof key, "box:%02d", b);
-		snprintf(detail, sizeof detail, "%s: %d documents from the backup of serial %s made %s",
-			 mode_word[mode], n, p->head.serial, p->head.created);
+		snprintf(detail, sizeof detail,
+			 "%s: %d documents from the backup of serial %s made %s", mode_word[mode],
+			 n, p->head.serial, p->head.created);
 		if (device_audit(dev, "backup.restore", key, NULL, NULL, detail, err) != 0)
 			goto fail;
 	}
@@ -1341,8 +1350,9 @@ backup_restore(struct device *dev, const char *path, const char *passphrase, con
 		goto out;
 	fill_summary(&p, sum);
 	if (strcmp(p.head.serial, device_identity(dev)->serial) != 0)
-		say(cb, "the backup comes from another device (%s serial %s); restoring onto "
-			"serial %s",
+		say(cb,
+		    "the backup comes from another device (%s serial %s); restoring onto "
+		    "serial %s",
 		    p.head.model, p.head.serial, device_identity(dev)->serial);
 	if ((lock = mailbox_lock(dev, true, true, err)) < 0)
 		goto out;

@@ -47,9 +47,8 @@ int backup_probe(const char *path, bool *encrypted, struct svc_err *err);
 
 /* BOXES: which inboxes (NULL: all). PASSPHRASE NULL: not encrypted.
  * PATH "-" streams to stdout (verified while written, not re-read). */
-int backup_create(struct device *dev, const char *path, const bool *boxes,
-		  const char *passphrase, const struct backup_cb *cb, struct backup_summary *sum,
-		  struct svc_err *err);
+int backup_create(struct device *dev, const char *path, const bool *boxes, const char *passphrase,
+		  const struct backup_cb *cb, struct backup_summary *sum, struct svc_err *err);
 /* Checks the manifest, SHA256SUMS and every document. */
 int backup_verify(struct device *dev, const char *path, const char *passphrase,
 		  const struct backup_cb *cb, struct backup_summary *sum, struct svc_err *err);
@@ -63,8 +62,8 @@ enum backup_mode {
 	BACKUP_MERGE,      /* keep existing documents and settings, add the rest */
 	BACKUP_REPLACE,    /* the listed inboxes become what the backup holds */
 };
-int backup_restore(struct device *dev, const char *path, const char *passphrase,
-		   const bool *boxes, enum backup_mode mode, bool dry_run,
-		   const struct backup_cb *cb, struct backup_summary *sum, struct svc_err *err);
+int backup_restore(struct device *dev, const char *path, const char *passphrase, const bool *boxes,
+		   enum backup_mode mode, bool dry_run, const struct backup_cb *cb,
+		   struct backup_summary *sum, struct svc_err *err);
 
 #endif

@@ -58,7 +58,8 @@ summary(struct cli *cli, const char *what, const char *path, const struct backup
 {
 	fprintf(cli->msg, "svcmode: %s '%s': %d inbox%s, %lld document%s, %lld bytes%s\n", what,
 		path, s->inboxes, s->inboxes == 1 ? "" : "es", (long long)s->documents,
-		s->documents == 1 ? "" : "s", (long long)s->bytes, s->encrypted ? ", encrypted" : "");
+		s->documents == 1 ? "" : "s", (long long)s->bytes,
+		s->encrypted ? ", encrypted" : "");
 }
 
 static int
@@ -73,7 +74,7 @@ backup_create_cmd(struct cli *cli, int argc, char **argv, struct svc_err *err)
 	bool set[MAILBOX_INBOXES];
 	int n = cli_parse("backup create", argc, argv, opts, err), rc = -1;
 
-	if (n < 0 || n != 1)
+	if (n != 1)
 		return n < 0 ? -1 : cli_usage("backup", err);
 	if (parse_boxes(list, set, &boxes, err) != 0)
 		return -1;
@@ -82,10 +83,10 @@ backup_create_cmd(struct cli *cli, int argc, char **argv, struct svc_err *err)
 		return -1;
 	if (enc && cli_read_secret("Backup passphrase", true, &pass, err) != 0)
 		goto out;
-	rc = backup_create(cli->dev, argv[0], boxes, enc ? sb_str(&pass) : NULL,
-			   &cb, &s, err);
+	rc = backup_create(cli->dev, argv[0], boxes, enc ? sb_str(&pass) : NULL, &cb, &s, err);
 	if (rc == 0)
-		summary(cli, strcmp(argv[0], "-") ? "backup written and verified" : "backup streamed",
+		summary(cli,
+			strcmp(argv[0], "-") ? "backup written and verified" : "backup streamed",
 			argv[0], &s);
 out:
 	sb_release(&pass);
@@ -101,14 +102,15 @@ backup_verify_cmd(struct cli *cli, int argc, char **argv, struct svc_err *err)
 	const char *p;
 	int n = cli_parse("backup verify", argc, argv, NULL, err), rc = -1;
 
-	if (n < 0 || n != 1)
+	if (n != 1)
 		return n < 0 ? -1 : cli_usage("backup", err);
 	if (need_manager(cli, "verifying a Backup of Mail Box", err) == 0 &&
 	    read_passphrase(argv[0], &pass, &p, err) == 0)
 		rc = backup_verify(cli->dev, argv[0], p, &cb, &s, err);
 	if (rc == 0) {
-		fprintf(cli->out, "OK %s: %s serial %s, made %s, %d inboxes, %lld documents, %lld "
-				  "bytes%s\n",
+		fprintf(cli->out,
+			"OK %s: %s serial %s, made %s, %d inboxes, %lld documents, %lld "
+			"bytes%s\n",
 			argv[0], s.model, s.serial, s.created, s.inboxes, (long long)s.documents,
 			(long long)s.bytes, s.encrypted ? ", encrypted" : "");
 	}
@@ -125,7 +127,7 @@ backup_list_cmd(struct cli *cli, int argc, char **argv, struct svc_err *err)
 	struct strbuf pass = STRBUF_INIT;
 	int n = cli_parse("backup list", argc, argv, opts, err), rc = -1;
 
-	if (n < 0 || n != 1)
+	if (n != 1)
 		return n < 0 ? -1 : cli_usage("backup", err);
 	if (need_manager(cli, "listing a Backup of Mail Box", err) == 0 &&
 	    read_passphrase(argv[0], &pass, &p, err) == 0)
@@ -139,8 +141,10 @@ backup_restore_cmd(struct cli *cli, int argc, char **argv, struct svc_err *err)
 {
 	const char *list = NULL, *replace = NULL, *merge = NULL, *dry = NULL, *p;
 	const bool *boxes;
-	struct cli_opt opts[] = { { "box=", &list },	     { "replace", &replace },
-				  { "merge", &merge },	     { "dry-run", &dry },
+	struct cli_opt opts[] = { { "box=", &list },
+				  { "replace", &replace },
+				  { "merge", &merge },
+				  { "dry-run", &dry },
 				  { NULL, NULL } };
 	struct backup_cb cb = { cli, cli_progress, cli_line };
 	struct backup_summary s;
@@ -149,7 +153,7 @@ backup_restore_cmd(struct cli *cli, int argc, char **argv, struct svc_err *err)
 	enum backup_mode mode;
 	int n = cli_parse("backup restore", argc, argv, opts, err), rc = -1;
 
-	if (n < 0 || n != 1)
+	if (n != 1)
 		return n < 0 ? -1 : cli_usage("backup", err);
 	if (replace && merge)
 		return svc_errf(err, EX_USAGE, "--replace and --merge exclude each other");
@@ -158,8 +162,7 @@ backup_restore_cmd(struct cli *cli, int argc, char **argv, struct svc_err *err)
 		return -1;
 	if (need_manager(cli, "restoring a Backup of Mail Box", err) == 0 &&
 	    read_passphrase(argv[0], &pass, &p, err) == 0)
-		rc = backup_restore(cli->dev, argv[0], p, boxes, mode, dry != NULL, &cb,
-				    &s, err);
+		rc = backup_restore(cli->dev, argv[0], p, boxes, mode, dry != NULL, &cb, &s, err);
 	if (rc == 0 && !dry)
 		summary(cli, "restored", argv[0], &s);
 	sb_release(&pass);
@@ -184,8 +187,8 @@ cmd_backup(struct cli *cli, int argc, char **argv, struct svc_err *err)
 	for (size_t i = 0; i < sizeof backup_cmds / sizeof backup_cmds[0]; i++)
 		if (strcmp(argv[1], backup_cmds[i].name) == 0)
 			return backup_cmds[i].run(cli, argc - 1, argv + 1, err);
-	return svc_errf(err, EX_USAGE, "unknown backup command '%s' (create, verify, list, restore)",
-			argv[1]);
+	return svc_errf(err, EX_USAGE,
+			"unknown backup command '%s' (create, verify, list, restore)", argv[1]);
 }
 
 const struct cli_cmd cli_cmds_backup[] = {

@@ -172,11 +172,12 @@ box_set(struct cli *cli, int argc, char **argv, struct svc_err *err)
 		return -1;
 	if (strcmp(argv[1], "password") == 0) {
 		if (n == 3)
-			return svc_errf(err, EX_USAGE,
-					"refusing a password on the command line, where others can "
-					"see it: give it on stdin (printf '%%s' 1234 | svcmode box set "
-					"%02d password) or at the prompt; an empty line removes it",
-					box);
+			return svc_errf(
+				err, EX_USAGE,
+				"refusing a password on the command line, where others can "
+				"see it: give it on stdin (printf '%%s' 1234 | svcmode box set "
+				"%02d password) or at the prompt; an empty line removes it",
+				box);
 	} else if (n != 3) {
 		return cli_usage("box", err);
 	}
@@ -227,9 +228,9 @@ box_export(struct cli *cli, int argc, char **argv, struct svc_err *err)
 {
 	struct strbuf secret = STRBUF_INIT;
 	const char *pw;
-	int n = cli_parse("box export", argc, argv, NULL, err), box, no, rc = -1;
+	int n = cli_parse("box export", argc, argv, NULL, err), box = 0, no = 0, rc = -1;
 
-	if (n < 0 || n != 3)
+	if (n != 3)
 		return n < 0 ? -1 : cli_usage("box", err);
 	if (mailbox_parse_box(argv[0], &box, err) == 0 && parse_doc(argv[1], &no, err) == 0 &&
 	    box_password(cli, box, &secret, &pw, err) == 0)
@@ -243,9 +244,9 @@ box_delete(struct cli *cli, int argc, char **argv, struct svc_err *err)
 {
 	struct strbuf secret = STRBUF_INIT;
 	const char *pw;
-	int n = cli_parse("box delete", argc, argv, NULL, err), box, no, rc = -1;
+	int n = cli_parse("box delete", argc, argv, NULL, err), box = 0, no = 0, rc = -1;
 
-	if (n < 0 || n != 2)
+	if (n != 2)
 		return n < 0 ? -1 : cli_usage("box", err);
 	if (mailbox_parse_box(argv[0], &box, err) == 0 && parse_doc(argv[1], &no, err) == 0 &&
 	    box_password(cli, box, &secret, &pw, err) == 0)
@@ -258,7 +259,7 @@ static const struct {
 	const char *name;
 	int (*run)(struct cli *, int, char **, struct svc_err *);
 } box_cmds[] = {
-	{ "list", box_list },	  { "set", box_set },	    { "store", box_store },
+	{ "list", box_list },     { "set", box_set },       { "store", box_store },
 	{ "export", box_export }, { "delete", box_delete },
 };
 
@@ -270,8 +271,8 @@ cmd_box(struct cli *cli, int argc, char **argv, struct svc_err *err)
 	for (size_t i = 0; i < sizeof box_cmds / sizeof box_cmds[0]; i++)
 		if (strcmp(argv[1], box_cmds[i].name) == 0)
 			return box_cmds[i].run(cli, argc - 1, argv + 1, err);
-	return svc_errf(err, EX_USAGE, "unknown box command '%s' (list, set, store, export, delete)",
-			argv[1]);
+	return svc_errf(err, EX_USAGE,
+			"unknown box command '%s' (list, set, store, export, delete)", argv[1]);
 }
 
 const struct cli_cmd cli_cmds_mailbox[] = {

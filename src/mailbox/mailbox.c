@@ -115,7 +115,8 @@ mailbox_format_period(int64_t secs, char *buf, size_t cap)
 	}
 	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
 		if (secs % units[i].secs == 0) {
-			snprintf(buf, cap, "%lld%c", (long long)(secs / units[i].secs), units[i].unit);
+			snprintf(buf, cap, "%lld%c", (long long)(secs / units[i].secs),
+				 units[i].unit);
 			return;
 		}
 	}
@@ -157,8 +158,9 @@ mailbox_lock(struct device *dev, bool exclusive, bool wait, struct svc_err *err)
 	while (flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | (wait ? 0 : LOCK_NB)) != 0) {
 		if (errno == EINTR)
 			continue;
-		svc_errf(err, EX_TEMPFAIL, "the documents directory is busy (another svcmode is "
-					   "storing or restoring documents)");
+		svc_errf(err, EX_TEMPFAIL,
+			 "the documents directory is busy (another svcmode is "
+			 "storing or restoring documents)");
 		close(fd);
 		fd = -1;
 		break;
@@ -226,7 +228,8 @@ mailbox_file_begin(struct device *dev, struct mailbox_file **out, struct svc_err
 	f->tmp = sb_detach(&sb);
 	sb_addf(&sb, "%s/%s", dir, f->file);
 	f->final = sb_detach(&sb);
-	if ((f->md = EVP_MD_CTX_new()) == NULL || EVP_DigestInit_ex(f->md, EVP_sha256(), NULL) != 1) {
+	if ((f->md = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(f->md, EVP_sha256(), NULL) != 1) {
 		svc_errf(err, EX_SOFTWARE, "cannot start SHA-256");
 		goto fail;
 	}
@@ -385,7 +388,8 @@ mailbox_inbox_get(struct device *dev, int box, struct mailbox_inbox *out, struct
 	memset(out, 0, sizeof *out);
 	if (box < 0 || box >= MAILBOX_INBOXES)
 		return svc_errf(err, EX_USAGE, "invalid inbox %d (00-99)", box);
-	if (store_inbox_get(st, box, &in, err) >= 0 && store_inbox_usage(st, docs, bytes, err) == 0) {
+	if (store_inbox_get(st, box, &in, err) >= 0 &&
+	    store_inbox_usage(st, docs, bytes, err) == 0) {
 		to_inbox(&in, docs[box], bytes[box], out);
 		rc = 0;
 	}
@@ -505,8 +509,8 @@ parse_onoff(const char *s, bool *out)
 }
 
 static int
-set_value(struct store_inbox *in, const char *field, const char *value, char *shown,
-	  size_t cap, struct svc_err *err)
+set_value(struct store_inbox *in, const char *field, const char *value, char *shown, size_t cap,
+	  struct svc_err *err)
 {
 	char pin[8];
 	struct strbuf h = STRBUF_INIT;
@@ -539,8 +543,8 @@ set_value(struct store_inbox *in, const char *field, const char *value, char *sh
 		mailbox_format_period(in->auto_erase, shown, cap);
 	} else if (strcmp(field, "print-on-store") == 0) {
 		if (!parse_onoff(value, &in->print_on_store))
-			return svc_errf(err, EX_USAGE, "invalid Print upon storing '%s' (ON or OFF)",
-					value);
+			return svc_errf(err, EX_USAGE,
+					"invalid Print upon storing '%s' (ON or OFF)", value);
 		strlcpy_(shown, in->print_on_store ? "ON" : "OFF", cap);
 	} else {
 		return svc_errf(err, EX_USAGE,
@@ -552,8 +556,8 @@ set_value(struct store_inbox *in, const char *field, const char *value, char *sh
 }
 
 int
-mailbox_set(struct device *dev, int box, const char *password, const char *field,
-	    const char *value, struct svc_err *err)
+mailbox_set(struct device *dev, int box, const char *password, const char *field, const char *value,
+	    struct svc_err *err)
 {
 	struct store *st = device_store(dev);
 	struct store_inbox in, before;
@@ -622,8 +626,8 @@ doc_each_cb(void *arg, const struct store_doc *s)
 }
 
 int
-mailbox_doc_each(struct device *dev, int box, const char *password, mailbox_doc_fn fn,
-		 void *arg, struct svc_err *err)
+mailbox_doc_each(struct device *dev, int box, const char *password, mailbox_doc_fn fn, void *arg,
+		 struct svc_err *err)
 {
 	struct doc_each e = { fn, arg };
 
@@ -700,8 +704,8 @@ mailbox_store_file(struct device *dev, int box, const char *password, const char
 	if (check_docname(name, err) != 0 || mailbox_unlock(dev, box, password, err) != 0)
 		return -1;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return svc_errf(err, errno == ENOENT ? EX_NOINPUT : EX_IOERR, "cannot open '%s': %s",
-				path, strerror(errno));
+		return svc_errf(err, errno == ENOENT ? EX_NOINPUT : EX_IOERR,
+				"cannot open '%s': %s", path, strerror(errno));
 	if ((lock = mailbox_lock(dev, false, true, err)) < 0 ||
 	    mailbox_file_begin(dev, &f, err) != 0)
 		goto out;
@@ -728,8 +732,8 @@ out:
 }
 
 int
-mailbox_store_document(struct device *dev, int box, const char *name, const void *data,
-		       size_t len, struct svc_err *err)
+mailbox_store_document(struct device *dev, int box, const char *name, const void *data, size_t len,
+		       struct svc_err *err)
 {
 	struct mailbox_file *f = NULL;
 	int lock, rc = -1;
@@ -777,8 +781,10 @@ mailbox_export(struct device *dev, int box, const char *password, int no, const 
 		return -1;
 	src = mailbox_file_path(dev, d.file);
 	if ((in = open(src, O_RDONLY | O_CLOEXEC)) < 0) {
-		svc_errf(err, EX_DATAERR, "the content of document %04d of inbox %02d is missing "
-					  "('%s': %s)", no, box, src, strerror(errno));
+		svc_errf(err, EX_DATAERR,
+			 "the content of document %04d of inbox %02d is missing "
+			 "('%s': %s)",
+			 no, box, src, strerror(errno));
 		goto out;
 	}
 	if (to_stdout) {
@@ -787,7 +793,8 @@ mailbox_export(struct device *dev, int box, const char *password, int no, const 
 		sb_addf(&sb, "%s.tmp.XXXXXX", path);
 		tmp = sb_detach(&sb);
 		if ((out = mkstemp(tmp)) < 0) {
-			svc_errf(err, EX_CANTCREAT, "cannot create '%s': %s", path, strerror(errno));
+			svc_errf(err, EX_CANTCREAT, "cannot create '%s': %s", path,
+				 strerror(errno));
 			free(tmp);
 			tmp = NULL;
 			goto out;
@@ -965,8 +972,9 @@ sweep(struct device *dev, bool all, struct erase_stats *es, int64_t *count, stru
 
 	*count = 0;
 	if ((d = opendir(dir)) == NULL) {
-		rc = errno == ENOENT ? 0 : svc_errf(err, EX_IOERR, "cannot read '%s': %s", dir,
-						   strerror(errno));
+		rc = errno == ENOENT ? 0
+				     : svc_errf(err, EX_IOERR, "cannot read '%s': %s", dir,
+						strerror(errno));
 		free(dir);
 		return rc;
 	}

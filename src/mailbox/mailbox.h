@@ -37,7 +37,7 @@
 struct mailbox_inbox {
 	int box;
 	char name[32];
-	bool protected_; /* has a password */
+	bool protected_;    /* has a password */
 	int64_t auto_erase; /* seconds; 0 = OFF */
 	bool print_on_store;
 	int64_t docs, bytes;
@@ -67,8 +67,7 @@ char *mailbox_file_path(struct device *dev, const char *file);
 /* Every inbox 00..99 with its settings and usage. No password needed. */
 typedef int (*mailbox_inbox_fn)(void *arg, const struct mailbox_inbox *in);
 int mailbox_inbox_each(struct device *dev, mailbox_inbox_fn fn, void *arg, struct svc_err *err);
-int mailbox_inbox_get(struct device *dev, int box, struct mailbox_inbox *out,
-		      struct svc_err *err);
+int mailbox_inbox_get(struct device *dev, int box, struct mailbox_inbox *out, struct svc_err *err);
 
 /* 0 if BOX is open to this session with PASSWORD (NULL: none offered). */
 int mailbox_unlock(struct device *dev, int box, const char *password, struct svc_err *err);
@@ -93,8 +92,7 @@ int mailbox_store_document(struct device *dev, int box, const char *name, const 
 int mailbox_export(struct device *dev, int box, const char *password, int no, const char *path,
 		   struct svc_err *err);
 /* Overwrites and removes document NO. */
-int mailbox_delete(struct device *dev, int box, const char *password, int no,
-		   struct svc_err *err);
+int mailbox_delete(struct device *dev, int box, const char *password, int no, struct svc_err *err);
 
 /* Erases the documents whose Auto Erase period has passed at NOW;
  * *ERASED (may be NULL) gets how many. */
@@ -126,8 +124,7 @@ int mailbox_lock(struct device *dev, bool exclusive, bool wait, struct svc_err *
  */
 struct mailbox_file;
 int mailbox_file_begin(struct device *dev, struct mailbox_file **out, struct svc_err *err);
-int mailbox_file_write(struct mailbox_file *f, const void *buf, size_t len,
-		       struct svc_err *err);
+int mailbox_file_write(struct mailbox_file *f, const void *buf, size_t len, struct svc_err *err);
 int mailbox_file_finish(struct mailbox_file *f, bool sync, char file[80], int64_t *size,
 			char sha256[65], struct svc_err *err);
 /* Flushes the documents directory to the disk (syncfs). */

@@ -16,8 +16,7 @@ static const char SQL_INBOX_PUT[] =
 	" password = excluded.password, auto_erase = excluded.auto_erase,"
 	" print_on_store = excluded.print_on_store";
 static const char SQL_INBOX_DEL[] = "DELETE FROM mailbox_inbox WHERE box = ?1";
-static const char SQL_USAGE[] =
-	"SELECT box, count(*), sum(size) FROM mailbox_doc GROUP BY box";
+static const char SQL_USAGE[] = "SELECT box, count(*), sum(size) FROM mailbox_doc GROUP BY box";
 #define DOC_COLS "box, no, name, stored_at, pages, size, sha256, file"
 static const char SQL_DOC_BOX[] =
 	"SELECT " DOC_COLS " FROM mailbox_doc WHERE ?1 < 0 OR box = ?1 ORDER BY box, no";
@@ -25,8 +24,7 @@ static const char SQL_DOC_EXPIRED[] =
 	"SELECT d.box, d.no, d.name, d.stored_at, d.pages, d.size, d.sha256, d.file"
 	" FROM mailbox_doc d JOIN mailbox_inbox i ON i.box = d.box"
 	" WHERE i.auto_erase > 0 AND d.stored_at + i.auto_erase <= ?1 ORDER BY d.box, d.no";
-static const char SQL_DOC_GET[] =
-	"SELECT " DOC_COLS " FROM mailbox_doc WHERE box = ?1 AND no = ?2";
+static const char SQL_DOC_GET[] = "SELECT " DOC_COLS " FROM mailbox_doc WHERE box = ?1 AND no = ?2";
 static const char SQL_DOC_NEXT[] =
 	"SELECT coalesce((SELECT max(no) FROM mailbox_doc WHERE box = ?1), 0) + 1";
 static const char SQL_DOC_FREE[] =
@@ -351,7 +349,7 @@ store_manifest_head(struct store *st, const char *json, struct store_manifest_he
 		return -1;
 	store_bind_text(s, 1, json);
 	/* json_extract raises an error on malformed JSON. */
-	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
+	if (sqlite3_step(s) != SQLITE_ROW) {
 		sqlite3_reset(s);
 		return svc_errf(err, EX_DATAERR, "the backup manifest is not valid JSON");
 	}
@@ -384,7 +382,8 @@ store_manifest_inboxes(struct store *st, const char *json, store_inbox_fn fn, vo
 		if (!is_int(s, 5) || !is_int(s, 6) || sqlite3_column_type(s, 1) != SQLITE_TEXT ||
 		    sqlite3_column_type(s, 2) != SQLITE_TEXT) {
 			sqlite3_reset(s);
-			return svc_errf(err, EX_DATAERR, "the backup manifest has a malformed inbox");
+			return svc_errf(err, EX_DATAERR,
+					"the backup manifest has a malformed inbox");
 		}
 		inbox_row(s, &in);
 		if (fn(arg, &in) != 0) {
@@ -417,8 +416,8 @@ store_manifest_docs(struct store *st, const char *json, store_doc_fn fn, void *a
 			ok = ok && is_int(s, c);
 		ok = ok && sqlite3_column_type(s, 2) == SQLITE_TEXT &&
 		     sqlite3_column_type(s, 6) == SQLITE_TEXT &&
-		     sqlite3_column_type(s, 7) == SQLITE_TEXT &&
-		     strlen(store_col(s, 6)) == 64 && strlen(store_col(s, 7)) < sizeof d.file &&
+		     sqlite3_column_type(s, 7) == SQLITE_TEXT && strlen(store_col(s, 6)) == 64 &&
+		     strlen(store_col(s, 7)) < sizeof d.file &&
 		     strlen(store_col(s, 2)) < sizeof d.name;
 		if (!ok) {
 			sqlite3_reset(s);

@@ -35,8 +35,7 @@ int store_inbox_get(struct store *st, int box, struct store_inbox *out, struct s
 int store_inbox_put(struct store *st, const struct store_inbox *in, struct svc_err *err);
 int store_inbox_delete(struct store *st, int box, struct svc_err *err);
 /* Document count and bytes of every inbox (BOX 0..99 filled into arrays). */
-int store_inbox_usage(struct store *st, int64_t docs[100], int64_t bytes[100],
-		      struct svc_err *err);
+int store_inbox_usage(struct store *st, int64_t docs[100], int64_t bytes[100], struct svc_err *err);
 typedef int (*store_inbox_fn)(void *arg, const struct store_inbox *in);
 /* Every inbox that has a settings row, in order. */
 int store_inbox_each(struct store *st, store_inbox_fn fn, void *arg, struct svc_err *err);

@@ -12,7 +12,7 @@ cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability,perfo
   --inline-suppr --suppress=missingIncludeSystem -I src -I "$build/src" \
   $(find src -name '*.c') || rc=1
 echo "== clang-tidy"
-checks='-*,bugprone-*,-bugprone-easily-swappable-parameters,-bugprone-reserved-identifier,clang-analyzer-*,-clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling,misc-redundant-expression,performance-*'
+checks='-*,bugprone-*,-bugprone-easily-swappable-parameters,-bugprone-reserved-identifier,-bugprone-implicit-widening-of-multiplication-result,-bugprone-narrowing-conversions,clang-analyzer-*,-clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling,misc-redundant-expression,performance-*'
 for f in $(find src -name '*.c'); do
   out=$(clang-tidy -p "$build" --quiet --checks="$checks" --warnings-as-errors='*' "$f" 2>/dev/null) || {
     echo "$out"; rc=1; }
