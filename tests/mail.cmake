@@ -2,3 +2,12 @@
 # 127.0.0.1; the packages are in tests/mail.deps.
 svc_cli_test(mail_servers mail/test_mail.sh mail)
 set_tests_properties(mail_servers PROPERTIES TIMEOUT 300)
+
+# Unit tests (no server). tests/*.cmake are included in name order and
+# svc_unit_test comes from unit.cmake, after this file: defer the call to
+# the end of the directory.
+function(svc_mail_unit_tests)
+  svc_unit_test(test_mail mail/test_mail_unit.c svc_mail)
+  target_include_directories(test_mail PRIVATE ${PROJECT_SOURCE_DIR}/src)
+endfunction()
+cmake_language(DEFER CALL svc_mail_unit_tests)

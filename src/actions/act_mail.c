@@ -1,6 +1,7 @@
 /* Actions of the mail module: the Connection Tests under E-Mail/I-Fax and
  * the communication log report. Each step reaches io->line as it happens. */
 #include <stdio.h>
+#include <string.h>
 
 #include "actions/action.h"
 #include "mail/mail.h"
@@ -71,15 +72,15 @@ static int
 log_line(void *arg, const struct store_mail_log *r)
 {
 	struct action_io *io = arg;
-	char line[160];
+	char line[160], result[16];
 
-	/* 80 columns: date time, direction, operation, result/code, server. */
-	snprintf(line, sizeof line, "%.10s %.8s %s %-12s %-5s %-5s %.28s", r->at, r->at + 11,
-		 r->direction, r->operation, r->result[0] == 'o' ? "OK" : "NG",
-		 r->code ? "" : "", r->server);
+	/* 80 columns: date, time, direction, operation, OK or NG #code, server. */
 	if (r->code)
-		snprintf(line, sizeof line, "%.10s %.8s %s %-12s NG #%d %.28s", r->at, r->at + 11,
-			 r->direction, r->operation, r->code, r->server);
+		snprintf(result, sizeof result, "NG #%d", r->code);
+	else
+		snprintf(result, sizeof result, "%s", strcmp(r->result, "ok") == 0 ? "OK" : "NG");
+	snprintf(line, sizeof line, "%.10s %.8s %s %-12s %-7s %.32s", r->at, r->at + 11,
+		 r->direction, r->operation, result, r->server);
 	act_line(io, line);
 	if (r->mech[0] || r->tls[0]) {
 		snprintf(line, sizeof line, "    %s%s%s%.40s", r->mech[0] ? "auth " : "", r->mech,

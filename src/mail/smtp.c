@@ -106,6 +106,30 @@ struct ehlo {
 	struct strbuf lines;
 };
 
+/* Adds the words of LIST not yet in AUTH: both the standard "AUTH ..." and
+ * the old "AUTH=..." line may be present, usually with the same list. */
+static void
+add_mechs(char *auth, size_t cap, const char *list)
+{
+	for (const char *p = list; *p;) {
+		size_t w;
+		bool dup = false;
+		while (*p == ' ')
+			p++;
+		w = strcspn(p, " ");
+		for (const char *q = auth; w && *q;) {
+			size_t qw = strcspn(q, " ");
+			if (qw == w && strncasecmp(q, p, w) == 0)
+				dup = true;
+			q += qw + (q[qw] ? 1 : 0);
+		}
+		if (w && !dup && strlen(auth) + w + 2 < cap)
+			snprintf(auth + strlen(auth), cap - strlen(auth), "%s%.*s", *auth ? " " : "",
+				 (int)w, p);
+		p += w;
+	}
+}
+
 static int
 smtp_ehlo(struct mail_sess *s, struct mail_conn *c, struct ehlo *e)
 {
@@ -142,13 +166,8 @@ smtp_ehlo(struct mail_sess *s, struct mail_conn *c, struct ehlo *e)
 			*next++ = '\0';
 		if (strcasecmp(l, "STARTTLS") == 0)
 			e->starttls = true;
-		else if ((strncasecmp(l, "AUTH ", 5) == 0 || strncasecmp(l, "AUTH=", 5) == 0) &&
-			 strlen(e->auth) + strlen(l + 5) + 2 < sizeof e->auth) {
-			/* Both the standard and the old "AUTH=" form; duplicates are harmless. */
-			if (e->auth[0])
-				strlcpy_(e->auth + strlen(e->auth), " ", 2);
-			strlcpy_(e->auth + strlen(e->auth), l + 5, sizeof e->auth - strlen(e->auth));
-		}
+		else if (strncasecmp(l, "AUTH ", 5) == 0 || strncasecmp(l, "AUTH=", 5) == 0)
+			add_mechs(e->auth, sizeof e->auth, l + 5);
 	}
 	rc = 0;
 	goto out;

@@ -7,7 +7,7 @@ killed, and appends one line per event to LOG ("<time> conn N connect",
 "... quit") so that tests can check ordering.
 
 SMTP modes: smtp-garbage, smtp-hugeline, smtp-badmulti, smtp-midclose,
-smtp-silent. POP modes: pop-garbage, pop-silent, pop-nostamp (APOP asked
+smtp-silent, smtp-oldauth (only the old AUTH= form). POP modes: pop-garbage, pop-silent, pop-nostamp (APOP asked
 of a server whose greeting has no timestamp), pop-nostls (CAPA without
 STLS), pop-slow (a normal USER/PASS server whose first session holds the
 mailbox for 2 s before QUIT completes)."""
@@ -48,6 +48,28 @@ def smtp(conn, n):
         send(b"220-fake multi-line greeting\r\n220-and")
     elif mode == "smtp-silent":
         time.sleep(30)
+    elif mode == "smtp-oldauth":
+        # Only the pre-RFC 2554 "AUTH=" form; accepts any AUTH at once.
+        send(b"220 fake ESMTP\r\n")
+        for line in lines(conn):
+            cmd = line.split(" ")[0].upper()
+            if cmd == "EHLO":
+                send(b"250-fake\r\n250 AUTH=LOGIN PLAIN\r\n")
+            elif cmd == "AUTH":
+                log("auth " + line.split(" ")[1])
+                send(b"235 2.7.0 accepted\r\n")
+            elif cmd == "DATA":
+                send(b"354 go ahead\r\n")
+                for body in lines(conn):
+                    if body == ".":
+                        break
+                send(b"250 2.0.0 queued\r\n")
+            elif cmd == "QUIT":
+                send(b"221 bye\r\n")
+                return
+            else:
+                send(b"250 ok\r\n")
+        return
     time.sleep(0.5)
 
 

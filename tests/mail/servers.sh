@@ -17,15 +17,20 @@
 #   SMTP_PBS      POP before SMTP: accepts only from an address that logged
 #                 into the POP server in the last 2 minutes
 #   SMTPS         implicit TLS, AUTH PLAIN LOGIN CRAM-MD5
-# Users: POP alice / alice-pop-pw; SMTP AUTH bob / bob-smtp-pw.
+#   SMTP_NTLM     AUTH NTLM only (Cyrus), requires authentication
+#   SMTP_GSS      AUTH GSSAPI only (Cyrus, MIT Kerberos), requires it
+#   KDC           an MIT krb5kdc for the realm EXAMPLE.TEST (UDP and TCP)
+# Kerberos: principal carol / carol-krb-pw, service smtp/localhost; the
+# client keytab $MS/krb5/carol.keytab; export KRB5_CONFIG=$MS/krb5/krb5.conf.
+# Users: POP alice / alice-pop-pw; SMTP AUTH bob / bob-smtp-pw (also NTLM).
 # Every accepted message is delivered into the maildir $MS/maildir/.
 # POP mailboxes: $MS/popmail/<user>/ (maildir).
 
 ms_free_block() {
   for try in 1 2 3 4 5 6 7 8 9 10; do
-    base=$(( 20000 + ( $(od -An -N2 -tu2 /dev/urandom) % 2000 ) * 12 ))
+    base=$(( 20000 + ( $(od -An -N2 -tu2 /dev/urandom) % 2000 ) * 13 ))
     busy=0
-    for i in 0 1 2 3 4 5 6 7 8 9 10 11; do
+    for i in 0 1 2 3 4 5 6 7 8 9 10 11 12; do
       if ss -Htan "sport = :$((base + i))" 2>/dev/null | grep -q .; then busy=1; fi
     done
     [ $busy -eq 0 ] && { echo "$base"; return 0; }
@@ -135,6 +140,54 @@ EOS
   ms_wait_port "$MS_POP" && ms_wait_port "$MS_POP3S"
 }
 
+# An MIT Kerberos KDC for EXAMPLE.TEST on 127.0.0.1:$MS_KDC.
+ms_kdc() {
+  k=$MS/krb5
+  mkdir -p "$k"
+  cat >"$k/krb5.conf" <<EOS
+[libdefaults]
+  default_realm = EXAMPLE.TEST
+  rdns = false
+  dns_canonicalize_hostname = false
+  dns_lookup_kdc = false
+  dns_lookup_realm = false
+  udp_preference_limit = 1
+[realms]
+  EXAMPLE.TEST = {
+    kdc = 127.0.0.1:$MS_KDC
+  }
+[domain_realm]
+  localhost = EXAMPLE.TEST
+EOS
+  cat >"$k/kdc.conf" <<EOS
+[kdcdefaults]
+  kdc_ports = $MS_KDC
+  kdc_tcp_ports = $MS_KDC
+[realms]
+  EXAMPLE.TEST = {
+    database_name = $k/principal
+    key_stash_file = $k/stash
+    acl_file = $k/kadm5.acl
+    kdc_ports = $MS_KDC
+    kdc_tcp_ports = $MS_KDC
+  }
+[logging]
+  kdc = FILE:$k/kdc.log
+EOS
+  : >"$k/kadm5.acl"
+  export KRB5_CONFIG="$k/krb5.conf" KRB5_KDC_PROFILE="$k/kdc.conf"
+  kdb5_util create -s -r EXAMPLE.TEST -P kdc-master-pw >/dev/null 2>&1 || return 1
+  kadmin.local -q "addprinc -pw carol-krb-pw carol" >/dev/null 2>&1 &&
+    kadmin.local -q "addprinc -randkey smtp/localhost" >/dev/null 2>&1 &&
+    kadmin.local -q "ktadd -k $k/smtp.keytab smtp/localhost" >/dev/null 2>&1 &&
+    kadmin.local -q "ktadd -norandkey -k $k/carol.keytab carol" >/dev/null 2>&1 || return 1
+  chmod 644 "$k/smtp.keytab" "$k/krb5.conf"
+  chmod 755 "$k"
+  krb5kdc -n -P "$k/kdc.pid" >"$k/kdc.out" 2>&1 &
+  MS_KDC_PID=$!
+  ms_wait_port "$MS_KDC"
+}
+
 # A Postfix instance in $MS/postfix (needs root).
 ms_postfix() {
   pf=$MS/postfix
@@ -153,7 +206,7 @@ inet_interfaces = 127.0.0.1
 inet_protocols = ipv4
 mynetworks = 127.0.0.0/8
 maillog_file = /dev/stdout
-import_environment = MAIL_CONFIG MAIL_DEBUG MAIL_LOGTAG TZ LANG=C
+import_environment = MAIL_CONFIG MAIL_DEBUG MAIL_LOGTAG TZ LANG=C KRB5_CONFIG=$MS/krb5/krb5.conf KRB5_KTNAME=$MS/krb5/smtp.keytab
 virtual_mailbox_domains = example.test
 virtual_mailbox_base = $MS
 virtual_mailbox_maps = static:maildir/
@@ -171,7 +224,7 @@ smtpd_sasl_auth_enable = no
 smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination
 biff = no
 EOS
-  auth="-o smtpd_sasl_auth_enable=yes -o cyrus_sasl_config_path=$pf/sasl"
+  auth="-o smtpd_sasl_auth_enable=yes -o cyrus_sasl_config_path=$pf/sasl -o broken_sasl_auth_clients=yes"
   # One Cyrus configuration directory; each listener picks its file (and
   # so its mech_list) by application name (smtpd_sasl_path).
   lack="-o smtpd_sasl_auth_enable=yes -o cyrus_sasl_config_path=$pf/sasl -o smtpd_sasl_path=lack"
@@ -183,6 +236,8 @@ EOS
 127.0.0.1:$MS_SMTP_REQ inet n - n - - smtpd $lack $need
 127.0.0.1:$MS_SMTP_PBS inet n - n - - smtpd -o mynetworks= -o smtpd_recipient_restrictions=check_policy_service,unix:private/pbs,reject -o smtpd_delay_reject=no -o smtpd_client_restrictions=check_policy_service,unix:private/stamp
 stamp unix - n n - 0 spawn user=nobody argv=/bin/sh $pf/stamp-policy.sh
+127.0.0.1:$MS_SMTP_NTLM inet n - n - - smtpd -o smtpd_sasl_auth_enable=yes -o cyrus_sasl_config_path=$pf/sasl -o smtpd_sasl_path=ntlm $need
+127.0.0.1:$MS_SMTP_GSS inet n - n - - smtpd -o smtpd_sasl_auth_enable=yes -o cyrus_sasl_config_path=$pf/sasl -o smtpd_sasl_path=gss -o myhostname=localhost $need
 127.0.0.1:$MS_SMTPS inet n - n - - smtpd $auth -o smtpd_tls_wrappermode=yes $need
 pbs unix - n n - 0 spawn user=nobody argv=/bin/sh $pf/pbs-policy.sh
 pickup unix n - n 60 1 pickup
@@ -237,19 +292,22 @@ echo "action=DUNNO"
 echo
 EOS
   chmod 755 "$pf/stamp-policy.sh"
-  for app in smtpd lack; do
+  for app in smtpd lack ntlm gss; do
     printf 'pwcheck_method: auxprop\nauxprop_plugin: sasldb\nsasldb_path: %s\n' \
       "$pf/sasldb2" >"$pf/sasl/$app.conf"
   done
   echo 'mech_list: PLAIN LOGIN CRAM-MD5' >>"$pf/sasl/smtpd.conf"
   echo 'mech_list: DIGEST-MD5' >>"$pf/sasl/lack.conf"
+  echo 'mech_list: NTLM' >>"$pf/sasl/ntlm.conf"
+  echo 'mech_list: GSSAPI' >>"$pf/sasl/gss.conf"
   printf '%s' bob-smtp-pw | saslpasswd2 -p -c -f "$pf/sasldb2" -u example.test bob || return 1
   chmod 644 "$pf/sasldb2"
   chmod 755 "$pf/pbs-policy.sh"
   # In the foreground (in the background of this shell) so that its log
   # goes to a file of ours with /dev/stdout as maillog_file.
   postfix -c "$pf" start-fg >"$MS/postfix.log" 2>&1 &
-  for p in $MS_SMTP_NOAUTH $MS_SMTP_AUTH $MS_SMTP_LACK $MS_SMTP_REQ $MS_SMTP_PBS $MS_SMTPS; do
+  for p in $MS_SMTP_NOAUTH $MS_SMTP_AUTH $MS_SMTP_LACK $MS_SMTP_REQ $MS_SMTP_PBS $MS_SMTPS \
+    $MS_SMTP_NTLM $MS_SMTP_GSS; do
     ms_wait_port "$p" || return 1
   done
 }
@@ -261,9 +319,11 @@ mail_servers_start() {
   MS_POP=$MS_BASE MS_POP3S=$((MS_BASE + 1)) MS_SMTP_NOAUTH=$((MS_BASE + 2))
   MS_SMTP_AUTH=$((MS_BASE + 3)) MS_SMTP_LACK=$((MS_BASE + 4)) MS_SMTP_REQ=$((MS_BASE + 5))
   MS_SMTP_PBS=$((MS_BASE + 6)) MS_SMTPS=$((MS_BASE + 7)) MS_FREE=$((MS_BASE + 8))
-  MS_FAKE=$((MS_BASE + 9))
+  MS_FAKE=$((MS_BASE + 9)) MS_SMTP_NTLM=$((MS_BASE + 10)) MS_SMTP_GSS=$((MS_BASE + 11))
+  MS_KDC=$((MS_BASE + 12)) MS_KDC_PID=
   ms_certs || { echo "mail servers: cannot make certificates" >&2; return 1; }
   ms_dovecot || { echo "mail servers: dovecot did not start" >&2; cat "$MS/dovecot.log" >&2; return 1; }
+  ms_kdc || { echo "mail servers: the KDC did not start" >&2; cat "$MS/krb5/kdc.out" >&2; return 1; }
   MS_POSTFIX=0
   if [ "$(id -u)" -eq 0 ]; then
     ms_postfix || { echo "mail servers: postfix did not start" >&2; cat "$MS/postfix.log" >&2; return 1; }
@@ -279,6 +339,10 @@ mail_servers_stop() {
   fi
   if [ "${MS_POSTFIX:-0}" = 1 ]; then
     postfix -c "$MS/postfix" stop >/dev/null 2>&1
+  fi
+  if [ -n "${MS_KDC_PID:-}" ]; then
+    kill "$MS_KDC_PID" 2>/dev/null
+    wait "$MS_KDC_PID" 2>/dev/null
   fi
   for _ in $(seq 1 50); do
     [ -f "$MS/dovecot/run/master.pid" ] || [ -f "$MS/postfix/queue/pid/master.pid" ] || break

@@ -159,6 +159,45 @@ check_grep "smtps" out "(implicit TLS)"
 arrived "smtps"
 svc_mgr reset network.email.ssl.smtps
 
+# --- NTLM (Cyrus): user, user@NTdomain, DOMAIN\user ----------------------------
+set_ network.email.smtp.port "$MS_SMTP_NTLM"
+set_ network.email.auth.smtp_auth ON
+for u in bob 'bob@EXAMPLE' 'EXAMPLE\bob'; do
+  set_ network.email.auth.smtp_user "$u"
+  svc_mgr mail test-send
+  check_rc "ntlm $u" 0
+  check_grep "ntlm $u" out "AUTH NTLM accepted"
+  arrived "ntlm $u"
+done
+secret network.email.auth.smtp_password wrong-password
+svc_mgr mail test-send
+check_rc "ntlm refused" 77
+code "ntlm refused" 839
+secret network.email.auth.smtp_password bob-smtp-pw
+
+# --- GSSAPI (MIT Kerberos KDC): ticket cache, keytab, no credentials ------------
+export KRB5_CONFIG="$MS/krb5/krb5.conf" KRB5CCNAME="FILE:$WORK/krb5cc"
+set_ network.email.smtp.server localhost
+set_ network.email.smtp.port "$MS_SMTP_GSS"
+set_ network.email.auth.smtp_user carol@EXAMPLE.TEST
+svc_mgr mail test-send
+check_rc "gssapi without credentials" 77
+code "gssapi without credentials" 843
+kinit -k -t "$MS/krb5/carol.keytab" carol >/dev/null 2>&1 || fail "kinit"
+svc_mgr mail test-send
+check_rc "gssapi ticket cache" 0
+check_grep "gssapi ticket cache" out "AUTH GSSAPI accepted"
+arrived "gssapi ticket cache"
+kdestroy >/dev/null 2>&1
+set_ network.email.auth.gssapi_keytab "$MS/krb5/carol.keytab"
+svc_mgr mail test-send
+check_rc "gssapi keytab" 0
+check_grep "gssapi keytab" out "AUTH GSSAPI accepted"
+arrived "gssapi keytab"
+svc_mgr reset network.email.auth.gssapi_keytab
+set_ network.email.auth.smtp_user bob
+set_ network.email.smtp.server 127.0.0.1
+
 # --- POP before SMTP ------------------------------------------------------------
 set_ network.email.smtp.port "$MS_SMTP_PBS"
 set_ network.email.auth.smtp_auth OFF
@@ -303,6 +342,18 @@ for m in smtp-garbage smtp-hugeline smtp-badmulti smtp-midclose; do
   check_rc "$m" 76
   code "$m" 804
 done
+# A server that offers only the old "AUTH=" form.
+fake smtp-oldauth
+set_ network.email.auth.smtp_auth ON
+set_ network.email.auth.smtp_user bob
+set_ network.email.auth.allow_plain ON
+svc_mgr mail test-send
+check_rc "old AUTH= form" 0
+check_grep "old AUTH= form" out "server offers AUTH LOGIN PLAIN"
+check_grep "old AUTH= form" out "AUTH LOGIN accepted"
+grep -q "auth LOGIN" "$WORK/fake.log" && ok || fail "old AUTH= form: the server saw no AUTH LOGIN"
+svc_mgr reset network.email.auth.allow_plain
+set_ network.email.auth.smtp_auth OFF
 fake smtp-silent
 svc_mgr mail test-send
 check_rc "smtp time-out" 75
