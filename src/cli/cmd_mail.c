@@ -202,7 +202,7 @@ sub_codes(struct cli *cli, int argc, char **argv, struct svc_err *err)
 	if (cli_parse("mail codes", argc, argv, NULL, err) != 0)
 		return err && err->code ? -1 : cli_usage("mail", err);
 	for (const struct mail_code *c = mail_codes(); c->code; c++)
-		fprintf(cli->out, "#%d  %s\n", c->code, c->meaning);
+		fprintf(cli->out, "#%d  %d  %s\n", c->code, c->ex, c->meaning);
 	return 0;
 }
 
@@ -249,7 +249,7 @@ const struct cli_cmd cli_cmds_mail[] = {
 	  "  probe                  what the SMTP and POP servers offer (EHLO, CAPA,\n"
 	  "                         STARTTLS/STLS, SASL mechanisms, certificate)\n"
 	  "  log [--json] [--limit N]  the communication log, oldest first\n"
-	  "  codes                  the mail error codes and their meanings\n"
+	  "  codes                  the mail error codes: code, exit status, meaning\n"
 	  "  -v (before 'mail' or after the subcommand) prints the protocol dialogue,\n"
 	  "  with passwords, SASL payloads and APOP digests masked.\n"
 	  "  Needs the System Manager (SVCMODE_MANAGER_ID/PIN). On failure the exit\n"

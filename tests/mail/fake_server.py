@@ -7,7 +7,8 @@ killed, and appends one line per event to LOG ("<time> conn N connect",
 "... quit") so that tests can check ordering.
 
 SMTP modes: smtp-garbage, smtp-hugeline, smtp-badmulti, smtp-midclose,
-smtp-silent, smtp-oldauth (only the old AUTH= form). POP modes: pop-garbage, pop-silent, pop-nostamp (APOP asked
+smtp-silent, smtp-oldauth (only the old AUTH= form). POP modes: pop-garbage, pop-silent, pop-hugeline,
+pop-midclose (closes in the middle of the CAPA list), pop-nostamp (APOP asked
 of a server whose greeting has no timestamp), pop-nostls (CAPA without
 STLS), pop-slow (a normal USER/PASS server whose first session holds the
 mailbox for 2 s before QUIT completes)."""
@@ -82,9 +83,16 @@ def pop(conn, n):
     if mode == "pop-silent":
         time.sleep(30)
         return
+    if mode == "pop-hugeline":
+        send(b"+OK " + b"x" * (1024 * 1024) + b"\r\n")
+        time.sleep(0.5)
+        return
     send(b"+OK fake POP3 ready\r\n")
     for line in lines(conn):
         cmd = line.split(" ")[0].upper()
+        if cmd == "CAPA" and mode == "pop-midclose":
+            send(b"+OK\r\nUSER\r\nUI")
+            return
         if cmd == "CAPA":
             send(b"+OK\r\nUSER\r\nUIDL\r\n.\r\n")
         elif cmd in ("USER", "PASS"):

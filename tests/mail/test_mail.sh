@@ -12,6 +12,8 @@ stop_fake() {
 }
 trap 'stop_fake; mail_servers_stop; rm -rf "$WORK"' EXIT
 PY=$(command -v python3)
+# In the ASan build: MIT's GSS-API library keeps global allocations to exit.
+export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$SRC/tests/mail/lsan.supp"
 
 if ! mail_servers_start; then
   echo "FAIL: the mail servers did not start"
@@ -69,6 +71,12 @@ fake() {
 
 svc init-store
 defaults
+svc_mgr mail test-send --to 'a b@example.test'
+check_rc "bad --to" 64
+svc_mgr mail frobnicate
+check_rc "unknown subcommand" 64
+svc mail test-send
+check_rc "needs the manager" 77
 
 # --- SMTP: no AUTH at the server: normal SMTP --------------------------------
 set_ network.email.smtp.port "$MS_SMTP_NOAUTH"
@@ -188,6 +196,12 @@ svc_mgr mail test-send
 check_rc "gssapi ticket cache" 0
 check_grep "gssapi ticket cache" out "AUTH GSSAPI accepted"
 arrived "gssapi ticket cache"
+# A service principal the KDC does not know (smtp/127.0.0.1).
+set_ network.email.smtp.server 127.0.0.1
+svc_mgr mail test-send
+check_rc "gssapi unknown service principal" 77
+code "gssapi unknown service principal" 843
+set_ network.email.smtp.server localhost
 kdestroy >/dev/null 2>&1
 set_ network.email.auth.gssapi_keytab "$MS/krb5/carol.keytab"
 svc_mgr mail test-send
@@ -292,6 +306,15 @@ code "pop time-out" 852
 fake pop-garbage
 svc_mgr mail test-receive
 code "pop garbage" 853
+fake pop-hugeline
+svc_mgr mail test-receive
+check_rc "pop 1 MB line" 76
+code "pop 1 MB line" 853
+fake pop-midclose
+set_ network.email.ssl.pop ON
+svc_mgr mail test-receive
+code "pop closed in mid-reply" 853
+svc_mgr reset network.email.ssl.pop
 fake pop-nostamp
 set_ network.email.auth.pop_auth_method APOP
 svc_mgr mail test-receive
