@@ -84,8 +84,14 @@ sasl_start(struct mail_sasl **out, const char *mech, const char *service, const 
 			snprintf(realm, sizeof realm, "%s", at + 1);
 		}
 	}
-	if (strcmp(mech, "GSSAPI") == 0 && keytab && *keytab)
-		setenv("KRB5_CLIENT_KTNAME", keytab, 1); /* MIT: initiate from this keytab */
+	if (strcmp(mech, "GSSAPI") == 0) {
+		/* MIT: initiate from this client keytab; none set: the ticket cache
+		 * only (also in a long-running TUI after the setting was cleared). */
+		if (keytab && *keytab)
+			setenv("KRB5_CLIENT_KTNAME", keytab, 1);
+		else
+			unsetenv("KRB5_CLIENT_KTNAME");
+	}
 	if ((rc = gsasl_init(&m->ctx)) != GSASL_OK ||
 	    (rc = gsasl_client_start(m->ctx, mech, &m->sess)) != GSASL_OK) {
 		snprintf(why, nwhy, "SASL %s: %s", mech, gsasl_strerror(rc));
