@@ -7,7 +7,8 @@
 # Postfix needs root, and its cases are skipped without it).
 #
 # Ports (all on 127.0.0.1, from a free block of 12 above 20000):
-#   POP      POP3 with STLS; USER/PASS, APOP, SASL PLAIN LOGIN CRAM-MD5
+#   POP      POP3 with STLS; USER/PASS, APOP, SASL PLAIN LOGIN CRAM-MD5 GSSAPI
+#            (GSSAPI as pop/localhost: connect to "localhost")
 #   POP3S    POP3 over TLS
 #   SMTP_NOAUTH   no AUTH, no STARTTLS: accepts mail for example.test
 #   SMTP_AUTH     STARTTLS, AUTH PLAIN LOGIN CRAM-MD5 (Cyrus sasldb); relays
@@ -92,7 +93,10 @@ ssl_cert = <$MS/server.pem
 ssl_key = <$MS/server.key
 ssl_min_protocol = TLSv1.2
 disable_plaintext_auth = no
-auth_mechanisms = plain login cram-md5 apop
+auth_mechanisms = plain login cram-md5 apop gssapi
+auth_gssapi_hostname = localhost
+auth_krb5_keytab = $MS/krb5/pop.keytab
+import_environment = \$import_environment KRB5_CONFIG=$MS/krb5/krb5.conf
 auth_verbose = yes
 passdb {
   driver = passwd-file
@@ -180,8 +184,10 @@ EOS
   kadmin.local -q "addprinc -pw carol-krb-pw carol" >/dev/null 2>&1 &&
     kadmin.local -q "addprinc -randkey smtp/localhost" >/dev/null 2>&1 &&
     kadmin.local -q "ktadd -k $k/smtp.keytab smtp/localhost" >/dev/null 2>&1 &&
-    kadmin.local -q "ktadd -norandkey -k $k/carol.keytab carol" >/dev/null 2>&1 || return 1
-  chmod 644 "$k/smtp.keytab" "$k/krb5.conf"
+    kadmin.local -q "ktadd -norandkey -k $k/carol.keytab carol" >/dev/null 2>&1 &&
+    kadmin.local -q "addprinc -randkey pop/localhost" >/dev/null 2>&1 &&
+    kadmin.local -q "ktadd -k $k/pop.keytab pop/localhost" >/dev/null 2>&1 || return 1
+  chmod 644 "$k/smtp.keytab" "$k/pop.keytab" "$k/krb5.conf"
   chmod 755 "$k"
   krb5kdc -n -P "$k/kdc.pid" >"$k/kdc.out" 2>&1 &
   MS_KDC_PID=$!
@@ -322,8 +328,8 @@ mail_servers_start() {
   MS_FAKE=$((MS_BASE + 9)) MS_SMTP_NTLM=$((MS_BASE + 10)) MS_SMTP_GSS=$((MS_BASE + 11))
   MS_KDC=$((MS_BASE + 12)) MS_KDC_PID=
   ms_certs || { echo "mail servers: cannot make certificates" >&2; return 1; }
-  ms_dovecot || { echo "mail servers: dovecot did not start" >&2; cat "$MS/dovecot.log" >&2; return 1; }
   ms_kdc || { echo "mail servers: the KDC did not start" >&2; cat "$MS/krb5/kdc.out" >&2; return 1; }
+  ms_dovecot || { echo "mail servers: dovecot did not start" >&2; cat "$MS/dovecot.log" >&2; return 1; }
   MS_POSTFIX=0
   if [ "$(id -u)" -eq 0 ]; then
     ms_postfix || { echo "mail servers: postfix did not start" >&2; cat "$MS/postfix.log" >&2; return 1; }

@@ -262,6 +262,14 @@ set_ network.email.auth.pop_auth_method "POP AUTH"
 svc_mgr mail test-receive
 check_rc "pop auth" 0
 check_grep "pop auth" out "AUTH CRAM-MD5 accepted"
+# POP AUTH with GSSAPI (Dovecot, service pop/localhost, ticket cache).
+set_ network.email.pop.server localhost
+kinit -k -t "$MS/krb5/carol.keytab" carol >/dev/null 2>&1 || fail "kinit"
+svc_mgr mail test-receive
+check_rc "pop auth gssapi" 0
+check_grep "pop auth gssapi" out "AUTH GSSAPI accepted"
+kdestroy >/dev/null 2>&1
+set_ network.email.pop.server 127.0.0.1
 set_ network.email.ssl.pop ON
 svc_mgr mail test-receive
 check_rc "stls" 0
