@@ -39,8 +39,7 @@ act_test_send(struct device *dev, const char *param, struct action_io *io, struc
 }
 
 static int
-act_test_receive(struct device *dev, const char *param, struct action_io *io,
-		 struct svc_err *err)
+act_test_receive(struct device *dev, const char *param, struct action_io *io, struct svc_err *err)
 {
 	struct mail_io mio = { io, act_line, false };
 	int64_t count = 0, bytes = 0;

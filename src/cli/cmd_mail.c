@@ -64,7 +64,9 @@ static int
 sub_receive(struct cli *cli, int argc, char **argv, struct svc_err *err)
 {
 	const char *box = NULL, *v = NULL;
-	struct cli_opt opts[] = { { "box=", &box }, { "v", &v }, { "verbose", &v }, { NULL, NULL } };
+	struct cli_opt opts[] = {
+		{ "box=", &box }, { "v", &v }, { "verbose", &v }, { NULL, NULL }
+	};
 	struct mail_io io = { cli, print_line, cli->verbose };
 	char *end = NULL;
 	long b;
@@ -182,8 +184,10 @@ sub_log(struct cli *cli, int argc, char **argv, struct svc_err *err)
 	if (limit) {
 		n = strtol(limit, &end, 10);
 		if (*limit == '\0' || *end || n < 1 || n > 1000000)
-			return svc_errf(err, EX_USAGE, "invalid value '%s' for --limit: expected an "
-						       "integer 1-1000000", limit);
+			return svc_errf(err, EX_USAGE,
+					"invalid value '%s' for --limit: expected an "
+					"integer 1-1000000",
+					limit);
 	}
 	if (device_require(cli->dev, LEVEL_MANAGER, "reading the communication log", err) != 0)
 		return -1;
@@ -210,9 +214,12 @@ static const struct {
 	const char *name;
 	int (*run)(struct cli *, int, char **, struct svc_err *);
 } subs[] = {
-	{ "test-send", sub_test_send }, { "test-receive", sub_test_receive },
-	{ "receive", sub_receive },	{ "probe", sub_probe },
-	{ "log", sub_log },		{ "codes", sub_codes },
+	{ "test-send", sub_test_send },
+	{ "test-receive", sub_test_receive },
+	{ "receive", sub_receive },
+	{ "probe", sub_probe },
+	{ "log", sub_log },
+	{ "codes", sub_codes },
 };
 
 static int

@@ -16,8 +16,7 @@
 
 #include "mail/mail_int.h"
 
-static int
-cfail(struct mail_conn *c, enum mail_fail f, const char *fmt, ...)
+static int cfail(struct mail_conn *c, enum mail_fail f, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 static int
@@ -113,7 +112,8 @@ tls_begin(struct mail_conn *c)
 		}
 		if (errno == EAGAIN || errno == EWOULDBLOCK) {
 			ERR_clear_error();
-			return cfail(c, MF_TIMEOUT, "no answer during the TLS handshake within %d s",
+			return cfail(c, MF_TIMEOUT,
+				     "no answer during the TLS handshake within %d s",
 				     c->timeout_ms / 1000);
 		}
 		ssl_why(why, sizeof why);
@@ -166,7 +166,8 @@ conn_open(struct mail_conn *c, struct mail_sess *s, const char *host, int port, 
 				close(fd);
 				continue;
 			}
-			if (rc < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &last, &len) != 0 || last) {
+			if (rc < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &last, &len) != 0 ||
+			    last) {
 				if (rc < 0)
 					last = errno;
 				close(fd);

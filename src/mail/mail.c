@@ -22,7 +22,8 @@ static const struct mail_code codes[] = {
 	{ 804, EX_PROTOCOL, "SMTP server sent a malformed reply or closed the connection" },
 	{ 805, EX_UNAVAILABLE, "SMTP server refused the message (MAIL FROM, RCPT TO or DATA)" },
 	{ 806, EX_PROTOCOL, "SSL/TLS with the SMTP server failed or is required but not offered" },
-	{ 810, EX_UNAVAILABLE, "POP before SMTP: POP server unreachable, timed out or sent nonsense" },
+	{ 810, EX_UNAVAILABLE,
+	  "POP before SMTP: POP server unreachable, timed out or sent nonsense" },
 	{ 813, EX_NOPERM, "POP before SMTP: POP server refused the login" },
 	{ 839, EX_NOPERM, "SMTP authentication refused" },
 	{ 843, EX_NOPERM, "Kerberos failure (no credentials, clock skew, unknown principal)" },
@@ -142,9 +143,9 @@ get_int(struct device *dev, const char *key, int *out, struct svc_err *err)
 static void
 cfg_release(struct mail_cfg *c)
 {
-	struct strbuf *all[] = { &c->smtp_host, &c->pop_host,	   &c->address,
-				 &c->pop_login, &c->pop_password, &c->smtp_user,
-				 &c->smtp_password, &c->pop_method, &c->keytab };
+	struct strbuf *all[] = { &c->smtp_host,     &c->pop_host,     &c->address,
+				 &c->pop_login,     &c->pop_password, &c->smtp_user,
+				 &c->smtp_password, &c->pop_method,   &c->keytab };
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
 		sb_release(all[i]); /* wipes: two of them are passwords */
 }
@@ -178,9 +179,9 @@ cfg_read(struct device *dev, struct mail_cfg *c, struct svc_err *err)
 		return -1;
 	}
 	/* Make every string non-NULL. */
-	struct strbuf *all[] = { &c->smtp_host, &c->pop_host,	   &c->address,
-				 &c->pop_login, &c->pop_password, &c->smtp_user,
-				 &c->smtp_password, &c->pop_method, &c->keytab };
+	struct strbuf *all[] = { &c->smtp_host,     &c->pop_host,     &c->address,
+				 &c->pop_login,     &c->pop_password, &c->smtp_user,
+				 &c->smtp_password, &c->pop_method,   &c->keytab };
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
 		if (all[i]->buf == NULL)
 			sb_adds(all[i], "");
@@ -198,8 +199,8 @@ need(const struct strbuf *v, const char *key, struct svc_err *err)
 /* --- sessions and the communication log ------------------------------------- */
 
 static int
-sess_begin(struct mail_sess *s, struct device *dev, const struct mail_io *io,
-	   const char *direction, const char *operation, struct svc_err *err)
+sess_begin(struct mail_sess *s, struct device *dev, const struct mail_io *io, const char *direction,
+	   const char *operation, struct svc_err *err)
 {
 	memset(s, 0, sizeof *s);
 	s->dev = dev;
@@ -457,8 +458,7 @@ deliver(struct mail_sess *s, int box, const struct strbuf *msg)
 }
 
 int
-mail_receive(struct device *dev, int box, const struct mail_io *io, int *code,
-	     struct svc_err *err)
+mail_receive(struct device *dev, int box, const struct mail_io *io, int *code, struct svc_err *err)
 {
 	struct mail_sess s;
 	struct mail_conn c = { .fd = -1 };

@@ -47,8 +47,8 @@ int mail_test_send(struct device *dev, const char *to, const struct mail_io *io,
 		   struct svc_err *err);
 /* Logs into the POP server with the RX settings; *count and *bytes as
  * STAT reports them. */
-int mail_test_receive(struct device *dev, const struct mail_io *io, int64_t *count,
-		      int64_t *bytes, int *code, struct svc_err *err);
+int mail_test_receive(struct device *dev, const struct mail_io *io, int64_t *count, int64_t *bytes,
+		      int *code, struct svc_err *err);
 /* Retrieves every message into user inbox BOX (0-99), deleting each on the
  * server only after it has been stored. Returns the number retrieved. */
 int mail_receive(struct device *dev, int box, const struct mail_io *io, int *code,

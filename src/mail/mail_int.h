@@ -37,8 +37,8 @@ struct mail_cfg {
 	struct strbuf smtp_host, pop_host, address, pop_login, pop_password, smtp_user,
 		smtp_password, pop_method, keytab;
 	int smtp_port, pop_port, timeout_s;
-	bool pop_before_smtp, smtp_auth, ssl_smtp, ssl_pop, smtps, pop3s, ssl_require,
-		ssl_verify, allow_plain;
+	bool pop_before_smtp, smtp_auth, ssl_smtp, ssl_pop, smtps, pop3s, ssl_require, ssl_verify,
+		allow_plain;
 };
 
 /* One operation: its steps, the log row being built, and the outcome. */
@@ -61,9 +61,9 @@ struct mail_conn {
 	int timeout_ms;
 	char buf[8192];
 	size_t pos, len;
-	bool mask_in;             /* mask server lines (SASL exchange) */
-	enum mail_fail fail;      /* why the last call failed */
-	char why[200];            /* detail of that failure */
+	bool mask_in;        /* mask server lines (SASL exchange) */
+	enum mail_fail fail; /* why the last call failed */
+	char why[200];       /* detail of that failure */
 };
 
 /* Steps (always shown and logged) and dialogue (verbose only). */
@@ -74,8 +74,8 @@ int mail_fail(struct mail_sess *s, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* Connects to HOST:PORT within the timeout; with TLS, handshakes at once. */
-int conn_open(struct mail_conn *c, struct mail_sess *s, const char *host, int port,
-	      int timeout_s, bool tls);
+int conn_open(struct mail_conn *c, struct mail_sess *s, const char *host, int port, int timeout_s,
+	      bool tls);
 void conn_close(struct mail_conn *c);
 /* Upgrades to TLS (after STARTTLS/STLS) and records version and cipher. */
 int conn_starttls(struct mail_conn *c);
@@ -90,13 +90,11 @@ void conn_cert_info(struct mail_conn *c, char *subject, size_t ns, char *expiry,
 /* SASL: the mechanisms svcmode supports, strongest first. */
 extern const char *const mail_sasl_order[];
 /* Fills CAND with the offered mechanisms svcmode will try, in order. */
-int sasl_candidates(const char *offered, bool tls, bool allow_plain, const char *cand[],
-		    int max);
+int sasl_candidates(const char *offered, bool tls, bool allow_plain, const char *cand[], int max);
 struct mail_sasl;
 /* Starts MECH for USER/PASSWORD toward SERVICE@HOST. */
 int sasl_start(struct mail_sasl **out, const char *mech, const char *service, const char *host,
-	       const char *user, const char *password, const char *keytab, char *why,
-	       size_t nwhy);
+	       const char *user, const char *password, const char *keytab, char *why, size_t nwhy);
 /* One step: IN is the server's base64 (may be ""); *out the client's base64
  * (malloc'd). 0 done, 1 needs more, -1 failed (*kerberos when GSS-API). */
 int sasl_step(struct mail_sasl *m, const char *in, char **out, bool *kerberos, char *why,

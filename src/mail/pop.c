@@ -22,8 +22,8 @@ pop_conn_failed(struct mail_sess *s, struct mail_conn *c, const struct pop_login
 	case MF_TLS: code = k->tls; break;
 	default: break;
 	}
-	return mail_fail(s, code, "pop server %s:%d: %s", sb_str(&s->cfg.pop_host),
-			 s->cfg.pop_port, c->why);
+	return mail_fail(s, code, "pop server %s:%d: %s", sb_str(&s->cfg.pop_host), s->cfg.pop_port,
+			 c->why);
 }
 
 /* A status line: 0 "+OK", 1 "-ERR", -1 anything else (protocol). */
@@ -122,7 +122,8 @@ capa_has(const char *caps, const char *kw, char *args, size_t n)
 
 	for (const char *l = caps; *l;) {
 		size_t w = strcspn(l, "\n");
-		if (w >= k && strncasecmp(l, kw, k) == 0 && (l[k] == ' ' || l[k] == '\n' || w == k)) {
+		if (w >= k && strncasecmp(l, kw, k) == 0 &&
+		    (l[k] == ' ' || l[k] == '\n' || w == k)) {
 			if (args) {
 				const char *a = l + k;
 				size_t aw = w - k;
@@ -235,9 +236,10 @@ pop_login(struct mail_sess *s, struct mail_conn *c, const struct pop_login_codes
 	if (strcmp(method, "APOP") == 0) {
 		char hex[33] = "";
 		if (*stamp == '\0') {
-			mail_fail(s, k->apop_missing,
-				  "pop server %s:%d: APOP selected but the greeting has no timestamp",
-				  sb_str(&cfg->pop_host), cfg->pop_port);
+			mail_fail(
+				s, k->apop_missing,
+				"pop server %s:%d: APOP selected but the greeting has no timestamp",
+				sb_str(&cfg->pop_host), cfg->pop_port);
 			goto out;
 		}
 		snprintf(s->mech, sizeof s->mech, "APOP");
@@ -261,7 +263,8 @@ pop_login(struct mail_sess *s, struct mail_conn *c, const struct pop_login_codes
 		n = sasl_candidates(mechs, c->ssl != NULL, cfg->allow_plain, cand, 8);
 		if (n == 0) {
 			mail_fail(s, k->refused,
-				  "pop server %s:%d offers no SASL mechanism svcmode may use ('%s')%s",
+				  "pop server %s:%d offers no SASL mechanism svcmode may use "
+				  "('%s')%s",
 				  sb_str(&cfg->pop_host), cfg->pop_port, mechs,
 				  c->ssl ? "" : "; PLAIN/LOGIN are not allowed without SSL");
 			goto out;
@@ -352,7 +355,8 @@ pop_open_login(struct mail_sess *s, struct mail_conn *c, const struct pop_login_
 			mail_step(s, "CAPA: %.*s", (int)w, l);
 			l += w + (l[w] ? 1 : 0);
 		}
-		mail_step(s, "APOP: %s", stamp[0] ? "offered (greeting has a timestamp)" : "not offered");
+		mail_step(s, "APOP: %s",
+			  stamp[0] ? "offered (greeting has a timestamp)" : "not offered");
 	}
 	if (want_tls) {
 		if (capa_has(caps.buf, "STLS", NULL, 0)) {
@@ -374,7 +378,8 @@ pop_open_login(struct mail_sess *s, struct mail_conn *c, const struct pop_login_
 				goto out;
 			}
 		} else if (cfg->ssl_require) {
-			mail_fail(s, k->tls, "pop server %s:%d offers no STLS and Require SSL is ON",
+			mail_fail(s, k->tls,
+				  "pop server %s:%d offers no STLS and Require SSL is ON",
 				  sb_str(&cfg->pop_host), cfg->pop_port);
 			goto out;
 		} else {

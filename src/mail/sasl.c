@@ -110,8 +110,7 @@ sasl_start(struct mail_sasl **out, const char *mech, const char *service, const 
 }
 
 int
-sasl_step(struct mail_sasl *m, const char *in, char **out, bool *kerberos, char *why,
-	  size_t nwhy)
+sasl_step(struct mail_sasl *m, const char *in, char **out, bool *kerberos, char *why, size_t nwhy)
 {
 	char *o = NULL;
 	int rc = gsasl_step64(m->sess, in, &o);

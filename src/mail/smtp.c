@@ -124,8 +124,8 @@ add_mechs(char *auth, size_t cap, const char *list)
 			q += qw + (q[qw] ? 1 : 0);
 		}
 		if (w && !dup && strlen(auth) + w + 2 < cap)
-			snprintf(auth + strlen(auth), cap - strlen(auth), "%s%.*s", *auth ? " " : "",
-				 (int)w, p);
+			snprintf(auth + strlen(auth), cap - strlen(auth), "%s%.*s",
+				 *auth ? " " : "", (int)w, p);
 		p += w;
 	}
 }
@@ -273,8 +273,8 @@ smtp_auth(struct mail_sess *s, struct mail_conn *c, const struct ehlo *e)
 			  why, i + 1 < n ? "; trying the next mechanism" : "");
 	}
 	if (kerberos && !refused)
-		return mail_fail(s, 843, "kerberos failure for '%s': %s",
-				 sb_str(&s->cfg.smtp_user), why);
+		return mail_fail(s, 843, "kerberos failure for '%s': %s", sb_str(&s->cfg.smtp_user),
+				 why);
 	return mail_fail(s, 839, "smtp authentication refused for '%s' (%s): %s",
 			 sb_str(&s->cfg.smtp_user), s->mechs, why);
 }
@@ -341,8 +341,8 @@ smtp_send(struct mail_sess *s, const char *to, bool probe_only)
 	int code = 0, rc = -1;
 
 	snprintf(s->server, sizeof s->server, "%s:%d", sb_str(&cfg->smtp_host), cfg->smtp_port);
-	if (conn_open(&c, s, sb_str(&cfg->smtp_host), cfg->smtp_port, cfg->timeout_s,
-		      cfg->smtps) != 0) {
+	if (conn_open(&c, s, sb_str(&cfg->smtp_host), cfg->smtp_port, cfg->timeout_s, cfg->smtps) !=
+	    0) {
 		conn_failed(s, &c);
 		goto out;
 	}
@@ -379,8 +379,8 @@ smtp_send(struct mail_sess *s, const char *to, bool probe_only)
 				if (smtp_ehlo(s, &c, &e) != 0)
 					goto out;
 			} else if (cfg->ssl_require) {
-				mail_fail(s, 806, "smtp server %s refused STARTTLS: %d %s", s->server,
-					  code, first_line(&t, fl, sizeof fl));
+				mail_fail(s, 806, "smtp server %s refused STARTTLS: %d %s",
+					  s->server, code, first_line(&t, fl, sizeof fl));
 				goto out;
 			} else {
 				mail_step(s, "STARTTLS refused (%d): continuing in clear", code);

@@ -1,6 +1,6 @@
 /* SQL of the mail client. */
-#include "store/store_int.h"
 #include "store/store_mail.h"
+#include "store/store_int.h"
 
 static const char SQL_LOG_ADD[] =
 	"INSERT INTO mail_log (at, direction, operation, server, mechs, mech, tls, result, "
@@ -73,8 +73,8 @@ store_mail_log_each(struct store *st, int limit, store_mail_log_fn fn, void *arg
 }
 
 int
-store_mail_message_add(struct store *st, int box, const char *server, const void *data,
-		       size_t n, struct svc_err *err)
+store_mail_message_add(struct store *st, int box, const char *server, const void *data, size_t n,
+		       struct svc_err *err)
 {
 	sqlite3_stmt *s = store_stmt(st, SQL_MSG_ADD, err);
 

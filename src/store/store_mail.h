@@ -11,8 +11,7 @@
 struct store_mail_log {
 	int64_t id;
 	const char *at; /* set by the store on add */
-	const char *direction, *operation, *server, *mechs, *mech, *tls, *result, *message,
-		*steps;
+	const char *direction, *operation, *server, *mechs, *mech, *tls, *result, *message, *steps;
 	int code;
 };
 

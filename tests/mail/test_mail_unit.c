@@ -1,5 +1,6 @@
 /* Unit tests of the mail module that need no server: the code table, the
  * SASL candidate order, and the erasure of the communication log. */
+#include <netinet/in.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,9 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
