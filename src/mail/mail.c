@@ -1,0 +1,603 @@
+/* The mail operations: settings, the error code table, steps and the
+ * communication log, the reception lock, and the four operations. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mail/mail_int.h"
+
+/* The one table of device error codes of the mail client (docs/mail.md
+ * repeats it). #810, #813, #839 and #843 are the manual's; the others are
+ * svcmode's own. */
+static const struct mail_code codes[] = {
+	{ 801, EX_UNAVAILABLE, "SMTP server unreachable or refused the session" },
+	{ 802, EX_NOHOST, "mail server name could not be resolved" },
+	{ 803, EX_TEMPFAIL, "SMTP server did not answer within the communication timeout" },
+	{ 804, EX_PROTOCOL, "SMTP server sent a malformed reply or closed the connection" },
+	{ 805, EX_UNAVAILABLE, "SMTP server refused the message (MAIL FROM, RCPT TO or DATA)" },
+	{ 806, EX_PROTOCOL, "SSL/TLS with the SMTP server failed or is required but not offered" },
+	{ 810, EX_UNAVAILABLE,
+	  "POP before SMTP: POP server unreachable, timed out or sent nonsense" },
+	{ 813, EX_NOPERM, "POP before SMTP: POP server refused the login" },
+	{ 839, EX_NOPERM, "SMTP authentication refused" },
+	{ 843, EX_NOPERM, "Kerberos failure (no credentials, clock skew, unknown principal)" },
+	{ 851, EX_UNAVAILABLE, "POP server unreachable or refused the session" },
+	{ 852, EX_TEMPFAIL, "POP server did not answer within the communication timeout" },
+	{ 853, EX_PROTOCOL, "POP server sent a malformed reply or closed the connection" },
+	{ 854, EX_NOPERM, "POP server refused the login" },
+	{ 855, EX_PROTOCOL, "SSL/TLS with the POP server failed or is required but not offered" },
+	{ 856, EX_PROTOCOL, "APOP selected but the POP server's greeting has no timestamp" },
+	{ 0, 0, NULL },
+};
+
+static const struct pop_login_codes codes_rx = { 802, 851, 852, 853, 855, 854, 856, 843 };
+/* "Errors occurring while the POP server is connected are treated as
+ * transmission errors." */
+static const struct pop_login_codes codes_pbs = { 810, 810, 810, 810, 810, 813, 810, 813 };
+
+const struct mail_code *
+mail_codes(void)
+{
+	return codes;
+}
+
+const char *
+mail_code_meaning(int code)
+{
+	for (const struct mail_code *c = codes; c->code; c++)
+		if (c->code == code)
+			return c->meaning;
+	return NULL;
+}
+
+/* --- steps, dialogue, failures ------------------------------------------- */
+
+void
+mail_step(struct mail_sess *s, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	for (char *p = line; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	sb_adds(&s->steps, line);
+	sb_addc(&s->steps, '\n');
+	if (s->io && s->io->line)
+		s->io->line(s->io->arg, line);
+}
+
+void
+mail_dialog(struct mail_sess *s, const char *dir, const char *text)
+{
+	char line[600];
+
+	if (s->io == NULL || !s->io->verbose || s->io->line == NULL)
+		return;
+	snprintf(line, sizeof line, "%s%.*s%s", dir, 500, text, strlen(text) > 500 ? "..." : "");
+	for (char *p = line; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	s->io->line(s->io->arg, line);
+}
+
+int
+mail_fail(struct mail_sess *s, int code, const char *fmt, ...)
+{
+	char msg[230];
+	va_list ap;
+	int ex = EX_SOFTWARE;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	for (char *p = msg; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	for (const struct mail_code *c = codes; c->code; c++)
+		if (c->code == code)
+			ex = c->ex;
+	s->code = code;
+	return svc_errf(s->err, ex, "#%d %s", code, msg);
+}
+
+/* --- settings -------------------------------------------------------------- */
+
+static int
+get_str(struct device *dev, const char *key, struct strbuf *out, struct svc_err *err)
+{
+	return config_get(dev, key, out, err);
+}
+
+static int
+get_bool(struct device *dev, const char *key, bool *out, struct svc_err *err)
+{
+	struct strbuf v = STRBUF_INIT;
+	int rc = config_get(dev, key, &v, err);
+
+	*out = rc == 0 && strcmp(sb_str(&v), "ON") == 0;
+	sb_release(&v);
+	return rc;
+}
+
+static int
+get_int(struct device *dev, const char *key, int *out, struct svc_err *err)
+{
+	struct strbuf v = STRBUF_INIT;
+	int rc = config_get(dev, key, &v, err);
+
+	*out = rc == 0 ? (int)strtol(sb_str(&v), NULL, 10) : 0;
+	sb_release(&v);
+	return rc;
+}
+
+static void
+cfg_release(struct mail_cfg *c)
+{
+	struct strbuf *all[] = { &c->smtp_host,     &c->pop_host,     &c->address,
+				 &c->pop_login,     &c->pop_password, &c->smtp_user,
+				 &c->smtp_password, &c->pop_method,   &c->keytab };
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+		sb_release(all[i]); /* wipes: two of them are passwords */
+}
+
+static int
+cfg_read(struct device *dev, struct mail_cfg *c, struct svc_err *err)
+{
+	memset(c, 0, sizeof *c);
+	if (get_str(dev, "network.email.smtp.server", &c->smtp_host, err) ||
+	    get_int(dev, "network.email.smtp.port", &c->smtp_port, err) ||
+	    get_str(dev, "network.email.address", &c->address, err) ||
+	    get_str(dev, "network.email.pop.server", &c->pop_host, err) ||
+	    get_int(dev, "network.email.pop.port", &c->pop_port, err) ||
+	    get_str(dev, "network.email.pop.login", &c->pop_login, err) ||
+	    config_get_plain(dev, "network.email.pop.password", &c->pop_password, err) ||
+	    get_int(dev, "network.email.timeout", &c->timeout_s, err) ||
+	    get_bool(dev, "network.email.auth.pop_before_smtp", &c->pop_before_smtp, err) ||
+	    get_str(dev, "network.email.auth.pop_auth_method", &c->pop_method, err) ||
+	    get_bool(dev, "network.email.auth.smtp_auth", &c->smtp_auth, err) ||
+	    get_str(dev, "network.email.auth.smtp_user", &c->smtp_user, err) ||
+	    config_get_plain(dev, "network.email.auth.smtp_password", &c->smtp_password, err) ||
+	    get_bool(dev, "network.email.ssl.smtp_send", &c->ssl_smtp, err) ||
+	    get_bool(dev, "network.email.ssl.pop", &c->ssl_pop, err) ||
+	    get_bool(dev, "network.email.ssl.smtps", &c->smtps, err) ||
+	    get_bool(dev, "network.email.ssl.pop3s", &c->pop3s, err) ||
+	    get_bool(dev, "network.email.ssl.require", &c->ssl_require, err) ||
+	    get_bool(dev, "network.email.ssl.verify", &c->ssl_verify, err) ||
+	    get_bool(dev, "network.email.auth.allow_plain", &c->allow_plain, err) ||
+	    get_str(dev, "network.email.auth.gssapi_keytab", &c->keytab, err)) {
+		cfg_release(c);
+		return -1;
+	}
+	/* Make every string non-NULL. */
+	struct strbuf *all[] = { &c->smtp_host,     &c->pop_host,     &c->address,
+				 &c->pop_login,     &c->pop_password, &c->smtp_user,
+				 &c->smtp_password, &c->pop_method,   &c->keytab };
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+		if (all[i]->buf == NULL)
+			sb_adds(all[i], "");
+	return 0;
+}
+
+static int
+need(const struct strbuf *v, const char *key, struct svc_err *err)
+{
+	if (sb_str(v)[0])
+		return 0;
+	return svc_errf(err, EX_CONFIG, "%s is not set (svcmode set %s VALUE)", key, key);
+}
+
+/* --- sessions and the communication log ------------------------------------- */
+
+static int
+sess_begin(struct mail_sess *s, struct device *dev, const struct mail_io *io, const char *direction,
+	   const char *operation, struct svc_err *err)
+{
+	memset(s, 0, sizeof *s);
+	s->dev = dev;
+	s->io = io;
+	s->err = err;
+	snprintf(s->direction, sizeof s->direction, "%s", direction);
+	snprintf(s->operation, sizeof s->operation, "%s", operation);
+	if (device_require(dev, LEVEL_MANAGER, "a mail connection test", err) != 0)
+		return -1;
+	return cfg_read(dev, &s->cfg, err);
+}
+
+/* Writes the log row; returns RC, or -1 if the row could not be written. */
+static int
+sess_end(struct mail_sess *s, int rc)
+{
+	struct store *st = device_store(s->dev);
+	struct svc_err e2 = { 0 };
+	struct store_mail_log r = {
+		.direction = s->direction,
+		.operation = s->operation,
+		.server = s->server,
+		.mechs = s->mechs,
+		.mech = s->mech,
+		.tls = s->tls,
+		.result = rc == 0 ? "ok" : "error",
+		.code = rc == 0 ? 0 : s->code,
+		.message = rc == 0 ? "" : (s->err ? s->err->msg : "failed"),
+		.steps = sb_str(&s->steps),
+	};
+
+	if (store_begin(st, &e2) != 0 || store_mail_log_add(st, &r, &e2) != 0 ||
+	    store_commit(st, &e2) != 0) {
+		store_rollback(st);
+		if (rc == 0) {
+			if (s->err)
+				*s->err = e2;
+			rc = -1;
+		}
+	}
+	cfg_release(&s->cfg);
+	sb_release(&s->steps);
+	return rc;
+}
+
+/* --- the lock between a POP reception and POP before SMTP ------------------- */
+
+int
+mail_lock(struct mail_sess *s, int *fd)
+{
+	struct strbuf path = STRBUF_INIT;
+	struct timespec pause = { 0, 50 * 1000 * 1000 };
+	int waited_ms = 0;
+
+	sb_addf(&path, "%s.mail-lock", store_path(device_store(s->dev)));
+	*fd = open(path.buf, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (*fd < 0) {
+		svc_errf(s->err, EX_CANTCREAT, "cannot open the lock file '%s': %s", path.buf,
+			 strerror(errno));
+		sb_release(&path);
+		return -1;
+	}
+	sb_release(&path);
+	while (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			svc_errf(s->err, EX_IOERR, "cannot lock the mail lock file: %s",
+				 strerror(errno));
+			close(*fd);
+			*fd = -1;
+			return -1;
+		}
+		if (waited_ms == 0)
+			mail_step(s, "a POP reception is in progress: waiting for it to finish");
+		if (waited_ms >= s->cfg.timeout_s * 1000) {
+			close(*fd);
+			*fd = -1;
+			return 1;
+		}
+		nanosleep(&pause, NULL);
+		waited_ms += 50;
+	}
+	if (waited_ms)
+		mail_step(s, "the POP reception finished after %d ms", waited_ms);
+	return 0;
+}
+
+void
+mail_unlock(int fd)
+{
+	if (fd >= 0) {
+		flock(fd, LOCK_UN);
+		close(fd);
+	}
+}
+
+/* --- operations ------------------------------------------------------------ */
+
+static bool
+address_ok(const char *a)
+{
+	const char *at = strchr(a, '@');
+
+	if (at == NULL || at == a || at[1] == '\0' || strlen(a) > 254)
+		return false;
+	for (const char *p = a; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == '<' || *p == '>' || *p == 0x7f)
+			return false;
+	return true;
+}
+
+/* POP before SMTP: log in, QUIT, then the idle period. */
+static int
+pop_before_smtp(struct mail_sess *s)
+{
+	struct mail_conn c;
+	struct timespec idle = { 0, MAIL_POP_IDLE_MS * 1000L * 1000L };
+	int lock = -1, rc;
+
+	if (need(&s->cfg.pop_host, "network.email.pop.server", s->err) != 0)
+		return -1;
+	mail_step(s, "POP before SMTP: %s:%d", sb_str(&s->cfg.pop_host), s->cfg.pop_port);
+	rc = mail_lock(s, &lock);
+	if (rc < 0)
+		return -1;
+	if (rc > 0)
+		return mail_fail(s, 810, "a POP reception in progress did not finish within %d s",
+				 s->cfg.timeout_s);
+	rc = pop_open_login(s, &c, &codes_pbs, false);
+	if (rc == 0 && pop_quit(&c) < 0)
+		rc = pop_conn_failed(s, &c, &codes_pbs);
+	conn_close(&c);
+	mail_unlock(lock);
+	if (rc != 0)
+		return -1;
+	mail_step(s, "POP QUIT; idle %d ms before SMTP", MAIL_POP_IDLE_MS);
+	while (nanosleep(&idle, &idle) != 0 && errno == EINTR)
+		;
+	return 0;
+}
+
+int
+mail_test_send(struct device *dev, const char *to, const struct mail_io *io, int *code,
+	       struct svc_err *err)
+{
+	struct mail_sess s;
+	int rc = -1;
+
+	if (code)
+		*code = 0;
+	if (to && !address_ok(to))
+		return svc_errf(err, EX_USAGE, "invalid address '%s' for --to", to);
+	if (sess_begin(&s, dev, io, "tx", "test-send", err) != 0) {
+		cfg_release(&s.cfg);
+		return -1;
+	}
+	snprintf(s.server, sizeof s.server, "%s:%d", sb_str(&s.cfg.smtp_host), s.cfg.smtp_port);
+	if (need(&s.cfg.smtp_host, "network.email.smtp.server", err) != 0 ||
+	    need(&s.cfg.address, "network.email.address", err) != 0)
+		goto out;
+	if (s.cfg.pop_before_smtp && pop_before_smtp(&s) != 0)
+		goto out;
+	rc = smtp_send(&s, to ? to : sb_str(&s.cfg.address), false);
+out:
+	if (code)
+		*code = rc == 0 ? 0 : s.code;
+	return sess_end(&s, rc);
+}
+
+/* STAT: "+OK count size". */
+static int
+pop_stat(struct mail_sess *s, struct mail_conn *c, int64_t *count, int64_t *bytes)
+{
+	struct strbuf r = STRBUF_INIT;
+	long long n = -1, b = -1;
+	int st = pop_command(c, "STAT", NULL, &r);
+
+	if (st < 0) {
+		sb_release(&r);
+		return pop_conn_failed(s, c, &codes_rx);
+	}
+	if (st == 1 || sscanf(r.buf, "+OK %lld %lld", &n, &b) != 2 || n < 0 || b < 0) {
+		mail_fail(s, 853, "pop server %s: unexpected STAT reply '%.60s'", s->server, r.buf);
+		sb_release(&r);
+		return -1;
+	}
+	sb_release(&r);
+	*count = n;
+	*bytes = b;
+	mail_step(s, "mailbox: %lld message(s), %lld bytes", n, b);
+	return 0;
+}
+
+static int
+rx_begin(struct mail_sess *s, struct mail_conn *c, int *lock)
+{
+	int rc;
+
+	snprintf(s->server, sizeof s->server, "%s:%d", sb_str(&s->cfg.pop_host), s->cfg.pop_port);
+	if (need(&s->cfg.pop_host, "network.email.pop.server", s->err) != 0)
+		return -1;
+	rc = mail_lock(s, lock);
+	if (rc < 0)
+		return -1;
+	if (rc > 0)
+		return mail_fail(s, 852, "another POP reception did not finish within %d s",
+				 s->cfg.timeout_s);
+	return pop_open_login(s, c, &codes_rx, false);
+}
+
+int
+mail_test_receive(struct device *dev, const struct mail_io *io, int64_t *count, int64_t *bytes,
+		  int *code, struct svc_err *err)
+{
+	struct mail_sess s;
+	struct mail_conn c = { .fd = -1 };
+	int lock = -1, rc = -1;
+
+	*count = *bytes = 0;
+	if (code)
+		*code = 0;
+	if (sess_begin(&s, dev, io, "rx", "test-receive", err) != 0) {
+		cfg_release(&s.cfg);
+		return -1;
+	}
+	if (rx_begin(&s, &c, &lock) == 0 && pop_stat(&s, &c, count, bytes) == 0) {
+		if (pop_quit(&c) < 0)
+			mail_step(&s, "no reply to QUIT: %s", c.why);
+		rc = 0;
+	}
+	conn_close(&c);
+	mail_unlock(lock);
+	if (code)
+		*code = rc == 0 ? 0 : s.code;
+	return sess_end(&s, rc);
+}
+
+/*
+ * The hand-over of one received message to user inbox BOX. Until the Mail
+ * Box module takes messages as documents, they are kept beside the
+ * communication log. Returns 0 only once the message is committed.
+ */
+static int
+deliver(struct mail_sess *s, int box, const struct strbuf *msg)
+{
+	struct store *st = device_store(s->dev);
+
+	if (store_begin(st, s->err) != 0)
+		return -1;
+	if (store_mail_message_add(st, box, s->server, msg->buf, msg->len, s->err) != 0 ||
+	    store_commit(st, s->err) != 0) {
+		store_rollback(st);
+		return -1;
+	}
+	return 0;
+}
+
+int
+mail_receive(struct device *dev, int box, const struct mail_io *io, int *code, struct svc_err *err)
+{
+	struct mail_sess s;
+	struct mail_conn c = { .fd = -1 };
+	struct strbuf r = STRBUF_INIT, msg = STRBUF_INIT, cmd = STRBUF_INIT, detail = STRBUF_INIT;
+	int64_t count = 0, bytes = 0, got = 0;
+	int lock = -1, rc = -1;
+
+	if (code)
+		*code = 0;
+	if (box < 0 || box > 99)
+		return svc_errf(err, EX_USAGE, "invalid inbox '%d' (00-99)", box);
+	if (sess_begin(&s, dev, io, "rx", "receive", err) != 0) {
+		cfg_release(&s.cfg);
+		return -1;
+	}
+	if (rx_begin(&s, &c, &lock) != 0 || pop_stat(&s, &c, &count, &bytes) != 0)
+		goto out;
+	for (int64_t i = 1; i <= count; i++) {
+		int st;
+		sb_reset(&cmd);
+		sb_addf(&cmd, "RETR %lld", (long long)i);
+		st = pop_command(&c, cmd.buf, NULL, &r);
+		if (st == 0)
+			st = pop_multiline(&c, &msg, MAIL_MESSAGE_MAX);
+		if (st < 0) {
+			pop_conn_failed(&s, &c, &codes_rx);
+			goto out;
+		}
+		if (st == 1) {
+			mail_fail(&s, 853, "pop server %s refused RETR %lld: %.60s", s.server,
+				  (long long)i, r.buf);
+			goto out;
+		}
+		if (deliver(&s, box, &msg) != 0)
+			goto out;
+		mail_step(&s, "message %lld (%zu bytes) stored for inbox %02d", (long long)i,
+			  msg.len, box);
+		got++;
+		/* Only now that it is stored may the server delete it. */
+		sb_reset(&cmd);
+		sb_addf(&cmd, "DELE %lld", (long long)i);
+		st = pop_command(&c, cmd.buf, NULL, &r);
+		if (st < 0) {
+			pop_conn_failed(&s, &c, &codes_rx);
+			goto out;
+		}
+		if (st == 1)
+			mail_step(&s, "DELE %lld refused: %.60s; the message stays on the server",
+				  (long long)i, r.buf);
+	}
+	if (pop_quit(&c) < 0) {
+		pop_conn_failed(&s, &c, &codes_rx);
+		goto out;
+	}
+	mail_step(&s, "%lld message(s) received into inbox %02d", (long long)got, box);
+	rc = 0;
+out:
+	conn_close(&c);
+	mail_unlock(lock);
+	if (got) {
+		struct svc_err e2 = { 0 };
+		sb_addf(&detail, "%lld message(s) from %s into inbox %02d%s", (long long)got,
+			s.server, box, rc == 0 ? "" : " (then failed)");
+		device_audit(dev, "mail.receive", NULL, NULL, NULL, detail.buf, &e2);
+	}
+	sb_release(&r);
+	sb_release(&msg);
+	sb_release(&cmd);
+	sb_release(&detail);
+	if (code)
+		*code = rc == 0 ? 0 : s.code;
+	rc = sess_end(&s, rc);
+	return rc < 0 ? -1 : (int)got;
+}
+
+int
+mail_probe(struct device *dev, const struct mail_io *io, int *code, struct svc_err *err)
+{
+	struct mail_sess s;
+	struct mail_conn c = { .fd = -1 };
+	int rc = 0, first = 0;
+
+	if (code)
+		*code = 0;
+	if (sess_begin(&s, dev, io, "tx", "probe", err) != 0) {
+		cfg_release(&s.cfg);
+		return -1;
+	}
+	snprintf(s.server, sizeof s.server, "%s:%d", sb_str(&s.cfg.smtp_host), s.cfg.smtp_port);
+	if (sb_str(&s.cfg.smtp_host)[0]) {
+		mail_step(&s, "SMTP server %s", s.server);
+		rc = smtp_send(&s, NULL, true);
+		first = rc == 0 ? 0 : s.code;
+	} else {
+		mail_step(&s, "no SMTP server set");
+	}
+	if (sess_end(&s, rc) != 0 && first == 0) {
+		if (code)
+			*code = 0;
+		return -1;
+	}
+	if (sess_begin(&s, dev, io, "rx", "probe", first ? NULL : err) != 0) {
+		cfg_release(&s.cfg);
+		return -1;
+	}
+	snprintf(s.server, sizeof s.server, "%s:%d", sb_str(&s.cfg.pop_host), s.cfg.pop_port);
+	rc = 0;
+	if (sb_str(&s.cfg.pop_host)[0]) {
+		mail_step(&s, "POP server %s", s.server);
+		rc = pop_open_login(&s, &c, &codes_rx, true);
+		if (rc == 0)
+			pop_quit(&c);
+		conn_close(&c);
+	} else {
+		mail_step(&s, "no POP server set");
+	}
+	if (code)
+		*code = first ? first : (rc == 0 ? 0 : s.code);
+	rc = sess_end(&s, rc);
+	return first ? -1 : rc;
+}
+
+/* --- the log --------------------------------------------------------------- */
+
+int
+mail_log_each(struct device *dev, int limit, mail_log_fn fn, void *arg, struct svc_err *err)
+{
+	return store_mail_log_each(device_store(dev), limit, fn, arg, err);
+}
+
+int
+mail_erase_log(struct device *dev, struct erase_stats *st, struct svc_err *err)
+{
+	int64_t nlog = 0, nmsg = 0;
+
+	if (store_mail_erase(device_store(dev), &nlog, &nmsg, err) != 0)
+		return -1;
+	erase_count(st, "communication log entries", nlog);
+	if (nmsg)
+		erase_count(st, "received messages", nmsg);
+	return 0;
+}

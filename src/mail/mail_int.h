@@ -1,0 +1,131 @@
+/* Inside the mail module only. */
+#ifndef SVC_MAIL_INT_H
+#define SVC_MAIL_INT_H
+
+#include <openssl/ssl.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mail/mail.h"
+#include "util/strbuf.h"
+
+/* Longest line accepted from a server (RFC 5321 allows 512 for replies,
+ * RFC 5322 998 for message lines; this leaves room for broken servers
+ * without letting one fill memory). */
+#define MAIL_LINE_MAX 4096
+/* Largest message accepted by mail receive. */
+#define MAIL_MESSAGE_MAX (64L * 1024 * 1024)
+/* The idle period between POP QUIT and SMTP connect (device manual). */
+#define MAIL_POP_IDLE_MS 300
+
+/* What went wrong on a connection; the protocol maps it to a device code. */
+enum mail_fail {
+	MF_NONE,
+	MF_RESOLVE,  /* name could not be resolved */
+	MF_CONNECT,  /* refused, unreachable */
+	MF_TIMEOUT,  /* no data within the communication timeout */
+	MF_PROTOCOL, /* garbage, over-long line, malformed reply, closed early */
+	MF_TLS,      /* handshake or certificate verification */
+	MF_AUTH,     /* login refused */
+	MF_KERBEROS, /* GSSAPI failed on the client side */
+	MF_REFUSED,  /* SMTP refused the message */
+	MF_CONFIG,   /* the settings ask for something the server lacks */
+};
+
+/* The settings one operation needs, read once. */
+struct mail_cfg {
+	struct strbuf smtp_host, pop_host, address, pop_login, pop_password, smtp_user,
+		smtp_password, pop_method, keytab;
+	int smtp_port, pop_port, timeout_s;
+	bool pop_before_smtp, smtp_auth, ssl_smtp, ssl_pop, smtps, pop3s, ssl_require, ssl_verify,
+		allow_plain;
+};
+
+/* One operation: its steps, the log row being built, and the outcome. */
+struct mail_sess {
+	struct device *dev;
+	const struct mail_io *io;
+	struct mail_cfg cfg;
+	struct strbuf steps;
+	char direction[8], operation[16], server[300], mechs[256], mech[32], tls[96];
+	int code;
+	struct svc_err *err;
+};
+
+struct mail_conn {
+	struct mail_sess *s;
+	int fd;
+	SSL_CTX *ctx;
+	SSL *ssl;
+	char host[256];
+	int timeout_ms;
+	char buf[8192];
+	size_t pos, len;
+	bool mask_in;        /* mask server lines (SASL exchange) */
+	enum mail_fail fail; /* why the last call failed */
+	char why[200];       /* detail of that failure */
+};
+
+/* Steps (always shown and logged) and dialogue (verbose only). */
+void mail_step(struct mail_sess *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void mail_dialog(struct mail_sess *s, const char *dir, const char *text);
+/* Fails the session with device code CODE; returns -1. */
+int mail_fail(struct mail_sess *s, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Connects to HOST:PORT within the timeout; with TLS, handshakes at once. */
+int conn_open(struct mail_conn *c, struct mail_sess *s, const char *host, int port, int timeout_s,
+	      bool tls);
+void conn_close(struct mail_conn *c);
+/* Upgrades to TLS (after STARTTLS/STLS) and records version and cipher. */
+int conn_starttls(struct mail_conn *c);
+/* Writes LINE + CRLF; SHOW is what the dialogue shows (NULL: LINE). */
+int conn_writeline(struct mail_conn *c, const char *line, const char *show);
+int conn_write(struct mail_conn *c, const void *data, size_t n);
+/* Reads one line without its CRLF into OUT. */
+int conn_readline(struct mail_conn *c, struct strbuf *out);
+/* The server certificate's subject and expiry, for probe. */
+void conn_cert_info(struct mail_conn *c, char *subject, size_t ns, char *expiry, size_t ne);
+
+/* SASL: the mechanisms svcmode supports, strongest first. */
+extern const char *const mail_sasl_order[];
+/* Fills CAND with the offered mechanisms svcmode will try, in order. */
+int sasl_candidates(const char *offered, bool tls, bool allow_plain, const char *cand[], int max);
+struct mail_sasl;
+/* Starts MECH for USER/PASSWORD toward SERVICE@HOST. */
+int sasl_start(struct mail_sasl **out, const char *mech, const char *service, const char *host,
+	       const char *user, const char *password, const char *keytab, char *why, size_t nwhy);
+/* One step: IN is the server's base64 (may be ""); *out the client's base64
+ * (malloc'd). 0 done, 1 needs more, -1 failed (*kerberos when GSS-API). */
+int sasl_step(struct mail_sasl *m, const char *in, char **out, bool *kerberos, char *why,
+	      size_t nwhy);
+void sasl_free(struct mail_sasl *m);
+
+/* The X509_STORE used to verify servers (the one place to add CAs). */
+X509_STORE *mail_trust_store(struct device *dev, char *why, size_t nwhy);
+
+/* POP session pieces shared by reception and POP before SMTP. */
+struct pop_login_codes {
+	int resolve, unreachable, timeout, protocol, tls, refused, apop_missing, kerberos;
+};
+/* Connects, negotiates STLS and logs in with the POP AUTH Method; on
+ * failure the session has failed with the matching code of CODES. With
+ * PROBE, reports capabilities and certificate and stops before login. */
+int pop_open_login(struct mail_sess *s, struct mail_conn *c, const struct pop_login_codes *codes,
+		   bool probe);
+/* Sends LINE, reads "+OK"/"-ERR": 0 +OK, 1 -ERR, -1 connection failure. */
+int pop_command(struct mail_conn *c, const char *line, const char *show, struct strbuf *reply);
+/* Reads a multi-line body up to "." (dot-unstuffed, CRLF kept) of at
+ * most MAX bytes. */
+int pop_multiline(struct mail_conn *c, struct strbuf *out, size_t max);
+int pop_quit(struct mail_conn *c);
+int pop_conn_failed(struct mail_sess *s, struct mail_conn *c, const struct pop_login_codes *k);
+
+/* SMTP: the whole TX after POP before SMTP. */
+int smtp_send(struct mail_sess *s, const char *to, bool probe_only);
+
+/* Lock between a POP reception and POP before SMTP in other processes. */
+int mail_lock(struct mail_sess *s, int *fd);
+void mail_unlock(int fd);
+
+#endif

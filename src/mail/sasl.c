@@ -1,0 +1,143 @@
+/* SASL through libgsasl: the mechanism order and one client exchange. */
+#include <gsasl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "mail/mail_int.h"
+
+/* Strongest first: GSSAPI (Kerberos, no password on the wire), CRAM-MD5
+ * (challenge-response), NTLM (challenge-response, weaker hashes), then
+ * LOGIN and PLAIN (the password itself, acceptable only inside TLS). */
+const char *const mail_sasl_order[] = { "GSSAPI", "CRAM-MD5", "NTLM", "LOGIN", "PLAIN", NULL };
+
+struct mail_sasl {
+	Gsasl *ctx;
+	Gsasl_session *sess;
+};
+
+const char *
+mail_sasl_version(void)
+{
+	static char v[48];
+
+	snprintf(v, sizeof v, "libgsasl %s", gsasl_check_version(NULL));
+	return v;
+}
+
+static bool
+offered(const char *list, const char *mech)
+{
+	size_t n = strlen(mech);
+
+	for (const char *p = list; *p;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		size_t w = strcspn(p, " \t");
+		if (w == n && strncasecmp(p, mech, n) == 0)
+			return true;
+		p += w;
+	}
+	return false;
+}
+
+int
+sasl_candidates(const char *offer, bool tls, bool allow_plain, const char *cand[], int max)
+{
+	Gsasl *ctx = NULL;
+	int n = 0;
+
+	if (gsasl_init(&ctx) != GSASL_OK)
+		return 0;
+	for (int i = 0; mail_sasl_order[i] && n < max; i++) {
+		const char *m = mail_sasl_order[i];
+		bool clear_pw = strcmp(m, "LOGIN") == 0 || strcmp(m, "PLAIN") == 0;
+		if (!offered(offer, m) || !gsasl_client_support_p(ctx, m))
+			continue;
+		if (clear_pw && !tls && !allow_plain)
+			continue;
+		cand[n++] = m;
+	}
+	gsasl_done(ctx);
+	return n;
+}
+
+int
+sasl_start(struct mail_sasl **out, const char *mech, const char *service, const char *host,
+	   const char *user, const char *password, const char *keytab, char *why, size_t nwhy)
+{
+	struct mail_sasl *m = xcalloc(1, sizeof *m);
+	char name[256], realm[256] = "";
+	const char *bs = strchr(user, '\\'), *at = strrchr(user, '@');
+	int rc;
+
+	*out = NULL;
+	snprintf(name, sizeof name, "%s", user);
+	if (strcmp(mech, "NTLM") == 0) {
+		/* user@NTdomain or DOMAIN\user */
+		if (bs) {
+			snprintf(realm, sizeof realm, "%.*s", (int)(bs - user), user);
+			snprintf(name, sizeof name, "%s", bs + 1);
+		} else if (at) {
+			snprintf(name, sizeof name, "%.*s", (int)(at - user), user);
+			snprintf(realm, sizeof realm, "%s", at + 1);
+		}
+	}
+	if (strcmp(mech, "GSSAPI") == 0) {
+		/* MIT: initiate from this client keytab; none set: the ticket cache
+		 * only (also in a long-running TUI after the setting was cleared). */
+		if (keytab && *keytab)
+			setenv("KRB5_CLIENT_KTNAME", keytab, 1);
+		else
+			unsetenv("KRB5_CLIENT_KTNAME");
+	}
+	if ((rc = gsasl_init(&m->ctx)) != GSASL_OK ||
+	    (rc = gsasl_client_start(m->ctx, mech, &m->sess)) != GSASL_OK) {
+		snprintf(why, nwhy, "SASL %s: %s", mech, gsasl_strerror(rc));
+		sasl_free(m);
+		return -1;
+	}
+	gsasl_property_set(m->sess, GSASL_AUTHID, name);
+	if (strcmp(mech, "GSSAPI") != 0)
+		gsasl_property_set(m->sess, GSASL_PASSWORD, password);
+	if (*realm)
+		gsasl_property_set(m->sess, GSASL_REALM, realm);
+	gsasl_property_set(m->sess, GSASL_SERVICE, service);
+	gsasl_property_set(m->sess, GSASL_HOSTNAME, host);
+	*out = m;
+	return 0;
+}
+
+int
+sasl_step(struct mail_sasl *m, const char *in, char **out, bool *kerberos, char *why, size_t nwhy)
+{
+	char *o = NULL;
+	int rc = gsasl_step64(m->sess, in, &o);
+
+	*out = NULL;
+	*kerberos = false;
+	if (rc == GSASL_OK || rc == GSASL_NEEDS_MORE) {
+		*out = o;
+		return rc == GSASL_OK ? 0 : 1;
+	}
+	gsasl_free(o);
+	*kerberos = (rc >= GSASL_GSSAPI_RELEASE_BUFFER_ERROR &&
+		     rc <= GSASL_GSSAPI_UNSUPPORTED_PROTECTION_ERROR) ||
+		    (rc >= GSASL_GSSAPI_ENCAPSULATE_TOKEN_ERROR &&
+		     rc <= GSASL_GSSAPI_RELEASE_OID_SET_ERROR);
+	snprintf(why, nwhy, "%s", gsasl_strerror(rc));
+	return -1;
+}
+
+void
+sasl_free(struct mail_sasl *m)
+{
+	if (m == NULL)
+		return;
+	if (m->sess)
+		gsasl_finish(m->sess);
+	if (m->ctx)
+		gsasl_done(m->ctx);
+	free(m);
+}

@@ -1,0 +1,122 @@
+/* SQL of the mail client. */
+#include "store/store_mail.h"
+#include "store/store_int.h"
+
+static const char SQL_LOG_ADD[] =
+	"INSERT INTO mail_log (at, direction, operation, server, mechs, mech, tls, result, "
+	"code, message, steps) VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?1, ?2, ?3, ?4, "
+	"?5, ?6, ?7, ?8, ?9, ?10)";
+static const char SQL_LOG_LAST[] =
+	"SELECT id, at, direction, operation, server, mechs, mech, tls, result, code, message, "
+	"steps FROM (SELECT * FROM mail_log ORDER BY id DESC LIMIT ?1) ORDER BY id";
+static const char SQL_MSG_ADD[] =
+	"INSERT INTO mail_message (at, box, server, size, content) VALUES "
+	"(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?1, ?2, ?3, ?4)";
+static const char SQL_MSG_COUNT[] = "SELECT count(*) FROM mail_message WHERE box = ?1";
+static const char SQL_LOG_DEL[] = "DELETE FROM mail_log";
+static const char SQL_MSG_DEL[] = "DELETE FROM mail_message";
+
+int
+store_mail_log_add(struct store *st, const struct store_mail_log *r, struct svc_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_LOG_ADD, err);
+
+	if (s == NULL)
+		return -1;
+	store_bind_text(s, 1, r->direction);
+	store_bind_text(s, 2, r->operation);
+	store_bind_text(s, 3, r->server ? r->server : "");
+	store_bind_text(s, 4, r->mechs ? r->mechs : "");
+	store_bind_text(s, 5, r->mech ? r->mech : "");
+	store_bind_text(s, 6, r->tls ? r->tls : "");
+	store_bind_text(s, 7, r->result);
+	sqlite3_bind_int(s, 8, r->code);
+	store_bind_text(s, 9, r->message ? r->message : "");
+	store_bind_text(s, 10, r->steps ? r->steps : "");
+	return store_exec_stmt(st, s, "write communication log", err);
+}
+
+int
+store_mail_log_each(struct store *st, int limit, store_mail_log_fn fn, void *arg,
+		    struct svc_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_LOG_LAST, err);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, limit > 0 ? limit : -1);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_mail_log r = {
+			.id = sqlite3_column_int64(s, 0),
+			.at = store_col(s, 1),
+			.direction = store_col(s, 2),
+			.operation = store_col(s, 3),
+			.server = store_col(s, 4),
+			.mechs = store_col(s, 5),
+			.mech = store_col(s, 6),
+			.tls = store_col(s, 7),
+			.result = store_col(s, 8),
+			.code = sqlite3_column_int(s, 9),
+			.message = store_col(s, 10),
+			.steps = store_col(s, 11),
+		};
+		if (fn(arg, &r) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, "read communication log", err);
+	return 0;
+}
+
+int
+store_mail_message_add(struct store *st, int box, const char *server, const void *data, size_t n,
+		       struct svc_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_MSG_ADD, err);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int(s, 1, box);
+	store_bind_text(s, 2, server);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)n);
+	sqlite3_bind_blob64(s, 4, data, n, SQLITE_TRANSIENT);
+	return store_exec_stmt(st, s, "store received message", err);
+}
+
+int
+store_mail_message_count(struct store *st, int box, int64_t *n, struct svc_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_MSG_COUNT, err);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int(s, 1, box);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*n = sqlite3_column_int64(s, 0);
+	rc = rc == SQLITE_ROW ? sqlite3_step(s) : rc;
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, "count received messages", err);
+	return 0;
+}
+
+int
+store_mail_erase(struct store *st, int64_t *nlog, int64_t *nmsg, struct svc_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_LOG_DEL, err);
+
+	if (s == NULL || store_exec_stmt(st, s, "erase communication log", err) != 0)
+		return -1;
+	*nlog = sqlite3_changes64(st->db);
+	if ((s = store_stmt(st, SQL_MSG_DEL, err)) == NULL ||
+	    store_exec_stmt(st, s, "erase received messages", err) != 0)
+		return -1;
+	*nmsg = sqlite3_changes64(st->db);
+	return 0;
+}

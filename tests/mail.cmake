@@ -1,0 +1,14 @@
+# The mail client against real servers (Dovecot, Postfix, Cyrus SASL) on
+# 127.0.0.1; the packages are in tests/mail.deps.
+svc_cli_test(mail_servers mail/test_mail.sh mail)
+set_tests_properties(mail_servers PROPERTIES TIMEOUT 600)
+
+# Tests without servers. tests/*.cmake are included in name order, and
+# svc_unit_test and the valgrind wrapper (SVC_TEST_WRAP) come from
+# unit.cmake, after this file: defer these to the end of the directory.
+function(svc_mail_unit_tests)
+  svc_unit_test(test_mail mail/test_mail_unit.c svc_mail)
+  target_include_directories(test_mail PRIVATE ${PROJECT_SOURCE_DIR}/src)
+  svc_cli_test(mail_cli mail/test_codes.sh valgrind)
+endfunction()
+cmake_language(DEFER CALL svc_mail_unit_tests)
