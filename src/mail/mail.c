@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "mail/mail_int.h"
+#include "mailbox/mailbox.h"
 
 /* The one table of device error codes of the mail client (docs/mail.md
  * repeats it). #810, #813, #839 and #843 are the manual's; the others are
@@ -438,23 +439,21 @@ mail_test_receive(struct device *dev, const struct mail_io *io, int64_t *count, 
 }
 
 /*
- * The hand-over of one received message to user inbox BOX. Until the Mail
- * Box module takes messages as documents, they are kept beside the
- * communication log. Returns 0 only once the message is committed.
+ * The hand-over of one received message to user inbox BOX: it becomes a
+ * document there (the Mail Box module commits the file and its row).
+ * Returns 0 only once the message is stored.
  */
 static int
-deliver(struct mail_sess *s, int box, const struct strbuf *msg)
+deliver(struct mail_sess *s, int box, const struct strbuf *msg, int64_t n)
 {
-	struct store *st = device_store(s->dev);
+	char name[64];
+	time_t now = time(NULL);
+	struct tm tm;
 
-	if (store_begin(st, s->err) != 0)
-		return -1;
-	if (store_mail_message_add(st, box, s->server, msg->buf, msg->len, s->err) != 0 ||
-	    store_commit(st, s->err) != 0) {
-		store_rollback(st);
-		return -1;
-	}
-	return 0;
+	gmtime_r(&now, &tm);
+	snprintf(name, sizeof name, "mail %04d-%02d-%02d %02d%02d%02d #%lld", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (long long)n);
+	return mailbox_store_document(s->dev, box, name, msg->buf, msg->len, s->err);
 }
 
 int
@@ -492,7 +491,7 @@ mail_receive(struct device *dev, int box, const struct mail_io *io, int *code, s
 				  (long long)i, r.buf);
 			goto out;
 		}
-		if (deliver(&s, box, &msg) != 0)
+		if (deliver(&s, box, &msg, i) != 0)
 			goto out;
 		mail_step(&s, "message %lld (%zu bytes) stored for inbox %02d", (long long)i,
 			  msg.len, box);

@@ -298,6 +298,9 @@ svc_mgr mail test-receive
 check_grep "receive: empty now" out "messages: 0"
 svc_mgr log
 check_grep "receive: audited" out "mail.receive"
+svc_mgr box list 07
+check_grep "receive: in inbox 07" out "mail "
+[ "$(grep -c "mail " "$WORK/out")" -eq 2 ] && ok || fail "receive: expected 2 documents in inbox 07"
 svc_mgr mail receive --box 100
 check_rc "receive: bad box" 64
 
