@@ -5,3 +5,10 @@ cmake_language(DEFER CALL svc_unit_test test_license_scheme license/test_license
   svc_license)
 # The exhaustive proofs take seconds natively, minutes under valgrind.
 cmake_language(DEFER CALL set_tests_properties test_license_scheme PROPERTIES LABELS unit)
+
+# CLI scripts: they get the LMS binary too.
+function(svc_license_test name script)
+  svc_cli_test(${name} ${script} ${ARGN})
+  set_property(TEST ${name} APPEND PROPERTY ENVIRONMENT "LMS=$<TARGET_FILE:svcmode-lms>")
+endfunction()
+svc_license_test(license_e2e license/test_license_e2e.sh valgrind)
