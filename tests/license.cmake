@@ -5,6 +5,8 @@ cmake_language(DEFER CALL svc_unit_test test_license_scheme license/test_license
   svc_license)
 # The exhaustive proofs take seconds natively, minutes under valgrind.
 cmake_language(DEFER CALL set_tests_properties test_license_scheme PROPERTIES LABELS unit)
+cmake_language(DEFER CALL svc_unit_test test_license_actions license/test_license_actions.c
+  svc_actions svc_license)
 
 # CLI scripts: they get the LMS binary too.
 function(svc_license_test name script)
