@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "license/license.h"
 #include "tui/tui.h"
 #include "util/json.h"
 
@@ -134,15 +135,18 @@ cmd_log(struct cli *cli, int argc, char **argv, struct svc_err *err)
 static int
 cmd_init_store(struct cli *cli, int argc, char **argv, struct svc_err *err)
 {
-	const char *serial = NULL;
-	struct cli_opt opts[] = { { "serial=", &serial }, { NULL, NULL } };
+	const char *serial = NULL, *keyfile = NULL;
+	struct cli_opt opts[] = { { "serial=", &serial },
+				  { "device-key-file=", &keyfile },
+				  { NULL, NULL } };
 	char *path;
 	int n = cli_parse("init-store", argc, argv, opts, err), rc;
 
 	if (n != 0)
 		return n < 0 ? -1 : cli_usage("init-store", err);
 	path = cli->db_path ? xstrdup(cli->db_path) : device_default_path();
-	rc = device_create(path, serial, err);
+	rc = keyfile ? license_init_store(path, serial, keyfile, err)
+		     : device_create(path, serial, err);
 	if (rc == 0)
 		fprintf(cli->msg, "svcmode: created device store '%s'\n", path);
 	free(path);
@@ -207,9 +211,12 @@ const struct cli_cmd cli_cmds_core[] = {
 	  CLI_STORE, cmd_tui },
 	{ "info", "", "device identity, store and library versions", NULL, CLI_STORE, cmd_info },
 	{ "log", "[--json] [--limit N]", "show the audit log", NULL, CLI_STORE, cmd_log },
-	{ "init-store", "[--serial ABC12345]", "create a new device store",
+	{ "init-store", "[--serial ABC12345] [--device-key-file FILE]", "create a new device store",
 	  "Creates the store at --db (or the default path) with a new identity and\n"
-	  "factory defaults. Refuses to overwrite an existing store.",
+	  "factory defaults. Refuses to overwrite an existing store.\n"
+	  "--device-key-file: the device license key made by 'svcmode-lms device-key'\n"
+	  "(factory provisioning); the serial is the file's. Without it, the store uses\n"
+	  "the key of the published demo vendor secret.",
 	  CLI_NOSTORE, cmd_init_store },
 	{ "passwd", "manager|service1|service2", "change the System Manager ID/PIN or a code",
 	  "The current credential comes from the environment or a prompt; the new one\n"

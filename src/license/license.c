@@ -1,0 +1,623 @@
+#include "license/license.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "access/seal.h"
+#include "store/store_license.h"
+#include "util/fsutil.h"
+
+#define SEAL_PURPOSE "svcmode license key v1"
+#define SEAL_AAD "license_key"
+
+const struct lic_option *
+license_option(const char *name, struct svc_err *err)
+{
+	const struct lic_option *o = lic_option_find(name);
+
+	if (o && o->on_device)
+		return o;
+	svc_errf(err, EX_USAGE,
+		 "unknown option '%s': expected SEND, SPDF, PCL, PS, ERDS, EAM, ELA or BRDIM",
+		 name);
+	return NULL;
+}
+
+/* --- the device license key ------------------------------------------- */
+
+static int
+store_key(struct device *dev, const unsigned char dk[LIC_DEVKEY_LEN], const char *source,
+	  struct svc_err *err)
+{
+	struct strbuf sealed = STRBUF_INIT;
+	unsigned char sk[32];
+	int rc = -1;
+
+	if (device_key(dev, SEAL_PURPOSE, sk, err) != 0)
+		goto out;
+	if (seal_encrypt(sk, SEAL_AAD, dk, LIC_DEVKEY_LEN, &sealed, err) != 0 ||
+	    store_license_key_add(device_store(dev), sealed.buf, source, err) != 0 ||
+	    device_audit(dev, "license.key", NULL, NULL, source, "device license key provisioned",
+			 err) != 0)
+		goto out;
+	rc = 0;
+out:
+	OPENSSL_cleanse(sk, sizeof sk);
+	sb_release(&sealed);
+	return rc;
+}
+
+/* The device key, provisioning the demo one if the store has none. Runs
+ * inside the caller's transaction. */
+static int
+device_license_key(struct device *dev, unsigned char dk[LIC_DEVKEY_LEN], struct svc_err *err)
+{
+	struct strbuf sealed = STRBUF_INIT, source = STRBUF_INIT, plain = STRBUF_INIT;
+	const char *serial = device_identity(dev)->serial;
+	unsigned char sk[32];
+	int rc = -1, have;
+
+	have = store_license_key_get(device_store(dev), &sealed, &source, err);
+	if (have < 0)
+		goto out;
+	if (have == 0) {
+		if (lic_device_key(lic_demo_secret, strlen(lic_demo_secret), serial, dk, err) !=
+			    0 ||
+		    store_key(dev, dk, "demo", err) != 0)
+			goto out;
+		rc = 0;
+		goto out;
+	}
+	if (device_key(dev, SEAL_PURPOSE, sk, err) != 0 ||
+	    seal_decrypt(sk, SEAL_AAD, sealed.buf, &plain, err) != 0)
+		goto out;
+	if (plain.len != LIC_DEVKEY_LEN) {
+		svc_errf(err, EX_DATAERR, "the stored device license key is damaged");
+		goto out;
+	}
+	memcpy(dk, plain.buf, LIC_DEVKEY_LEN);
+	rc = 0;
+out:
+	OPENSSL_cleanse(sk, sizeof sk);
+	sb_release(&plain);
+	sb_release(&sealed);
+	sb_release(&source);
+	return rc;
+}
+
+int
+license_key_source(struct device *dev, struct strbuf *out, struct svc_err *err)
+{
+	struct strbuf sealed = STRBUF_INIT;
+	int rc = store_license_key_get(device_store(dev), &sealed, out, err);
+
+	sb_release(&sealed);
+	if (rc == 0) {
+		sb_reset(out);
+		sb_adds(out, "none");
+	}
+	return rc < 0 ? -1 : 0;
+}
+
+/* --- state ------------------------------------------------------------ */
+
+static int
+is_active(struct device *dev, const char *option, bool *out, struct svc_err *err)
+{
+	struct store_license row;
+	int rc = store_license_current(device_store(dev), option, 0, &row, err);
+
+	*out = rc == 1;
+	return rc < 0 ? -1 : 0;
+}
+
+int
+license_info(struct device *dev, const struct lic_option *opt, struct license_info *out,
+	     struct svc_err *err)
+{
+	struct store_license row;
+	bool master = true;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	out->opt = opt;
+	rc = store_license_current(device_store(dev), opt->name, 1, &row, err);
+	if (rc < 0)
+		return -1;
+	strlcpy_(out->state, rc ? row.state : "none", sizeof out->state);
+	if (rc == 0)
+		return 0;
+	out->number = row.number;
+	out->status = strcmp(row.state, "active") == 0;
+	out->transferred = strcmp(row.state, "transferred") == 0;
+	strlcpy_(out->transfer, row.transfer, sizeof out->transfer);
+	if (opt->master && is_active(dev, opt->master, &master, err) != 0)
+		return -1;
+	out->setting = out->status && master;
+	return 0;
+}
+
+int
+license_each(struct device *dev, license_info_fn fn, void *arg, struct svc_err *err)
+{
+	const struct lic_option *o;
+	struct license_info info;
+
+	for (int i = 0; (o = lic_option_at(i)) != NULL; i++) {
+		if (!o->on_device)
+			continue;
+		if (license_info(dev, o, &info, err) != 0 || fn(arg, &info) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* --- install ---------------------------------------------------------- */
+
+static int
+do_install(struct device *dev, const char *text, struct license_installed *out, struct svc_err *err)
+{
+	const char *serial = device_identity(dev)->serial;
+	const struct lic_option *opt;
+	struct store *st = device_store(dev);
+	struct store_license row;
+	unsigned char dk[LIC_DEVKEY_LEN];
+	struct lic_key k;
+	bool ok = false, master;
+	char num[16];
+	int rc = -1, have;
+
+	if (lic_key_parse(text, &k, err) != 0)
+		return -1;
+	if (k.fingerprint != lic_serial_fingerprint(serial))
+		return svc_errf(err, EX_DATAERR,
+				"key for another device: it was not issued for "
+				"serial %s",
+				serial);
+	if (device_license_key(dev, dk, err) != 0 || lic_key_verify(dk, serial, &k, &ok, err) != 0)
+		goto out;
+	if (!ok) {
+		svc_errf(err, EX_DATAERR,
+			 "altered key: it does not authenticate for serial %s "
+			 "(changed after the LMS issued it)",
+			 serial);
+		goto out;
+	}
+	opt = lic_option_by_code((int)k.option);
+	if (opt == NULL || !opt->on_device) {
+		char what[32];
+		if (opt)
+			snprintf(what, sizeof what, "%s", opt->name);
+		else
+			snprintf(what, sizeof what, "option code %u", k.option);
+		svc_errf(
+			err, EX_DATAERR,
+			"option not on this device: the key is for %s, which the %s does not offer",
+			what, device_identity(dev)->model);
+		goto out;
+	}
+	out->opt = opt;
+	out->number = k.number;
+	snprintf(num, sizeof num, "%06" PRIu32, k.number);
+	have = store_license_get(st, opt->name, k.number, &row, err);
+	if (have < 0)
+		goto out;
+	if (have && strcmp(row.state, "active") == 0) {
+		out->already = true;
+		rc = 0;
+		goto out;
+	}
+	if (have) {
+		svc_errf(err, EX_DATAERR,
+			 "license %s of %s was %s on %s: its key can never "
+			 "enable %s on this device again",
+			 num, opt->name,
+			 strcmp(row.state, "erased") == 0 ? "erased" : "invalidated for transfer",
+			 row.ended, opt->name);
+		goto out;
+	}
+	have = store_license_current(st, opt->name, 0, &row, err);
+	if (have < 0)
+		goto out;
+	if (have) {
+		svc_errf(err, EX_DATAERR,
+			 "%s is already enabled by license %06lld: invalidate or "
+			 "erase it first",
+			 opt->name, (long long)row.number);
+		goto out;
+	}
+	if (opt->master) {
+		if (is_active(dev, opt->master, &master, err) != 0)
+			goto out;
+		if (!master) {
+			svc_errf(err, EX_DATAERR,
+				 "slave option %s needs its master %s validated "
+				 "first: install the %s license, then this key",
+				 opt->name, opt->master, opt->master);
+			goto out;
+		}
+	}
+	if (store_license_add(st, opt->name, k.number, err) != 0)
+		goto out;
+	rc = 0;
+out:
+	OPENSSL_cleanse(dk, sizeof dk);
+	return rc;
+}
+
+int
+license_install(struct device *dev, const char *key, struct license_installed *out,
+		struct svc_err *err)
+{
+	struct store *st = device_store(dev);
+	struct svc_err e = { 0 };
+	char num[16] = "";
+	int rc = -1;
+
+	memset(out, 0, sizeof *out);
+	if (device_require(dev, LEVEL_SERVICE1, "installing a license", err) != 0)
+		return -1;
+	if (store_begin(st, &e) != 0)
+		goto fail;
+	if (do_install(dev, key, out, &e) != 0)
+		goto fail;
+	snprintf(num, sizeof num, "%06" PRIu32, out->number);
+	if (device_audit(dev, "license.install", out->opt->name, NULL, num,
+			 out->already ? "already installed" : "installed", &e) != 0 ||
+	    store_commit(st, &e) != 0)
+		goto fail;
+	return 0;
+fail:
+	store_rollback(st);
+	/* The refused attempt is recorded, with its reason. */
+	if (out->opt)
+		snprintf(num, sizeof num, "%06" PRIu32, out->number);
+	device_audit(dev, "license.install", out->opt ? out->opt->name : NULL, NULL,
+		     out->opt ? num : NULL, e.msg, NULL);
+	memset(out, 0, sizeof *out);
+	if (err)
+		*err = e;
+	return rc;
+}
+
+/* --- invalidation ----------------------------------------------------- */
+
+static int
+active_slaves(struct device *dev, const struct lic_option *opt, struct strbuf *out,
+	      struct svc_err *err)
+{
+	const struct lic_option *o;
+	bool on;
+	int n = 0;
+
+	sb_reset(out);
+	sb_adds(out, "");
+	for (int i = 0; (o = lic_option_at(i)) != NULL; i++) {
+		if (!o->on_device || o->master == NULL || strcmp(o->master, opt->name) != 0)
+			continue;
+		if (is_active(dev, o->name, &on, err) != 0)
+			return -1;
+		if (on)
+			sb_addf(out, "%s%s", n++ ? ", " : "", o->name);
+	}
+	return n;
+}
+
+int
+license_question(struct device *dev, const struct lic_option *opt, bool transfer,
+		 struct strbuf *out, struct svc_err *err)
+{
+	struct strbuf slaves = STRBUF_INIT;
+	int n = active_slaves(dev, opt, &slaves, err);
+
+	if (n < 0) {
+		sb_release(&slaves);
+		return -1;
+	}
+	sb_reset(out);
+	if (transfer)
+		sb_addf(out,
+			"Invalidate %s for transfer to another device? It can never be "
+			"enabled again here with its present key.",
+			opt->name);
+	else
+		sb_addf(out, "Erase the %s license (no transfer number, cannot be undone)?",
+			opt->name);
+	if (n)
+		sb_addf(out, " This also disables %s (slave of %s).", slaves.buf, opt->name);
+	sb_release(&slaves);
+	return 0;
+}
+
+static int
+do_invalidate(struct device *dev, const struct lic_option *opt, bool transfer, char tr[LIC_TEXT],
+	      bool *already, struct strbuf *detail, struct svc_err *err)
+{
+	const char *serial = device_identity(dev)->serial;
+	struct store *st = device_store(dev);
+	struct strbuf slaves = STRBUF_INIT;
+	unsigned char dk[LIC_DEVKEY_LEN];
+	struct store_license row;
+	int64_t counter = 0;
+	int rc = -1, have;
+
+	have = store_license_current(st, opt->name, 0, &row, err);
+	if (have < 0)
+		goto out;
+	if (have == 0) {
+		have = store_license_current(st, opt->name, 1, &row, err);
+		if (have < 0)
+			goto out;
+		if (have && strcmp(row.state, transfer ? "transferred" : "erased") == 0) {
+			*already = true;
+			strlcpy_(tr, row.transfer, LIC_TEXT);
+			sb_addf(detail, "license %06lld already %s%s%s", (long long)row.number,
+				row.state, transfer ? ", transfer number " : "", row.transfer);
+			rc = 0;
+			goto out;
+		}
+		svc_errf(err, EX_DATAERR, "%s has no active license%s%s", opt->name,
+			 have ? ": it was " : "", have ? row.state : "");
+		goto out;
+	}
+	if (active_slaves(dev, opt, &slaves, err) < 0)
+		goto out;
+	if (transfer) {
+		if (device_license_key(dev, dk, err) != 0 ||
+		    store_license_next_counter(st, &counter, err) != 0)
+			goto out;
+		if (counter > (int64_t)LIC_COUNTER_MAX) {
+			svc_errf(err, EX_UNAVAILABLE,
+				 "this device has used all %u invalidation "
+				 "counters",
+				 LIC_COUNTER_MAX);
+			goto out;
+		}
+		if (lic_transfer_issue(dk, serial, (unsigned)opt->code, (uint32_t)row.number,
+				       (unsigned)counter, tr, err) != 0)
+			goto out;
+	}
+	/* One statement ends the license and stores its number. */
+	if (store_license_end(st, opt->name, row.number, transfer ? "transferred" : "erased",
+			      counter, transfer ? tr : NULL, err) != 0)
+		goto out;
+	sb_addf(detail, "license %06lld %s", (long long)row.number,
+		transfer ? "invalidated for transfer" : "erased");
+	if (transfer)
+		sb_addf(detail, ", counter %lld, transfer number %s", (long long)counter, tr);
+	if (slaves.len)
+		sb_addf(detail, "; disables %s", slaves.buf);
+	rc = 0;
+out:
+	OPENSSL_cleanse(dk, sizeof dk);
+	sb_release(&slaves);
+	return rc;
+}
+
+int
+license_invalidate(struct device *dev, const struct lic_option *opt, bool transfer,
+		   char tr[LIC_TEXT], bool *already, struct svc_err *err)
+{
+	const char *event = transfer ? "license.invalidate" : "license.erase";
+	struct store *st = device_store(dev);
+	struct strbuf detail = STRBUF_INIT;
+	struct svc_err e = { 0 };
+
+	tr[0] = '\0';
+	*already = false;
+	if (device_require(dev, LEVEL_SERVICE2,
+			   transfer ? "invalidating a license for transfer" : "erasing a license",
+			   err) != 0)
+		return -1;
+	if (store_begin(st, &e) != 0 ||
+	    do_invalidate(dev, opt, transfer, tr, already, &detail, &e) != 0 ||
+	    device_audit(dev, event, opt->name, *already ? NULL : "active",
+			 *already   ? NULL
+			 : transfer ? "transferred"
+				    : "erased",
+			 detail.buf, &e) != 0 ||
+	    store_commit(st, &e) != 0) {
+		store_rollback(st);
+		device_audit(dev, event, opt->name, NULL, NULL, e.msg, NULL);
+		tr[0] = '\0';
+		*already = false;
+		sb_release(&detail);
+		if (err)
+			*err = e;
+		return -1;
+	}
+	sb_release(&detail);
+	return 0;
+}
+
+/* --- SPEC LIST --------------------------------------------------------- */
+
+struct report {
+	license_line_fn fn;
+	void *arg;
+	struct strbuf line;
+};
+
+static int
+spec_line(void *arg, const struct license_info *i)
+{
+	struct report *r = arg;
+
+	sb_reset(&r->line);
+	sb_addf(&r->line, "%s %s/%s", i->opt->name, i->status ? "ON" : "OFF",
+		i->setting ? "ON" : "OFF");
+	if (i->status && !i->setting)
+		sb_addf(&r->line, "  (master %s not validated)", i->opt->master);
+	r->fn(r->arg, r->line.buf);
+	return 0;
+}
+
+static int
+history_line(void *arg, const struct store_license *row)
+{
+	struct report *r = arg;
+
+	sb_reset(&r->line);
+	sb_addf(&r->line, "%06lld  %-5s  %-11s  %s", (long long)row->number, row->option,
+		row->state, row->transfer);
+	while (r->line.len && r->line.buf[r->line.len - 1] == ' ')
+		r->line.buf[--r->line.len] = '\0';
+	r->fn(r->arg, r->line.buf);
+	return 0;
+}
+
+int
+license_report(struct device *dev, license_line_fn fn, void *arg, struct svc_err *err)
+{
+	const struct store_identity *id = device_identity(dev);
+	struct report r = { fn, arg, STRBUF_INIT };
+	struct strbuf src = STRBUF_INIT;
+	int rc = -1;
+
+	if (device_require(dev, LEVEL_SERVICE1, "the SPEC LIST report", err) != 0)
+		return -1;
+	sb_addf(&r.line, "SPEC LIST  %s  serial %s", id->model, id->serial);
+	fn(arg, r.line.buf);
+	if (license_each(dev, spec_line, &r, err) != 0)
+		goto out;
+	fn(arg, "");
+	fn(arg, "LICENSE OPTION STATE        TRANSFER NUMBER");
+	if (store_license_each(device_store(dev), history_line, &r, err) != 0 ||
+	    license_key_source(dev, &src, err) != 0)
+		goto out;
+	sb_reset(&r.line);
+	sb_addf(&r.line, "device license key: %s%s", src.buf,
+		strcmp(src.buf, "demo") == 0   ? " (from the published demo vendor secret)"
+		: strcmp(src.buf, "none") == 0 ? " yet (the demo key on first use)"
+					       : "");
+	fn(arg, "");
+	fn(arg, r.line.buf);
+	rc = 0;
+out:
+	sb_release(&r.line);
+	sb_release(&src);
+	return rc;
+}
+
+/* --- device key files -------------------------------------------------- */
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+int
+license_keyfile_read(const char *path, char serial[16], unsigned char key[LIC_DEVKEY_LEN],
+		     struct svc_err *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct stat sbuf;
+	const char *p, *sp;
+	int rc = -1;
+
+	serial[0] = '\0';
+	if (stat(path, &sbuf) == 0 && (sbuf.st_mode & 077))
+		return svc_errf(err, EX_NOPERM,
+				"device key file '%s' may be read by others "
+				"(mode %04o): chmod 600 it",
+				path, (unsigned)(sbuf.st_mode & 07777));
+	if (fs_read(path, 4096, &sb, err) != 0)
+		return -1;
+	p = sb_str(&sb);
+	sp = strchr(p, ' ');
+	if (sp == NULL || sp - p < 1 || sp - p > 15)
+		goto bad;
+	memcpy(serial, p, (size_t)(sp - p));
+	serial[sp - p] = '\0';
+	p = sp + 1;
+	for (size_t i = 0; i < LIC_DEVKEY_LEN; i++) {
+		int hi = hexval((unsigned char)p[2 * i]),
+		    lo = hi < 0 ? -1 : hexval((unsigned char)p[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			goto bad;
+		key[i] = (unsigned char)(hi << 4 | lo);
+	}
+	p += 2 * (size_t)LIC_DEVKEY_LEN;
+	if (*p != '\0' && strcmp(p, "\n") != 0)
+		goto bad;
+	rc = 0;
+	goto out;
+bad:
+	svc_errf(err, EX_DATAERR,
+		 "'%s' is not a device key file: expected one line "
+		 "'SERIAL HEX64' (svcmode-lms device-key)",
+		 path);
+	serial[0] = '\0';
+	OPENSSL_cleanse(key, LIC_DEVKEY_LEN);
+out:
+	sb_release(&sb);
+	return rc;
+}
+
+static int
+provision(const char *path, const unsigned char dk[LIC_DEVKEY_LEN], struct svc_err *err)
+{
+	struct strbuf sealed = STRBUF_INIT, source = STRBUF_INIT;
+	struct device *dev = NULL;
+	int rc = -1;
+
+	if (device_open(path, false, NULL, &dev, err) != 0 || store_begin(device_store(dev), err))
+		goto out;
+	rc = store_license_key_get(device_store(dev), &sealed, &source, err);
+	if (rc == 0)
+		rc = store_key(dev, dk, "factory", err);
+	else if (rc > 0)
+		rc = svc_errf(err, EX_DATAERR, "the store '%s' already has a device license key",
+			      path);
+	if (rc == 0)
+		rc = store_commit(device_store(dev), err);
+	if (rc != 0)
+		store_rollback(device_store(dev));
+out:
+	sb_release(&sealed);
+	sb_release(&source);
+	device_close(dev);
+	return rc;
+}
+
+int
+license_init_store(const char *path, const char *serial, const char *keyfile, struct svc_err *err)
+{
+	unsigned char dk[LIC_DEVKEY_LEN];
+	char fserial[16];
+	int rc = -1;
+
+	if (license_keyfile_read(keyfile, fserial, dk, err) != 0)
+		return -1;
+	if (serial && strcmp(serial, fserial) != 0) {
+		svc_errf(err, EX_DATAERR, "device key file '%s' is for serial %s, not %s", keyfile,
+			 fserial, serial);
+		goto out;
+	}
+	if (device_create(path, fserial, err) != 0)
+		goto out;
+	if (provision(path, dk, err) != 0) {
+		/* Not half-provisioned: the new store goes again. */
+		static const char *const ext[] = { "", "-wal", "-shm", "-journal" };
+		for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+			struct strbuf f = STRBUF_INIT;
+			sb_addf(&f, "%s%s", path, ext[i]);
+			unlink(f.buf);
+			sb_release(&f);
+		}
+		goto out;
+	}
+	rc = 0;
+out:
+	OPENSSL_cleanse(dk, sizeof dk);
+	return rc;
+}

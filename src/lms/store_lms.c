@@ -1,0 +1,360 @@
+/* The LMS database; see store_lms.h. */
+#include "lms/store_lms.h"
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/strbuf.h"
+
+#define LMS_APP_ID 0x4c4d5331 /* "LMS1" */
+#define NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+
+static const char SCHEMA[] =
+	"CREATE TABLE license (\n"
+	"  number  INTEGER PRIMARY KEY CHECK (number BETWEEN 1 AND 1048575),\n"
+	"  serial  TEXT NOT NULL,\n"
+	"  option  TEXT NOT NULL,\n"
+	"  state   TEXT NOT NULL CHECK (state IN ('issued', 'transferred')),\n"
+	"  issued  TEXT NOT NULL\n"
+	");\n"
+	"CREATE UNIQUE INDEX license_live ON license (serial, option) WHERE state = 'issued';\n"
+	"CREATE TABLE transfer (\n"
+	"  number       TEXT PRIMARY KEY,\n"
+	"  from_serial  TEXT NOT NULL,\n"
+	"  to_serial    TEXT NOT NULL,\n"
+	"  option       TEXT NOT NULL,\n"
+	"  counter      INTEGER NOT NULL,\n"
+	"  license      INTEGER NOT NULL UNIQUE REFERENCES license (number),\n"
+	"  new_license  INTEGER NOT NULL UNIQUE REFERENCES license (number),\n"
+	"  at           TEXT NOT NULL\n"
+	") WITHOUT ROWID;\n"
+	"PRAGMA application_id = 1280135985;\n"
+	"PRAGMA user_version = 1;\n";
+
+static const char SQL_LIVE[] = "SELECT number, serial, option, state, issued FROM license "
+			       "WHERE serial = ?1 AND option = ?2 AND state = 'issued'";
+static const char SQL_LICENSES[] =
+	"SELECT number, serial, option, state, issued FROM license "
+	"WHERE (?1 IS NULL OR serial = ?1) AND (?2 IS NULL OR option = ?2) ORDER BY number";
+static const char SQL_LICENSE_ADD[] =
+	"INSERT INTO license (number, serial, option, state, issued) "
+	"VALUES ((SELECT coalesce(max(number), 0) + 1 FROM license), ?1, ?2, 'issued', " NOW ") "
+	"RETURNING number";
+static const char SQL_LICENSE_END[] =
+	"UPDATE license SET state = 'transferred' WHERE number = ?1 AND state = 'issued'";
+static const char SQL_TRANSFER_GET[] =
+	"SELECT number, from_serial, to_serial, option, counter, license, new_license, at "
+	"FROM transfer WHERE number = ?1";
+static const char SQL_TRANSFER_ADD[] =
+	"INSERT INTO transfer (number, from_serial, to_serial, option, counter, license, "
+	"new_license, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, " NOW ")";
+static const char SQL_TRANSFERS[] =
+	"SELECT number, from_serial, to_serial, option, counter, license, new_license, at "
+	"FROM transfer ORDER BY at, license";
+
+struct lms_db {
+	sqlite3 *db;
+	char *path;
+};
+
+static int
+db_fail(struct lms_db *db, const char *what, struct svc_err *err)
+{
+	int code = sqlite3_errcode(db->db);
+
+	return svc_errf(err,
+			code == SQLITE_BUSY || code == SQLITE_LOCKED      ? EX_TEMPFAIL
+			: code == SQLITE_NOTADB || code == SQLITE_CORRUPT ? EX_DATAERR
+			: code == SQLITE_FULL || code == SQLITE_IOERR     ? EX_IOERR
+									  : EX_SOFTWARE,
+			"LMS database '%s': %s: %s", db->path, what, sqlite3_errmsg(db->db));
+}
+
+static sqlite3_stmt *
+prep(struct lms_db *db, const char *sql, struct svc_err *err)
+{
+	sqlite3_stmt *s = NULL;
+
+	if (sqlite3_prepare_v2(db->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		db_fail(db, "prepare", err);
+		return NULL;
+	}
+	return s;
+}
+
+static int
+exec(struct lms_db *db, const char *sql, struct svc_err *err)
+{
+	if (sqlite3_exec(db->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return db_fail(db, "exec", err);
+	return 0;
+}
+
+static int
+pragma_int(struct lms_db *db, const char *sql, int *out, struct svc_err *err)
+{
+	sqlite3_stmt *s = prep(db, sql, err);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	rc = sqlite3_step(s);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0 : db_fail(db, "read header", err);
+}
+
+int
+lms_db_open(const char *path, struct lms_db **out, struct svc_err *err)
+{
+	struct lms_db *db = xcalloc(1, sizeof *db);
+	int app = 0, version = 0, fd;
+
+	*out = NULL;
+	db->path = xstrdup(path);
+	/* Created 0600 before SQLite opens it: it says who holds which license. */
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		svc_errf(err, EX_CANTCREAT, "cannot open LMS database '%s'", path);
+		goto fail;
+	}
+	close(fd);
+	if (sqlite3_open_v2(path, &db->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+		db_fail(db, "open", err);
+		goto fail;
+	}
+	sqlite3_busy_timeout(db->db, 5000);
+	if (exec(db, "PRAGMA foreign_keys = ON", err) != 0 ||
+	    pragma_int(db, "PRAGMA application_id", &app, err) != 0 ||
+	    pragma_int(db, "PRAGMA user_version", &version, err) != 0)
+		goto fail;
+	if (app == 0 && version == 0) {
+		if (lms_db_begin(db, err) != 0)
+			goto fail;
+		if (pragma_int(db, "PRAGMA user_version", &version, err) != 0 ||
+		    (version == 0 && exec(db, SCHEMA, err) != 0) || lms_db_commit(db, err) != 0) {
+			lms_db_rollback(db);
+			goto fail;
+		}
+	} else if (app != LMS_APP_ID || version != 1) {
+		svc_errf(err, EX_DATAERR, "'%s' is not an svcmode-lms database", path);
+		goto fail;
+	}
+	if (exec(db, "PRAGMA journal_mode = WAL", err) != 0)
+		goto fail;
+	*out = db;
+	return 0;
+fail:
+	lms_db_close(db);
+	return -1;
+}
+
+void
+lms_db_close(struct lms_db *db)
+{
+	if (db == NULL)
+		return;
+	sqlite3_close(db->db);
+	free(db->path);
+	free(db);
+}
+
+int
+lms_db_begin(struct lms_db *db, struct svc_err *err)
+{
+	return exec(db, "BEGIN IMMEDIATE", err);
+}
+
+int
+lms_db_commit(struct lms_db *db, struct svc_err *err)
+{
+	return exec(db, "COMMIT", err);
+}
+
+void
+lms_db_rollback(struct lms_db *db)
+{
+	if (sqlite3_get_autocommit(db->db) == 0)
+		sqlite3_exec(db->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static const char *
+col(sqlite3_stmt *s, int i)
+{
+	const char *v = (const char *)sqlite3_column_text(s, i);
+
+	return v ? v : "";
+}
+
+static void
+read_license(sqlite3_stmt *s, struct lms_license *l)
+{
+	memset(l, 0, sizeof *l);
+	l->number = sqlite3_column_int64(s, 0);
+	strlcpy_(l->serial, col(s, 1), sizeof l->serial);
+	strlcpy_(l->option, col(s, 2), sizeof l->option);
+	strlcpy_(l->state, col(s, 3), sizeof l->state);
+	strlcpy_(l->issued, col(s, 4), sizeof l->issued);
+}
+
+static void
+read_transfer(sqlite3_stmt *s, struct lms_transfer *t)
+{
+	memset(t, 0, sizeof *t);
+	strlcpy_(t->number, col(s, 0), sizeof t->number);
+	strlcpy_(t->from, col(s, 1), sizeof t->from);
+	strlcpy_(t->to, col(s, 2), sizeof t->to);
+	strlcpy_(t->option, col(s, 3), sizeof t->option);
+	t->counter = sqlite3_column_int64(s, 4);
+	t->license = sqlite3_column_int64(s, 5);
+	t->new_license = sqlite3_column_int64(s, 6);
+	strlcpy_(t->at, col(s, 7), sizeof t->at);
+}
+
+int
+lms_db_live(struct lms_db *db, const char *serial, const char *option, struct lms_license *out,
+	    struct svc_err *err)
+{
+	sqlite3_stmt *s = prep(db, SQL_LIVE, err);
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, serial, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, option, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		read_license(s, out);
+	sqlite3_finalize(s);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : db_fail(db, "read license", err);
+}
+
+int
+lms_db_licenses(struct lms_db *db, const char *serial, const char *option, lms_license_fn fn,
+		void *arg, struct svc_err *err)
+{
+	sqlite3_stmt *s = prep(db, SQL_LICENSES, err);
+	struct lms_license l;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, serial, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, option, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		read_license(s, &l);
+		if (fn(arg, &l) != 0) {
+			sqlite3_finalize(s);
+			return -1;
+		}
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, "read licenses", err);
+}
+
+int
+lms_db_license_add(struct lms_db *db, const char *serial, const char *option, int64_t *number,
+		   struct svc_err *err)
+{
+	sqlite3_stmt *s = prep(db, SQL_LICENSE_ADD, err);
+	int rc, done;
+
+	*number = 0;
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, serial, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, option, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*number = sqlite3_column_int64(s, 0);
+	done = rc == SQLITE_ROW ? sqlite3_step(s) : rc;
+	sqlite3_finalize(s);
+	if (rc == SQLITE_ROW && done == SQLITE_DONE)
+		return 0;
+	*number = 0;
+	return db_fail(db, "add license", err);
+}
+
+int
+lms_db_license_end(struct lms_db *db, int64_t number, struct svc_err *err)
+{
+	sqlite3_stmt *s = prep(db, SQL_LICENSE_END, err);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, number);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, "end license", err);
+	if (sqlite3_changes(db->db) != 1)
+		return svc_errf(err, EX_DATAERR, "license %06lld is not live", (long long)number);
+	return 0;
+}
+
+int
+lms_db_transfer_get(struct lms_db *db, const char *number, struct lms_transfer *out,
+		    struct svc_err *err)
+{
+	sqlite3_stmt *s = prep(db, SQL_TRANSFER_GET, err);
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, number, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		read_transfer(s, out);
+	sqlite3_finalize(s);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : db_fail(db, "read transfer", err);
+}
+
+int
+lms_db_transfer_add(struct lms_db *db, const struct lms_transfer *t, struct svc_err *err)
+{
+	sqlite3_stmt *s = prep(db, SQL_TRANSFER_ADD, err);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, t->number, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, t->from, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, t->to, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, t->option, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, t->counter);
+	sqlite3_bind_int64(s, 6, t->license);
+	sqlite3_bind_int64(s, 7, t->new_license);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, "record transfer", err);
+}
+
+int
+lms_db_transfers(struct lms_db *db, lms_transfer_fn fn, void *arg, struct svc_err *err)
+{
+	sqlite3_stmt *s = prep(db, SQL_TRANSFERS, err);
+	struct lms_transfer t;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		read_transfer(s, &t);
+		if (fn(arg, &t) != 0) {
+			sqlite3_finalize(s);
+			return -1;
+		}
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, "read transfers", err);
+}
