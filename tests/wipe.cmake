@@ -5,3 +5,4 @@ svc_cli_test(wipe_init wipe/test_init.sh valgrind)
 # the script's first argument sets another count.
 svc_cli_test(wipe_kill wipe/test_kill.sh)
 set_tests_properties(wipe_kill PROPERTIES TIMEOUT 900)
+svc_cli_test(wipe_markers wipe/test_markers.sh)
