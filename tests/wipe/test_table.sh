@@ -13,10 +13,20 @@ svc2() { SVCMODE_SERVICE_CODE=2828282 SVCMODE_SERVICE2_CODE=8282828 svc "$@"; }
 
 svc list --json
 check_rc "list --json" 0
-python3 -c 'import json,sys; [print(e["key"], e["level"], e["label"], sep="\t") for e in json.load(open(sys.argv[1]))]' \
-  "$WORK/out" >"$WORK/keys"
+# key, level, label, and a valid value other than the current one (empty
+# where the type makes none easy), from one python3 run.
+python3 - "$WORK/out" >"$WORK/keys" <<'PY'
+import json, sys
+for e in json.load(open(sys.argv[1])):
+    t, v = e["type"], e["value"]
+    alt = {"bool": "OFF" if v == "ON" else "ON", "string": "x7", "host": "h7.example",
+           "email": "a7@example.com", "ipv4": "10.7.7.7", "netmask": "255.255.0.0",
+           "port": "2525" if v != "2525" else "2526",
+           "int": "7" if v != "7" else "8"}.get(t, "")
+    print(e["key"], e["level"], e["label"], alt, sep="\t")
+PY
 : >"$WORK/want"
-while IFS="$(printf '\t')" read -r key level label; do
+while IFS="$(printf '\t')" read -r key level label alt; do
   svc describe "$key"
   init=$(sed -n 's/^init: *//p' "$WORK/out")
   case "$init" in reset | kept) ;; *) fail "describe $key: init '$init'" ;; esac
@@ -37,25 +47,8 @@ fi
 
 # Behaviour: a non-default value for every key whose type makes one easy.
 svc info; SERIAL=$(awk '/^serial/ {print $2}' "$WORK/out")
-value_for() { # a valid non-default value from the key's type and choices
-  python3 - "$1" "$WORK/list" <<'PY'
-import json, sys
-key = sys.argv[1]
-e = next(x for x in json.load(open(sys.argv[2])) if x["key"] == key)
-t, v = e["type"], e["value"]
-alt = {"bool": "OFF" if v == "ON" else "ON", "string": "x7", "host": "h7.example",
-       "email": "a7@example.com", "ipv4": "10.7.7.7", "netmask": "255.255.0.0",
-       "port": "2525" if v != "2525" else "2526"}
-if t == "int":
-    print("7" if v != "7" else "8")
-elif t in alt:
-    print(alt[t])
-PY
-}
-svc list --json; cp "$WORK/out" "$WORK/list"
 : >"$WORK/changed"
-while IFS="$(printf '\t')" read -r key level label; do
-  v=$(value_for "$key")
+while IFS="$(printf '\t')" read -r key level label v; do
   [ -n "$v" ] || continue
   case "$level" in service*) svc2 set "$key" "$v" ;; *) svc_mgr set "$key" "$v" ;; esac
   [ "$RC" -eq 0 ] && echo "$key" >>"$WORK/changed"
@@ -63,9 +56,11 @@ done <"$WORK/keys"
 [ "$(wc -l <"$WORK/changed")" -ge 20 ] && ok || fail "too few keys could be changed"
 svc_mgr init --all --confirm "$SERIAL"
 check_rc "init --all" 0
-svc list --json; cp "$WORK/out" "$WORK/after"
+svc list --json
+python3 -c 'import json,sys; [print(e["key"], e["default"]) for e in json.load(open(sys.argv[1]))]' \
+  "$WORK/out" >"$WORK/after"
 while read -r key; do
-  dflt=$(python3 -c 'import json,sys; print([e for e in json.load(open(sys.argv[1])) if e["key"]==sys.argv[2]][0]["default"])' "$WORK/after" "$key")
+  dflt=$(awk -v k="$key" '$1 == k {print $2}' "$WORK/after")
   rule=$(grep -F "| \`$key\` |" "$WORK/want" | awk -F' [|] ' '{print $4}' | tr -d ' |')
   case "$rule:$dflt" in
     reset:True | kept:False) ok ;;
