@@ -3,17 +3,18 @@
 # of documents, next to `shred -n1` of the same files and to a plain `dd`
 # write of the same size on the same disk.
 #
-#   bench/wipe.sh [SIZE_MIB] [INBOXES] [DIR]
+#   bench/wipe.sh [SIZE_MIB] [INBOXES] [DIR] [FILE_MIB]
 #
 # SIZE_MIB (default 1024) of documents in INBOXES (default 100) inboxes,
-# as 1 MiB files laid out like the mailbox module keeps them
-# (<store>.d/docs/NN/). DIR (default: a new directory under $TMPDIR) must
+# as FILE_MIB (default 1) files laid out like the mailbox module keeps
+# them (<store>.d/docs/NN/). DIR (default: a new directory under $TMPDIR) must
 # be on the disk to measure. SVCMODE names the binary (default
 # build/src/svcmode). Prints one line per tool: seconds, MiB/s, ratios.
 set -eu
 SIZE=${1:-1024}
 BOXES=${2:-100}
 DIR=${3:-$(mktemp -d "${TMPDIR:-/tmp}/svcmode-bench.XXXXXX")}
+FILE=${4:-1}
 SVCMODE=${SVCMODE:-build/src/svcmode}
 STORE="$DIR/store"
 DOCS="$STORE/device.db.d/docs"
@@ -30,8 +31,8 @@ plant() {
   while [ "$n" -lt "$SIZE" ]; do
     d=$(printf '%s/%02d' "$1" $((b % BOXES)))
     mkdir -p "$d"
-    head -c 1048576 /dev/urandom >"$d/$(printf '%05d' "$n").pdf"
-    n=$((n + 1)); b=$((b + 1))
+    head -c $((FILE * 1048576)) /dev/urandom >"$d/$(printf '%05d' "$n").pdf"
+    n=$((n + FILE)); b=$((b + 1))
   done
   sync
 }
@@ -41,7 +42,7 @@ rate() {
 }
 mibs() { echo "$1" | awk -v s="$SIZE" '{ printf "%.3f", s / ($1 / 1e9) }'; }
 
-echo "svcmode init benchmark: $SIZE MiB in $BOXES inboxes, 1 MiB files, on $(df -P "$DIR" | awk 'NR==2 {print $1}')"
+echo "svcmode init benchmark: $SIZE MiB in $BOXES inboxes, $FILE MiB files, on $(df -P "$DIR" | awk 'NR==2 {print $1}')"
 echo "svcmode: $("$SVCMODE" --version), $(shred --version | head -1), $(nproc) CPUs"
 
 # A plain write of the same size, fsynced.
