@@ -1,7 +1,9 @@
 /* init: Initialize All Data/Settings, its report, and the start-up hook
  * that completes an interrupted initialization before any command. */
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "wipe/wipe.h"
@@ -54,6 +56,30 @@ show(struct cli *cli, struct wipe_report *r, bool json)
 	return 0;
 }
 
+/* At a terminal without --confirm: the person types the serial number,
+ * as on the panel. Returns what was typed, or NULL (nothing typed). */
+static const char *
+ask_serial(struct cli *cli, bool all, char *buf, size_t cap)
+{
+	const struct store_identity *id = device_identity(cli->dev);
+	FILE *tty;
+	size_t n;
+
+	if (!isatty(STDIN_FILENO) || (tty = fopen("/dev/tty", "r+")) == NULL)
+		return NULL;
+	fprintf(tty, "%s of %s %s.\nType its serial number to confirm: ",
+		all ? "This erases all user data and resets all settings"
+		    : "This resets all settings",
+		id->model, id->serial);
+	fflush(tty);
+	if (fgets(buf, (int)cap, tty) == NULL)
+		buf[0] = '\0';
+	fclose(tty);
+	n = strcspn(buf, "\r\n");
+	buf[n] = '\0';
+	return n ? buf : NULL;
+}
+
 static int
 cmd_init(struct cli *cli, int argc, char **argv, struct svc_err *err)
 {
@@ -63,6 +89,7 @@ cmd_init(struct cli *cli, int argc, char **argv, struct svc_err *err)
 				  { "json", &json },	   { NULL, NULL } };
 	struct progress_out po = { .cli = cli };
 	struct wipe_report *r = NULL;
+	char typed[32];
 	int n = cli_parse("init", argc, argv, opts, err), rc;
 
 	if (n != 0 || (all && settings) || (report && (all || settings || confirm)) ||
@@ -75,6 +102,8 @@ cmd_init(struct cli *cli, int argc, char **argv, struct svc_err *err)
 		wipe_report_free(r);
 		return 0;
 	}
+	if (confirm == NULL)
+		confirm = ask_serial(cli, settings == NULL, typed, sizeof typed);
 	rc = wipe_run(cli->dev, settings ? WIPE_SETTINGS_ONLY : WIPE_ALL, confirm, progress, &po,
 		      &r, err);
 	if (rc != 0)
@@ -102,7 +131,7 @@ const struct cli_cmd cli_cmds_wipe[] = {
 	  "  --settings-only    reset settings only; user data is kept\n"
 	  "  --confirm SERIAL   the serial number of this device ('svcmode info'):\n"
 	  "                     without it nothing is changed (exit 64; a wrong one\n"
-	  "                     exits 77)\n"
+	  "                     exits 77). At a terminal, svcmode asks for it\n"
 	  "  --report           show the report of the last initialization\n"
 	  "  --json             with --report: as JSON\n"
 	  "\n"

@@ -112,6 +112,20 @@ check_grep "settings-only scope" out "settings-only"
 [ -f "$DOCS/00/0001.pdf" ] && ok || fail "settings-only erased documents"
 svc get system.manager.name; check_out "settings-only reset" ""
 
+# At a terminal without --confirm, svcmode asks for the serial number.
+tty_init() {
+  printf '%s\n' "$1" | SVCMODE_MANAGER_ID=7654321 SVCMODE_MANAGER_PIN=7654321 \
+    script -qec "$SVCMODE init --all" /dev/null >"$WORK/out" 2>"$WORK/err"
+  RC=$?
+}
+tty_init XXX11111
+check_rc "terminal: wrong serial typed" 77
+check_grep "terminal: asks" out "Type its serial number"
+[ -f "$DOCS/00/0001.pdf" ] && ok || fail "terminal: wrong serial erased documents"
+tty_init "$SERIAL"
+check_rc "terminal: serial typed" 0
+check_grep "terminal: report" out "2 document files"
+
 # An interrupted initialization: the intent is recorded, nothing erased yet.
 svc_mgr set network.tcpip.hostname halfway
 sql "INSERT INTO wipe_job (id, preset, method, verify, operator, level, started, started_ms)
