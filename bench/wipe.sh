@@ -13,14 +13,16 @@
 set -eu
 SIZE=${1:-1024}
 BOXES=${2:-100}
-DIR=${3:-$(mktemp -d "${TMPDIR:-/tmp}/svcmode-bench.XXXXXX")}
+DIR=${3:-}
+OWN=""
+[ -n "$DIR" ] || { DIR=$(mktemp -d "${TMPDIR:-/tmp}/svcmode-bench.XXXXXX"); OWN=$DIR; }
 FILE=${4:-1}
 SVCMODE=${SVCMODE:-build/src/svcmode}
 STORE="$DIR/store"
 DOCS="$STORE/device.db.d/docs"
 export SVCMODE_DB="$STORE/device.db" SVCMODE_OPERATOR=bench
 export SVCMODE_MANAGER_ID=7654321 SVCMODE_MANAGER_PIN=7654321
-trap 'rm -rf "$STORE" "$DIR/dd.bin" "$DIR/plain"' EXIT
+trap 'rm -rf "$STORE" "$DIR/dd.bin" "$DIR/plain" "$DIR/report" $OWN' EXIT
 mkdir -p "$DIR"
 
 now_ns() { date +%s%N; }
