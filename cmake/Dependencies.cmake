@@ -16,6 +16,30 @@ svc_require(SQLITE sqlite3>=3.37 libsqlite3-dev)
 svc_require(OPENSSL openssl>=3.0 libssl-dev)
 svc_require(NCURSES ncursesw libncurses-dev)
 svc_require(GSASL libgsasl>=1.10 libgsasl-dev)
+svc_require(ARCHIVE libarchive libarchive-dev)
 if(SVC_TESTS)
   svc_require(CMOCKA cmocka libcmocka-dev)
+endif()
+
+# OpenSSL linked statically by default: libcrypto's thousands of dynamic
+# relocations are more than half of the start-up cost of a short command
+# such as `svcmode get` (see README, Performance). Packagers who prefer the
+# shared library (security updates through libssl3) pass -DSVC_STATIC_OPENSSL=OFF.
+option(SVC_STATIC_OPENSSL "Link OpenSSL statically (faster start-up)" ON)
+if(SVC_STATIC_OPENSSL)
+  find_library(SVC_LIBSSL_A NAMES libssl.a HINTS ${OPENSSL_LIBRARY_DIRS})
+  find_library(SVC_LIBCRYPTO_A NAMES libcrypto.a HINTS ${OPENSSL_LIBRARY_DIRS})
+  if(NOT SVC_LIBSSL_A OR NOT SVC_LIBCRYPTO_A)
+    message(FATAL_ERROR "static OpenSSL not found: apt-get install libssl-dev, or -DSVC_STATIC_OPENSSL=OFF")
+  endif()
+  find_package(Threads REQUIRED)
+  set_property(TARGET PkgConfig::OPENSSL PROPERTY INTERFACE_LINK_LIBRARIES
+    ${SVC_LIBSSL_A} ${SVC_LIBCRYPTO_A} ${CMAKE_DL_LIBS} Threads::Threads)
+endif()
+
+# Relative relocations packed (DT_RELR): a smaller, faster-starting binary.
+include(CheckLinkerFlag)
+check_linker_flag(C "-Wl,-z,pack-relative-relocs" SVC_HAVE_RELR)
+if(SVC_HAVE_RELR)
+  add_link_options(-Wl,-z,pack-relative-relocs)
 endif()

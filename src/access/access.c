@@ -10,7 +10,7 @@
 
 #define SALT_LEN 16
 #define HASH_LEN 32
-#define MAX_LOCK_SECONDS (24 * 3600)
+#define MAX_LOCK_SECONDS ((int64_t)24 * 3600)
 
 static int
 pbkdf2(const char *secret, const unsigned char *salt, size_t saltlen, int iter,
@@ -94,7 +94,7 @@ audit(struct store *st, const struct access_who *who, const char *event, const c
       const char *detail, struct svc_err *err)
 {
 	struct store_audit r = {
-		.operator = who->operator,
+		.actor = who->actor,
 		.level = level_name(who->level),
 		.event = event,
 		.key = door,
@@ -165,8 +165,9 @@ access_attempt(struct store *st, const struct access_who *who, const char *door,
 	if (store_commit(st, err) != 0)
 		return -1;
 	if (locked > 0)
-		return svc_errf(err, EX_TEMPFAIL, "%s is locked after repeated wrong attempts: try "
-						  "again in %lld s",
+		return svc_errf(err, EX_TEMPFAIL,
+				"%s is locked after repeated wrong attempts: try "
+				"again in %lld s",
 				door, (long long)locked);
 	if (!ok)
 		return svc_errf(err, EX_NOPERM, "wrong credential for %s", door);

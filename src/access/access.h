@@ -24,7 +24,7 @@ bool access_is_hash(const char *stored);
 
 /* Who is acting, for the audit log. */
 struct access_who {
-	const char *operator;
+	const char *actor;
 	enum level level;
 };
 

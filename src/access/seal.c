@@ -62,8 +62,8 @@ out:
 }
 
 int
-seal_encrypt(const unsigned char key[SEAL_KEY_LEN], const char *aad, const void *plain,
-	     size_t len, struct strbuf *out, struct svc_err *err)
+seal_encrypt(const unsigned char key[SEAL_KEY_LEN], const char *aad, const void *plain, size_t len,
+	     struct strbuf *out, struct svc_err *err)
 {
 	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
 	size_t rawlen = NONCE_LEN + len + TAG_LEN;
@@ -106,7 +106,7 @@ seal_decrypt(const unsigned char key[SEAL_KEY_LEN], const char *aad, const char 
 	if (strncmp(sealed, PREFIX, strlen(PREFIX)) != 0)
 		return svc_errf(err, EX_DATAERR, "sealed value has an unknown format");
 	b64len = strlen(b64);
-	if (b64len % 4 != 0 || b64len < 4 * ((NONCE_LEN + TAG_LEN + 2) / 3))
+	if (b64len % 4 != 0 || b64len < (size_t)4 * ((NONCE_LEN + TAG_LEN + 2) / 3))
 		return svc_errf(err, EX_DATAERR, "sealed value is truncated");
 	rawcap = b64len / 4 * 3;
 	raw = xmalloc(rawcap);
@@ -130,8 +130,9 @@ seal_decrypt(const unsigned char key[SEAL_KEY_LEN], const char *aad, const char 
 	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, TAG_LEN, raw + NONCE_LEN + len) != 1 ||
 	    EVP_DecryptFinal_ex(ctx, plain + n, &n) != 1) {
 		ERR_clear_error();
-		svc_errf(err, EX_DATAERR, "sealed value fails authentication (altered, or from "
-					  "another device)");
+		svc_errf(err, EX_DATAERR,
+			 "sealed value fails authentication (altered, or from "
+			 "another device)");
 		goto out;
 	}
 	sb_reset(out);

@@ -53,9 +53,9 @@ typedef int (*action_list_fn)(struct device *dev, const char *param, struct acti
 struct action_def {
 	const char *name; /* as named in screens/, e.g. "mail.test_send" */
 	enum action_kind kind;
-	enum level level; /* needed to run it */
-	action_fn run;    /* RUN, REPORT; NULL: "not available yet" */
-	const char *help; /* one line */
+	enum level level;        /* needed to run it */
+	action_fn run;           /* RUN, REPORT; NULL: "not available yet" */
+	const char *help;        /* one line */
 	action_list_fn list;     /* LIST only */
 	const char *row_actions; /* LIST only: "box.docs,box.settings" */
 };

@@ -14,7 +14,7 @@ extern const struct action_def actions_wipe[];
 extern const struct action_def actions_license[];
 
 static const struct action_def *const tables[] = {
-	actions_core,	 actions_mail,	 actions_tls,  actions_mac,
+	actions_core,    actions_mail,   actions_tls,  actions_mac,
 	actions_mailbox, actions_backup, actions_wipe, actions_license,
 };
 

@@ -17,9 +17,10 @@ struct catalog {
 };
 
 static const char *const type_names[] = {
-	[CT_BOOL] = "bool",     [CT_INT] = "int",   [CT_ENUM] = "enum",       [CT_STRING] = "string",
-	[CT_SECRET] = "secret", [CT_HOST] = "host", [CT_PORT] = "port",       [CT_EMAIL] = "email",
-	[CT_IPV4] = "ipv4",     [CT_NETMASK] = "netmask", [CT_MAC] = "mac",   [CT_PIN] = "pin",
+	[CT_BOOL] = "bool",       [CT_INT] = "int",       [CT_ENUM] = "enum",
+	[CT_STRING] = "string",   [CT_SECRET] = "secret", [CT_HOST] = "host",
+	[CT_PORT] = "port",       [CT_EMAIL] = "email",   [CT_IPV4] = "ipv4",
+	[CT_NETMASK] = "netmask", [CT_MAC] = "mac",       [CT_PIN] = "pin",
 };
 
 static const struct {

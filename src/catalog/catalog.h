@@ -51,8 +51,8 @@ struct catalog;
 /* Parses the compiled-in catalog; on a malformed file, err names the line. */
 int catalog_new(struct catalog **out, struct svc_err *err);
 /* Parses catalog text from the given files (tests, fuzzing). */
-int catalog_parse(const char *const *names, const char *const *texts, int n,
-		  struct catalog **out, struct svc_err *err);
+int catalog_parse(const char *const *names, const char *const *texts, int n, struct catalog **out,
+		  struct svc_err *err);
 void catalog_free(struct catalog *cat);
 
 size_t catalog_count(const struct catalog *cat);
@@ -73,8 +73,8 @@ int catalog_parse_value(const struct cat_entry *e, const char *input, struct str
 void catalog_expected(const struct cat_entry *e, struct strbuf *out);
 
 const char *catalog_type_name(enum cat_type t);
-const char *level_name(enum level l);       /* "manager", "service1", ... */
-const char *level_title(enum level l);      /* "System Manager", "Service L1", ... */
+const char *level_name(enum level l);  /* "manager", "service1", ... */
+const char *level_title(enum level l); /* "System Manager", "Service L1", ... */
 int level_parse(const char *s, enum level *out);
 /* Secrets and PINs are never shown. */
 bool catalog_is_hidden(const struct cat_entry *e);

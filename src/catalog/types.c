@@ -303,8 +303,8 @@ catalog_parse_value(const struct cat_entry *e, const char *input, struct strbuf 
 	sb_reset(out);
 	catalog_expected(e, &want);
 	/* A secret's value is never echoed, not even a wrong one. */
-	svc_errf(err, EX_DATAERR, "invalid value '%s' for %s: expected %s",
-		 hidden ? "***" : input, e->key, want.buf);
+	svc_errf(err, EX_DATAERR, "invalid value '%s' for %s: expected %s", hidden ? "***" : input,
+		 e->key, want.buf);
 	sb_release(&want);
 	return -1;
 }

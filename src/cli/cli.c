@@ -5,8 +5,8 @@
 #include <unistd.h>
 
 static const struct cli_cmd *const groups[] = {
-	cli_cmds_core,	  cli_cmds_settings, cli_cmds_tls,  cli_cmds_mac,  cli_cmds_mailbox,
-	cli_cmds_backup, cli_cmds_wipe,	    cli_cmds_mail, cli_cmds_license,
+	cli_cmds_core,   cli_cmds_settings, cli_cmds_tls,  cli_cmds_mac,     cli_cmds_mailbox,
+	cli_cmds_backup, cli_cmds_wipe,     cli_cmds_mail, cli_cmds_license,
 };
 #define NGROUPS (sizeof groups / sizeof groups[0])
 
@@ -114,8 +114,8 @@ open_store(struct cli *cli, struct svc_err *err)
 	if (rc != 0)
 		return -1;
 	device_set_asker(cli->dev, cli_ask_creds, cli);
-	if (cli->operator)
-		device_set_operator(cli->dev, cli->operator);
+	if (cli->actor)
+		device_set_operator(cli->dev, cli->actor);
 	return run_startup(cli, err);
 }
 
@@ -150,11 +150,11 @@ parse_globals(struct cli *cli, int argc, char **argv, int *first, struct svc_err
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
 		if ((strcmp(a, "--db") == 0 || strcmp(a, "--operator") == 0) && i + 1 < argc) {
-			*(a[2] == 'd' ? &cli->db_path : &cli->operator) = argv[++i];
+			*(a[2] == 'd' ? &cli->db_path : &cli->actor) = argv[++i];
 		} else if (strncmp(a, "--db=", 5) == 0) {
 			cli->db_path = a + 5;
 		} else if (strncmp(a, "--operator=", 11) == 0) {
-			cli->operator = a + 11;
+			cli->actor = a + 11;
 		} else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
 			cli->verbose = true;
 		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -166,7 +166,8 @@ parse_globals(struct cli *cli, int argc, char **argv, int *first, struct svc_err
 		} else if (strcmp(a, "--mono") == 0 || strcmp(a, "--ascii") == 0) {
 			break; /* TUI options: the tui command reads them */
 		} else {
-			return svc_errf(err, EX_USAGE, "unknown option '%s' (see 'svcmode --help')", a);
+			return svc_errf(err, EX_USAGE, "unknown option '%s' (see 'svcmode --help')",
+					a);
 		}
 	}
 	*first = i;

@@ -14,7 +14,7 @@
 
 struct cli {
 	const char *db_path; /* --db, or NULL */
-	const char *operator;
+	const char *actor;
 	bool verbose;
 	struct device *dev; /* opened before a command with CLI_STORE runs */
 	FILE *out;          /* stdout */
@@ -66,7 +66,7 @@ int cli_main(int argc, char **argv);
  * value). Unknown options are EX_USAGE. Positional arguments are moved to
  * the front; returns their count or -1. */
 struct cli_opt {
-	const char *name; /* without dashes; ends with '=' when it takes a value */
+	const char *name;   /* without dashes; ends with '=' when it takes a value */
 	const char **value; /* set to the value, or to "" for a flag */
 };
 int cli_parse(const char *cmd, int argc, char **argv, const struct cli_opt *opts,

@@ -24,8 +24,7 @@ find_opt(const struct cli_opt *opts, const char *name, size_t len)
 }
 
 int
-cli_parse(const char *cmd, int argc, char **argv, const struct cli_opt *opts,
-	  struct svc_err *err)
+cli_parse(const char *cmd, int argc, char **argv, const struct cli_opt *opts, struct svc_err *err)
 {
 	int npos = 0;
 	bool dashdash = false;
@@ -45,8 +44,10 @@ cli_parse(const char *cmd, int argc, char **argv, const struct cli_opt *opts,
 		size_t len = eq ? (size_t)(eq - name) : strlen(name);
 		const struct cli_opt *o = find_opt(opts, name, len);
 		if (o == NULL)
-			return svc_errf(err, EX_USAGE, "unknown option '%s' for %s (see 'svcmode %s "
-						       "--help')", a, cmd, cmd);
+			return svc_errf(err, EX_USAGE,
+					"unknown option '%s' for %s (see 'svcmode %s "
+					"--help')",
+					a, cmd, cmd);
 		bool takes = o->name[strlen(o->name) - 1] == '=';
 		if (takes && eq)
 			*o->value = eq + 1;
@@ -55,7 +56,8 @@ cli_parse(const char *cmd, int argc, char **argv, const struct cli_opt *opts,
 		else if (takes)
 			return svc_errf(err, EX_USAGE, "option '%s' needs a value", a);
 		else if (eq)
-			return svc_errf(err, EX_USAGE, "option '%.*s' takes no value", (int)len + 2, a);
+			return svc_errf(err, EX_USAGE, "option '%.*s' takes no value", (int)len + 2,
+					a);
 		else
 			*o->value = "";
 	}
@@ -141,7 +143,8 @@ cli_read_secret(const char *prompt, bool confirm, struct strbuf *out, struct svc
 	if (confirm) {
 		sb_reset(&ask);
 		sb_addf(&ask, "%s (again): ", prompt);
-		if (read_tty_line(fd, ask.buf, &again) != 0 || strcmp(sb_str(&again), sb_str(out))) {
+		if (read_tty_line(fd, ask.buf, &again) != 0 ||
+		    strcmp(sb_str(&again), sb_str(out)) != 0) {
 			svc_errf(err, EX_DATAERR, "the two entries of %s differ; nothing changed",
 				 prompt);
 			goto out;
@@ -185,8 +188,7 @@ cli_ask_creds(void *arg, enum level need, struct device_creds *c, struct svc_err
 	c->manager = from_env("SVCMODE_MANAGER_ID", c->manager_id, sizeof c->manager_id) &&
 		     from_env("SVCMODE_MANAGER_PIN", c->manager_pin, sizeof c->manager_pin);
 	c->service1 = from_env("SVCMODE_SERVICE_CODE", c->service1_code, sizeof c->service1_code);
-	c->service2 = from_env("SVCMODE_SERVICE2_CODE", c->service2_code,
-			       sizeof c->service2_code);
+	c->service2 = from_env("SVCMODE_SERVICE2_CODE", c->service2_code, sizeof c->service2_code);
 	if (c->manager || c->service1 || !isatty(STDIN_FILENO))
 		return 0;
 	/* Nothing in the environment and a person at the terminal: ask. */
@@ -201,8 +203,8 @@ cli_ask_creds(void *arg, enum level need, struct device_creds *c, struct svc_err
 		return -1;
 	c->service1 = true;
 	if (need == LEVEL_SERVICE2) {
-		if (prompt_into("Service code (level 2)", c->service2_code,
-				sizeof c->service2_code, err))
+		if (prompt_into("Service code (level 2)", c->service2_code, sizeof c->service2_code,
+				err))
 			return -1;
 		c->service2 = true;
 	}
@@ -218,8 +220,8 @@ cli_progress(void *arg, const char *what, double fraction)
 
 	/* At most five updates a second: a serial line must not be flooded. */
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (fraction < 1.0 && (now.tv_sec - last.tv_sec) * 1000000000L +
-					  (now.tv_nsec - last.tv_nsec) < 200000000L)
+	if (fraction < 1.0 &&
+	    (now.tv_sec - last.tv_sec) * 1000000000L + (now.tv_nsec - last.tv_nsec) < 200000000L)
 		return;
 	last = now;
 	fprintf(cli->msg, "\r%s: %3d%%%s", what, (int)(fraction * 100 + 0.5),

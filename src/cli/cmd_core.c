@@ -14,11 +14,12 @@ cmd_tui(struct cli *cli, int argc, char **argv, struct svc_err *err)
 	const char *mono = NULL, *ascii = NULL;
 	struct cli_opt opts[] = { { "mono", &mono }, { "ascii", &ascii }, { NULL, NULL } };
 	struct tui_opts to = { 0 };
+	const char *no_color = getenv("NO_COLOR");
 	int n = cli_parse("tui", argc, argv, opts, err);
 
 	if (n != 0)
 		return n < 0 ? -1 : cli_usage("tui", err);
-	to.mono = mono != NULL || (getenv("NO_COLOR") && *getenv("NO_COLOR"));
+	to.mono = mono != NULL || (no_color && *no_color);
 	to.ascii = ascii != NULL;
 	return tui_run(cli->dev, &to, err);
 }
@@ -79,8 +80,8 @@ print_audit(void *arg, const struct store_audit *r)
 	struct strbuf j = STRBUF_INIT;
 
 	if (!lo->json) {
-		fprintf(lo->cli->out, "%s %-10s %-8s %-12s %s", r->at, r->operator, r->level,
-			r->event, r->key ? r->key : "-");
+		fprintf(lo->cli->out, "%s %-10s %-8s %-12s %s", r->at, r->actor, r->level, r->event,
+			r->key ? r->key : "-");
 		if (r->old || r->new)
 			fprintf(lo->cli->out, " '%s' -> '%s'", r->old ? r->old : "",
 				r->new ? r->new : "");
@@ -89,7 +90,7 @@ print_audit(void *arg, const struct store_audit *r)
 	}
 	sb_addf(&j, "%s  {\"id\": %lld", lo->n++ ? ",\n" : "", (long long)r->id);
 	json_field(&j, "at", r->at);
-	json_field(&j, "operator", r->operator);
+	json_field(&j, "operator", r->actor);
 	json_field(&j, "level", r->level);
 	json_field(&j, "event", r->event);
 	json_field(&j, "key", r->key);
@@ -116,8 +117,10 @@ cmd_log(struct cli *cli, int argc, char **argv, struct svc_err *err)
 	if (limit) {
 		n = strtol(limit, &end, 10);
 		if (*limit == '\0' || *end || n < 1 || n > 1000000)
-			return svc_errf(err, EX_USAGE, "invalid value '%s' for --limit: expected an "
-						       "integer 1-1000000", limit);
+			return svc_errf(err, EX_USAGE,
+					"invalid value '%s' for --limit: expected an "
+					"integer 1-1000000",
+					limit);
 	}
 	lo.json = json != NULL;
 	if (lo.json)

@@ -6,7 +6,7 @@
 #include "util/fsutil.h"
 #include "util/json.h"
 
-#define IMPORT_MAX (4 * 1024 * 1024)
+#define IMPORT_MAX ((size_t)4 << 20)
 
 static int
 cmd_get(struct cli *cli, int argc, char **argv, struct svc_err *err)
@@ -35,7 +35,8 @@ cmd_set(struct cli *cli, int argc, char **argv, struct svc_err *err)
 	if (n < 1 || n > 2)
 		return cli_usage("set", err);
 	if ((e = catalog_find(device_catalog(cli->dev), argv[0])) == NULL)
-		return svc_errf(err, EX_USAGE, "unknown setting '%s' (see 'svcmode list')", argv[0]);
+		return svc_errf(err, EX_USAGE, "unknown setting '%s' (see 'svcmode list')",
+				argv[0]);
 	if (catalog_is_hidden(e)) {
 		if (n == 2)
 			return svc_errf(err, EX_USAGE,
@@ -67,9 +68,8 @@ has_prefix(const char *key, const char *prefix)
 {
 	size_t n = strlen(prefix);
 
-	return prefix[0] == '\0' ||
-	       (strncmp(key, prefix, n) == 0 && (key[n] == '\0' || key[n] == '.' ||
-						 prefix[n - 1] == '.'));
+	return prefix[0] == '\0' || (strncmp(key, prefix, n) == 0 &&
+				     (key[n] == '\0' || key[n] == '.' || prefix[n - 1] == '.'));
 }
 
 static void
@@ -134,7 +134,8 @@ cmd_describe(struct cli *cli, int argc, char **argv, struct svc_err *err)
 	if (cli_parse("describe", argc, argv, NULL, err) != 1)
 		return err && err->code ? -1 : cli_usage("describe", err);
 	if ((e = catalog_find(device_catalog(cli->dev), argv[0])) == NULL)
-		return svc_errf(err, EX_USAGE, "unknown setting '%s' (see 'svcmode list')", argv[0]);
+		return svc_errf(err, EX_USAGE, "unknown setting '%s' (see 'svcmode list')",
+				argv[0]);
 	catalog_expected(e, &s);
 	fprintf(cli->out, "key:      %s\nlabel:    %s\ntype:     %s\naccepts:  %s\n", e->key,
 		e->label, catalog_type_name(e->type), s.buf);
@@ -146,7 +147,8 @@ cmd_describe(struct cli *cli, int argc, char **argv, struct svc_err *err)
 		level_title(e->level), e->reset_on_init ? "reset" : "kept");
 	sb_reset(&s);
 	fprintf(cli->out, "menu:     %s\nhelp:     %s\n",
-		menu_path_for_key(e->key, &s) == 0 ? s.buf : "(not on a screen; CLI only)", e->help);
+		menu_path_for_key(e->key, &s) == 0 ? s.buf : "(not on a screen; CLI only)",
+		e->help);
 	sb_release(&s);
 	return 0;
 }
@@ -182,7 +184,8 @@ cmd_import(struct cli *cli, int argc, char **argv, struct svc_err *err)
 	if (problems.len)
 		fputs(problems.buf, stderr);
 	if (rc >= 0) {
-		fprintf(cli->msg, "svcmode: imported %d changed setting%s\n", rc, rc == 1 ? "" : "s");
+		fprintf(cli->msg, "svcmode: imported %d changed setting%s\n", rc,
+			rc == 1 ? "" : "s");
 		rc = 0;
 	}
 out:
@@ -203,8 +206,8 @@ const struct cli_cmd cli_cmds_settings[] = {
 	{ "reset", "KEY", "return a setting to its factory default", NULL, CLI_STORE, cmd_reset },
 	{ "list", "[PREFIX] [--json]", "list settings and their values", NULL, CLI_STORE,
 	  cmd_list },
-	{ "describe", "KEY", "label, type, range, default, level, menu path, help", NULL,
-	  CLI_STORE, cmd_describe },
+	{ "describe", "KEY", "label, type, range, default, level, menu path, help", NULL, CLI_STORE,
+	  cmd_describe },
 	{ "export", "[--include-secrets] [FILE]", "write all settings as JSON (stdout by default)",
 	  "Secrets are left out unless --include-secrets, which needs the System\n"
 	  "Manager credentials. PINs and codes are never exported.",

@@ -74,8 +74,7 @@ int device_audit(struct device *dev, const char *event, const char *key, const c
 /* The value as shown: "***" for a set secret or PIN, "" for an unset one. */
 int config_get(struct device *dev, const char *key, struct strbuf *out, struct svc_err *err);
 /* The usable value: a secret decrypted (wipe it after use). PINs stay hashed. */
-int config_get_plain(struct device *dev, const char *key, struct strbuf *out,
-		     struct svc_err *err);
+int config_get_plain(struct device *dev, const char *key, struct strbuf *out, struct svc_err *err);
 /* Whether KEY has a value other than its factory default. */
 int config_is_default(struct device *dev, const char *key, bool *out, struct svc_err *err);
 /* The stored form, as a stamp for config_set_checked. */
@@ -83,8 +82,8 @@ int config_stamp(struct device *dev, const char *key, struct strbuf *out, struct
 int config_set(struct device *dev, const char *key, const char *value, struct svc_err *err);
 /* Like config_set, but fails with EX_TEMPFAIL ("changed meanwhile") if the
  * stored form is no longer STAMP. */
-int config_set_checked(struct device *dev, const char *key, const char *value,
-		       const char *stamp, struct svc_err *err);
+int config_set_checked(struct device *dev, const char *key, const char *value, const char *stamp,
+		       struct svc_err *err);
 int config_reset(struct device *dev, const char *key, struct svc_err *err);
 /* Resets every key that Initialize All Data/Settings resets, inside the
  * caller's transaction; returns how many were not at their default. */

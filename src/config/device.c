@@ -56,8 +56,9 @@ new_identity(const char *serial, struct store_identity *id, struct svc_err *err)
 	strlcpy_(id->model, DEMO_MODEL, sizeof id->model);
 	if (serial) {
 		if (!valid_serial(serial))
-			return svc_errf(err, EX_USAGE, "invalid serial number '%s': expected 3 "
-						       "capital letters and 5 digits, like ABC12345",
+			return svc_errf(err, EX_USAGE,
+					"invalid serial number '%s': expected 3 "
+					"capital letters and 5 digits, like ABC12345",
 					serial);
 		strlcpy_(id->serial, serial, sizeof id->serial);
 	} else {
@@ -97,8 +98,7 @@ default_operator(struct device *dev)
 }
 
 int
-device_open(const char *path, bool create, bool *created, struct device **out,
-	    struct svc_err *err)
+device_open(const char *path, bool create, bool *created, struct device **out, struct svc_err *err)
 {
 	struct device *dev = xcalloc(1, sizeof *dev);
 
@@ -160,7 +160,7 @@ device_level(const struct device *dev)
 const char *
 device_operator(const struct device *dev)
 {
-	return dev->operator;
+	return dev->actor;
 }
 
 void
@@ -169,9 +169,9 @@ device_set_operator(struct device *dev, const char *name)
 	size_t n = 0;
 
 	/* Printable ASCII only: the name ends up in logs and on screens. */
-	for (const char *s = name; *s && n < sizeof dev->operator - 1; s++)
-		dev->operator[n++] = (*s >= 0x20 && *s < 0x7f) ? *s : '?';
-	dev->operator[n] = '\0';
+	for (const char *s = name; *s && n < sizeof dev->actor - 1; s++)
+		dev->actor[n++] = (char)((*s >= 0x20 && *s < 0x7f) ? *s : '?');
+	dev->actor[n] = '\0';
 }
 
 void
@@ -184,7 +184,7 @@ device_set_asker(struct device *dev, device_ask_fn fn, void *arg)
 struct access_who
 device_who(const struct device *dev)
 {
-	return (struct access_who){ .operator = dev->operator, .level = dev->level };
+	return (struct access_who){ .actor = dev->actor, .level = dev->level };
 }
 
 int
@@ -199,7 +199,7 @@ device_audit(struct device *dev, const char *event, const char *key, const char 
 	     const char *new, const char *detail, struct svc_err *err)
 {
 	struct store_audit r = {
-		.operator = dev->operator,
+		.actor = dev->actor,
 		.level = level_name(dev->level),
 		.event = event,
 		.key = key,
@@ -292,10 +292,10 @@ login_manager(struct device *dev, const struct device_creds *c, struct svc_err *
 	    stored_pin(dev, "system.manager.pin", &pin, err) != 0)
 		goto out;
 	/* Both are checked, whatever the first gives, so timing tells nothing. */
-	ok = padded(dev, "system.manager.id", c->manager_id, &a) &
-	     padded(dev, "system.manager.pin", c->manager_pin, &b);
-	ok = access_matches(id.buf, a.buf ? a.buf : "") &
-	     access_matches(pin.buf, b.buf ? b.buf : "") & ok;
+	ok = (int)padded(dev, "system.manager.id", c->manager_id, &a) &
+	     (int)padded(dev, "system.manager.pin", c->manager_pin, &b);
+	ok = (int)access_matches(id.buf, a.buf ? a.buf : "") &
+	     (int)access_matches(pin.buf, b.buf ? b.buf : "") & (int)ok;
 	rc = access_attempt(dev->st, &who, "manager", ok, lockout_delay(dev), err);
 	if (rc != 0 && err && err->code == EX_NOPERM)
 		svc_errf(err, EX_NOPERM, "wrong System Manager ID or PIN");
@@ -308,15 +308,15 @@ out:
 }
 
 int
-device_login(struct device *dev, enum level door, const struct device_creds *c,
-	     struct svc_err *err)
+device_login(struct device *dev, enum level door, const struct device_creds *c, struct svc_err *err)
 {
 	int rc;
 
 	switch (door) {
 	case LEVEL_MANAGER: rc = login_manager(dev, c, err); break;
 	case LEVEL_SERVICE1:
-		rc = device_check_pin(dev, "service1", "service.code.level1", c->service1_code, err);
+		rc = device_check_pin(dev, "service1", "service.code.level1", c->service1_code,
+				      err);
 		if (rc != 0 && err && err->code == EX_NOPERM)
 			svc_errf(err, EX_NOPERM, "wrong level-1 service code");
 		break;
@@ -324,7 +324,8 @@ device_login(struct device *dev, enum level door, const struct device_creds *c,
 		if (dev->level < LEVEL_SERVICE1)
 			return svc_errf(err, EX_NOPERM,
 					"level 2 is entered from inside Service Mode level 1");
-		rc = device_check_pin(dev, "service2", "service.code.level2", c->service2_code, err);
+		rc = device_check_pin(dev, "service2", "service.code.level2", c->service2_code,
+				      err);
 		if (rc != 0 && err && err->code == EX_NOPERM)
 			svc_errf(err, EX_NOPERM, "wrong level-2 service code");
 		break;

@@ -9,7 +9,7 @@ struct device {
 	struct catalog *cat;
 	struct store_identity id;
 	enum level level;
-	char operator[64];
+	char actor[64];
 	device_ask_fn ask;
 	void *ask_arg;
 };

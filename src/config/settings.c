@@ -16,8 +16,7 @@ hidden_shown(const char *stored)
 }
 
 static int
-current(struct device *dev, const struct cat_entry *e, struct strbuf *stored,
-	struct svc_err *err)
+current(struct device *dev, const struct cat_entry *e, struct strbuf *stored, struct svc_err *err)
 {
 	int rc = store_setting_get(dev->st, e->key, stored, err);
 
@@ -132,10 +131,9 @@ settings_write(struct device *dev, const struct cat_entry *e, const char *stored
 
 	if (current(dev, e, &old, err) != 0)
 		goto out;
-	/* A row equal to the default is dropped: the key is then "at default". */
-	if (!hidden && strcmp(stored, e->deflt) == 0)
-		rc = store_setting_delete(dev->st, e->key, err);
-	else if (e->type == CT_SECRET && *stored == '\0')
+	/* A row equal to the default (or an emptied secret) is dropped: the
+	 * key is then "at default". */
+	if ((!hidden && strcmp(stored, e->deflt) == 0) || (e->type == CT_SECRET && *stored == '\0'))
 		rc = store_setting_delete(dev->st, e->key, err);
 	else
 		rc = store_setting_put(dev->st, e->key, stored, err);

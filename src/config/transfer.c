@@ -22,8 +22,7 @@ config_export(struct device *dev, bool include_secrets, struct strbuf *out, stru
 	bool first = true;
 	int rc = -1;
 
-	if (include_secrets &&
-	    device_require(dev, LEVEL_MANAGER, "exporting secrets", err) != 0)
+	if (include_secrets && device_require(dev, LEVEL_MANAGER, "exporting secrets", err) != 0)
 		return -1;
 	sb_addf(out, "{\n  \"format\": \"%s\",\n  \"version\": %d,\n  \"model\": ", EXPORT_FORMAT,
 		EXPORT_VERSION);
@@ -127,8 +126,10 @@ one_setting(void *arg, const char *key, const char *type, const char *value)
 			one_setting(arg, key, "text", type);
 		}
 	} else if (strcmp(type, "text") != 0 && strcmp(type, "integer") != 0) {
-		snprintf(msg, sizeof msg, "invalid value for %s: expected a string or a number, "
-					  "got JSON %s", key, type);
+		snprintf(msg, sizeof msg,
+			 "invalid value for %s: expected a string or a number, "
+			 "got JSON %s",
+			 key, type);
 		problem(im, msg);
 	} else if (e->type == CT_PIN) {
 		snprintf(msg, sizeof msg, "%s cannot be imported: use 'svcmode passwd'", key);
@@ -143,8 +144,8 @@ one_setting(void *arg, const char *key, const char *type, const char *value)
 				im->cap = im->cap ? im->cap * 2 : 32;
 				im->items = xrealloc(im->items, im->cap * sizeof *im->items);
 			}
-			im->items[im->n++] = (struct import_item){ e, sb_detach(&stored),
-								   xstrdup(canon.buf) };
+			im->items[im->n++] =
+				(struct import_item){ e, sb_detach(&stored), xstrdup(canon.buf) };
 			if (e->level > im->need)
 				im->need = e->level;
 		}
@@ -195,8 +196,10 @@ config_import(struct device *dev, const char *json, struct strbuf *problems, str
 	if (store_json_each(dev->st, json, "$", top_field, &im, err) != 0)
 		goto out;
 	if (strcmp(im.format, EXPORT_FORMAT) != 0 || !im.seen_settings) {
-		svc_errf(err, EX_DATAERR, "not a settings export: expected an object with "
-					  "\"format\": \"%s\" and \"settings\"", EXPORT_FORMAT);
+		svc_errf(err, EX_DATAERR,
+			 "not a settings export: expected an object with "
+			 "\"format\": \"%s\" and \"settings\"",
+			 EXPORT_FORMAT);
 		goto out;
 	}
 	if (store_json_each(dev->st, json, "$.settings", one_setting, &im, err) != 0)

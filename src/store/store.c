@@ -24,9 +24,8 @@ static const char SQL_IDENTITY_ADD[] =
 	" VALUES (1, ?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))";
 static const char SQL_IDENTITY_MAC[] = "UPDATE device SET mac = ?1 WHERE id = 1";
 static const char SQL_SETTING_GET[] = "SELECT value FROM setting WHERE key = ?1";
-static const char SQL_SETTING_PUT[] =
-	"INSERT INTO setting (key, value) VALUES (?1, ?2)"
-	" ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+static const char SQL_SETTING_PUT[] = "INSERT INTO setting (key, value) VALUES (?1, ?2)"
+				      " ON CONFLICT (key) DO UPDATE SET value = excluded.value";
 static const char SQL_SETTING_DEL[] = "DELETE FROM setting WHERE key = ?1";
 static const char SQL_SETTING_ALL[] = "SELECT key, value FROM setting ORDER BY key";
 static const char SQL_DOOR_GET[] = "SELECT failures, locked_until FROM door WHERE name = ?1";
@@ -235,8 +234,8 @@ migrate(struct store *st, struct svc_err *err)
 		if (n <= from)
 			continue;
 		if (store_exec(st, b->data, err) != 0) {
-			svc_errf(err, err ? err->code : EX_SOFTWARE, "migration %s failed: %s", b->name,
-				 err ? err->msg : "");
+			svc_errf(err, err ? err->code : EX_SOFTWARE, "migration %s failed: %s",
+				 b->name, err ? err->msg : "");
 			goto fail;
 		}
 		sb_reset(&sql);
@@ -312,13 +311,28 @@ check_header(struct store *st, struct svc_err *err)
 	return quick_check(st, err);
 }
 
+/* SQLite would only say "unable to open database file" later on. */
+static int
+check_writable(const char *path, struct svc_err *err)
+{
+	char *dir = fs_dirname(path);
+	int rc = 0;
+
+	if (access(path, W_OK) != 0 || access(dir, W_OK) != 0)
+		rc = svc_errf(err, EX_IOERR,
+			      "device store '%s' is not writable (%s); nothing was changed", path,
+			      strerror(errno));
+	free(dir);
+	return rc;
+}
+
 int
 store_open(const char *path, struct store **out, struct svc_err *err)
 {
 	struct store *st;
 
 	*out = NULL;
-	if (looks_like_sqlite(path, err) != 0)
+	if (looks_like_sqlite(path, err) != 0 || check_writable(path, err) != 0)
 		return -1;
 	st = xcalloc(1, sizeof *st);
 	st->path = xstrdup(path);
@@ -693,7 +707,7 @@ store_audit_add(struct store *st, const struct store_audit *r, struct svc_err *e
 
 	if (s == NULL)
 		return -1;
-	store_bind_text(s, 1, r->operator ? r->operator : "");
+	store_bind_text(s, 1, r->actor ? r->actor : "");
 	store_bind_text(s, 2, r->level ? r->level : "");
 	store_bind_text(s, 3, r->event);
 	store_bind_text(s, 4, r->key);
@@ -722,7 +736,7 @@ store_audit_each(struct store *st, int limit, store_audit_fn fn, void *arg, stru
 		struct store_audit r = {
 			.id = sqlite3_column_int64(s, 0),
 			.at = store_col(s, 1),
-			.operator = store_col(s, 2),
+			.actor = store_col(s, 2),
 			.level = store_col(s, 3),
 			.event = store_col(s, 4),
 			.key = col_or_null(s, 5),
@@ -759,8 +773,8 @@ store_counter_each(struct store *st, store_counter_fn fn, void *arg, struct svc_
 /* --- JSON ----------------------------------------------------------------- */
 
 int
-store_json_each(struct store *st, const char *json, const char *path, store_json_fn fn,
-		void *arg, struct svc_err *err)
+store_json_each(struct store *st, const char *json, const char *path, store_json_fn fn, void *arg,
+		struct svc_err *err)
 {
 	sqlite3_stmt *s = store_stmt(st, SQL_JSON_VALID, err);
 	int rc, valid;

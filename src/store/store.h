@@ -36,8 +36,7 @@ int store_schema_latest(void);
  * it is built beside PATH and renamed into place. The directory is made
  * 0700, the file 0600. Refuses (EX_CANTCREAT) if PATH exists.
  */
-int store_create(const char *path, const struct store_identity *identity,
-		 struct svc_err *err);
+int store_create(const char *path, const struct store_identity *identity, struct svc_err *err);
 
 /*
  * Opens an existing store: checks that it is an SQLite file made by
@@ -62,10 +61,8 @@ int store_identity_set_mac(struct store *st, const char *mac, struct svc_err *er
 
 /* Settings: raw stored values (the catalog layer validates and formats). */
 /* Returns 1 and fills value when the key has a row, 0 when it has none. */
-int store_setting_get(struct store *st, const char *key, struct strbuf *value,
-		      struct svc_err *err);
-int store_setting_put(struct store *st, const char *key, const char *value,
-		      struct svc_err *err);
+int store_setting_get(struct store *st, const char *key, struct strbuf *value, struct svc_err *err);
+int store_setting_put(struct store *st, const char *key, const char *value, struct svc_err *err);
 int store_setting_delete(struct store *st, const char *key, struct svc_err *err);
 typedef int (*store_setting_fn)(void *arg, const char *key, const char *value);
 int store_setting_each(struct store *st, store_setting_fn fn, void *arg, struct svc_err *err);
@@ -85,8 +82,7 @@ struct store_door {
 	int failures;         /* wrong attempts since the last success */
 	int64_t locked_until; /* unix time; 0 = not locked */
 };
-int store_door_get(struct store *st, const char *name, struct store_door *out,
-		   struct svc_err *err);
+int store_door_get(struct store *st, const char *name, struct store_door *out, struct svc_err *err);
 int store_door_put(struct store *st, const char *name, const struct store_door *door,
 		   struct svc_err *err);
 
@@ -94,7 +90,7 @@ int store_door_put(struct store *st, const char *name, const struct store_door *
 struct store_audit {
 	int64_t id;
 	const char *at; /* UTC, ISO 8601; set by the store on add */
-	const char *operator;
+	const char *actor;
 	const char *level;
 	const char *event;
 	const char *key;

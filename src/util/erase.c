@@ -141,7 +141,9 @@ erase_file(const char *path, struct erase_stats *st, struct svc_err *err)
 	static const int dod3[] = { 0x00, 0xff, -1 };
 	static const int zeros[] = { 0x00 };
 	static const int random1[] = { -1 };
-	const int *passes = st->method == ERASE_DOD3 ? dod3 : st->method == ERASE_RANDOM ? random1 : zeros;
+	const int *passes = st->method == ERASE_DOD3     ? dod3
+			    : st->method == ERASE_RANDOM ? random1
+							 : zeros;
 	int npasses = st->method == ERASE_DOD3 ? 3 : 1;
 	unsigned char *buf = NULL, *want = NULL;
 	struct prng seed;

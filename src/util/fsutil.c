@@ -57,8 +57,8 @@ fs_read(const char *path, size_t max, struct strbuf *sb, struct svc_err *err)
 	int rc = 0;
 
 	if (fd < 0)
-		return svc_errf(err, errno == ENOENT ? EX_NOINPUT : EX_IOERR, "cannot open '%s': %s",
-				path, strerror(errno));
+		return svc_errf(err, errno == ENOENT ? EX_NOINPUT : EX_IOERR,
+				"cannot open '%s': %s", path, strerror(errno));
 	while ((n = read(fd, buf, sizeof buf)) != 0) {
 		if (n < 0) {
 			if (errno == EINTR)
@@ -67,8 +67,8 @@ fs_read(const char *path, size_t max, struct strbuf *sb, struct svc_err *err)
 			break;
 		}
 		if (sb->len + (size_t)n > max) {
-			rc = svc_errf(err, EX_DATAERR, "'%s' is too large (more than %zu bytes)", path,
-				      max);
+			rc = svc_errf(err, EX_DATAERR, "'%s' is too large (more than %zu bytes)",
+				      path, max);
 			break;
 		}
 		sb_add(sb, buf, (size_t)n);
@@ -105,7 +105,8 @@ fs_sync_dir(const char *path, struct svc_err *err)
 	int rc = 0;
 
 	if (fd < 0 || fsync(fd) != 0)
-		rc = svc_errf(err, EX_IOERR, "cannot sync directory '%s': %s", dir, strerror(errno));
+		rc = svc_errf(err, EX_IOERR, "cannot sync directory '%s': %s", dir,
+			      strerror(errno));
 	if (fd >= 0)
 		close(fd);
 	free(dir);
@@ -113,15 +114,15 @@ fs_sync_dir(const char *path, struct svc_err *err)
 }
 
 int
-fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
-		struct svc_err *err)
+fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode, struct svc_err *err)
 {
 	struct strbuf tmp = STRBUF_INIT;
 	int fd, rc = -1;
 
 	if (strcmp(path, "-") == 0) {
 		if (fs_write_all(STDOUT_FILENO, data, len) != 0)
-			return svc_errf(err, EX_IOERR, "cannot write to stdout: %s", strerror(errno));
+			return svc_errf(err, EX_IOERR, "cannot write to stdout: %s",
+					strerror(errno));
 		return 0;
 	}
 	sb_addf(&tmp, "%s.tmp-XXXXXX", path);

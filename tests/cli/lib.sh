@@ -3,7 +3,7 @@
 set -u
 : "${SVCMODE:?SVCMODE must name the svcmode binary}"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/svcmode-test.XXXXXX")
-DB="$WORK/device.db"
+DB="$WORK/store/device.db"
 export SVCMODE_DB="$DB" SVCMODE_OPERATOR=tester
 unset SVCMODE_MANAGER_ID SVCMODE_MANAGER_PIN SVCMODE_SERVICE_CODE SVCMODE_SERVICE2_CODE
 PASSED=0

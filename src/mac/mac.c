@@ -1,0 +1,550 @@
+/* MAC Address Block: exception lists, filter settings, nftables ruleset. */
+#include "mac/mac.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "store/store_mac.h"
+#include "util/fsutil.h"
+
+static const struct {
+	const char *name, *title, *enabled_key, *policy_key, *hook, *match;
+} dirs[] = {
+	[MAC_RX] = { "rx", "Receive Filter", "network.mac.rx.enabled", "network.mac.rx.policy",
+		     "ingress", "saddr" },
+	[MAC_TX] = { "tx", "Send Filter", "network.mac.tx.enabled", "network.mac.tx.policy",
+		     "egress", "daddr" },
+};
+
+int
+mac_dir_parse(const char *s, enum mac_dir *out, struct svc_err *err)
+{
+	for (int d = MAC_RX; d <= MAC_TX; d++) {
+		if (strcasecmp(s, dirs[d].name) == 0) {
+			*out = (enum mac_dir)d;
+			return 0;
+		}
+	}
+	return svc_errf(err, EX_USAGE,
+			"invalid filter '%s': expected rx (Receive Filter) or tx (Send Filter)", s);
+}
+
+const char *
+mac_dir_name(enum mac_dir d)
+{
+	return dirs[d].name;
+}
+
+const char *
+mac_dir_title(enum mac_dir d)
+{
+	return dirs[d].title;
+}
+
+int
+mac_normalize(const char *in, char out[18], struct svc_err *err)
+{
+	/* The catalog's mac type knows the notations; reuse it. */
+	const struct cat_entry e = { .key = "MAC address", .type = CT_MAC, .deflt = "" };
+	struct strbuf canon = STRBUF_INIT;
+	struct svc_err ignore = { 0 };
+	unsigned first;
+
+	out[0] = '\0';
+	if (catalog_parse_value(&e, in, &canon, &ignore) != 0 || canon.len != 17) {
+		sb_release(&canon);
+		return svc_errf(err, EX_USAGE,
+				"invalid MAC address '%s': expected 00:1E:8F:12:34:56, "
+				"00-1E-8F-12-34-56, 001e.8f12.3456 or 001E8F123456",
+				in);
+	}
+	snprintf(out, 18, "%s", canon.buf);
+	sb_release(&canon);
+	first = (unsigned)strtoul(out, NULL, 16);
+	if (strcmp(out, "00:00:00:00:00:00") == 0)
+		return svc_errf(err, EX_USAGE, "invalid MAC address '%s': all zeros", in);
+	if (first & 1)
+		return svc_errf(err, EX_USAGE,
+				"'%s' is a %s address: multicast and broadcast frames are never "
+				"filtered, so it cannot be an exception",
+				in,
+				strcmp(out, "FF:FF:FF:FF:FF:FF") == 0 ? "broadcast" : "multicast");
+	return 0;
+}
+
+int
+mac_filter_get(struct device *dev, enum mac_dir d, struct mac_filter *out, struct svc_err *err)
+{
+	struct strbuf v = STRBUF_INIT;
+	int rc = -1;
+
+	memset(out, 0, sizeof *out);
+	if (config_get(dev, dirs[d].enabled_key, &v, err) != 0)
+		goto out;
+	out->enabled = strcmp(v.buf, "ON") == 0;
+	sb_reset(&v);
+	if (config_get(dev, dirs[d].policy_key, &v, err) != 0)
+		goto out;
+	out->reject = strcmp(v.buf, "Reject") == 0;
+	if ((out->count = store_mac_count(device_store(dev), dirs[d].name, err)) < 0)
+		goto out;
+	rc = 0;
+out:
+	sb_release(&v);
+	return rc;
+}
+
+int
+mac_each(struct device *dev, enum mac_dir d, mac_entry_fn fn, void *arg, struct svc_err *err)
+{
+	return store_mac_each(device_store(dev), dirs[d].name, fn, arg, err);
+}
+
+/* Refuses a state that lets no host through, unless FORCE. */
+static int
+check_block_all(enum mac_dir d, const struct mac_filter *f, bool force, struct svc_err *err)
+{
+	if (force || !f->enabled || !f->reject || f->count > 0)
+		return 0;
+	return svc_errf(err, EX_DATAERR,
+			"refusing: the %s would block every host (Use Filter ON, Default Policy "
+			"Reject, no exception addresses); add an exception first, or force it "
+			"(--force)",
+			dirs[d].title);
+}
+
+static int
+need_manager(struct device *dev, const char *what, const char *key, struct svc_err *err)
+{
+	if (device_require(dev, LEVEL_MANAGER, what, err) == 0)
+		return 0;
+	if (err && err->code == EX_NOPERM)
+		device_audit(dev, "refused", key, NULL, NULL, err->msg, NULL);
+	return -1;
+}
+
+static const char *
+list_key(enum mac_dir d)
+{
+	return d == MAC_RX ? "network.mac.rx.exceptions" : "network.mac.tx.exceptions";
+}
+
+struct dup_find {
+	char (*norm)[18];
+	int n, found;
+};
+
+static int
+find_dup(void *arg, const char *addr, const char *added)
+{
+	struct dup_find *df = arg;
+
+	(void)added;
+	for (int i = 0; i < df->n && df->found < 0; i++)
+		if (strcmp(df->norm[i], addr) == 0)
+			df->found = i;
+	return 0;
+}
+
+int
+mac_add(struct device *dev, enum mac_dir d, const char *const *addrs, int n, struct svc_err *err)
+{
+	struct store *st = device_store(dev);
+	char(*norm)[18] = xcalloc((size_t)(n > 0 ? n : 1), sizeof *norm);
+	struct mac_filter f;
+	int rc = -1;
+
+	for (int i = 0; i < n; i++) {
+		if (mac_normalize(addrs[i], norm[i], err) != 0)
+			goto out;
+		for (int j = 0; j < i; j++)
+			if (strcmp(norm[i], norm[j]) == 0) {
+				svc_errf(err, EX_USAGE, "'%s' is given twice", addrs[i]);
+				goto out;
+			}
+	}
+	if (mac_filter_get(dev, d, &f, err) != 0)
+		goto out;
+	struct dup_find df = { norm, n, -1 };
+	if (mac_each(dev, d, find_dup, &df, err) < 0)
+		goto out;
+	if (df.found >= 0) {
+		svc_errf(err, EX_DATAERR, "%s is already in the %s list", norm[df.found],
+			 dirs[d].title);
+		goto out;
+	}
+	if (f.count + n > MAC_MAX_ENTRIES) {
+		svc_errf(err, EX_DATAERR,
+			 "the %s holds at most %d exception addresses (it has %d); remove some "
+			 "first",
+			 dirs[d].title, MAC_MAX_ENTRIES, f.count);
+		goto out;
+	}
+	if (need_manager(dev, "changing the MAC Address Block", list_key(d), err) != 0 ||
+	    store_begin(st, err) != 0)
+		goto out;
+	for (int i = 0; i < n; i++) {
+		if (store_mac_add(st, dirs[d].name, norm[i], err) != 0) {
+			if (err && err->code == EX_DATAERR)
+				svc_errf(err, EX_DATAERR, "%s is already in the %s list", norm[i],
+					 dirs[d].title);
+			goto fail;
+		}
+		if (device_audit(dev, "mac.add", list_key(d), NULL, norm[i], NULL, err) != 0)
+			goto fail;
+	}
+	if (store_mac_count(st, dirs[d].name, err) > MAC_MAX_ENTRIES) {
+		svc_errf(err, EX_TEMPFAIL, "the %s list was filled meanwhile; nothing added",
+			 dirs[d].title);
+		goto fail;
+	}
+	rc = store_commit(st, err);
+	goto out;
+fail:
+	store_rollback(st);
+out:
+	free(norm);
+	return rc;
+}
+
+/* Runs CHANGE in one transaction and refuses it if the filter then blocks
+ * every host. */
+static int
+guarded(struct device *dev, enum mac_dir d, bool force,
+	int (*change)(struct device *, enum mac_dir, const void *, struct svc_err *),
+	const void *arg, struct svc_err *err)
+{
+	struct store *st = device_store(dev);
+	struct mac_filter f;
+	int n;
+
+	if (store_begin(st, err) != 0)
+		return -1;
+	if ((n = change(dev, d, arg, err)) < 0 || mac_filter_get(dev, d, &f, err) != 0 ||
+	    check_block_all(d, &f, force, err) != 0) {
+		store_rollback(st);
+		return -1;
+	}
+	if (store_commit(st, err) != 0)
+		return -1;
+	return n;
+}
+
+static int
+do_remove(struct device *dev, enum mac_dir d, const void *arg, struct svc_err *err)
+{
+	const char *addr = arg;
+	int n = store_mac_remove(device_store(dev), dirs[d].name, addr, err);
+
+	if (n == 0)
+		return svc_errf(err, EX_USAGE, "%s is not in the %s list", addr, dirs[d].title);
+	if (n < 0 || device_audit(dev, "mac.remove", list_key(d), addr, NULL, NULL, err) != 0)
+		return -1;
+	return n;
+}
+
+int
+mac_remove(struct device *dev, enum mac_dir d, const char *addr, bool force, struct svc_err *err)
+{
+	struct mac_filter f;
+	char norm[18];
+
+	struct dup_find df = { &norm, 1, -1 };
+
+	if (mac_normalize(addr, norm, err) != 0 || mac_filter_get(dev, d, &f, err) != 0 ||
+	    mac_each(dev, d, find_dup, &df, err) < 0)
+		return -1;
+	if (df.found < 0)
+		return svc_errf(err, EX_USAGE, "%s is not in the %s list", norm, dirs[d].title);
+	f.count--;
+	/* Checked before the login too, so that a refusal leaves no trace. */
+	if (check_block_all(d, &f, force, err) != 0 ||
+	    need_manager(dev, "changing the MAC Address Block", list_key(d), err) != 0)
+		return -1;
+	return guarded(dev, d, force, do_remove, norm, err) < 0 ? -1 : 0;
+}
+
+static int
+do_clear(struct device *dev, enum mac_dir d, const void *arg, struct svc_err *err)
+{
+	int n = store_mac_clear(device_store(dev), dirs[d].name, err);
+	char detail[32];
+
+	(void)arg;
+	snprintf(detail, sizeof detail, "%d addresses", n);
+	if (n < 0 || device_audit(dev, "mac.clear", list_key(d), NULL, NULL, detail, err) != 0)
+		return -1;
+	return n;
+}
+
+int
+mac_clear(struct device *dev, enum mac_dir d, bool force, struct svc_err *err)
+{
+	struct mac_filter f;
+
+	if (mac_filter_get(dev, d, &f, err) != 0)
+		return -1;
+	f.count = 0;
+	if (check_block_all(d, &f, force, err) != 0 ||
+	    need_manager(dev, "changing the MAC Address Block", list_key(d), err) != 0)
+		return -1;
+	return guarded(dev, d, force, do_clear, NULL, err);
+}
+
+struct set_arg {
+	const char *key, *value;
+};
+
+static int
+do_set(struct device *dev, enum mac_dir d, const void *arg, struct svc_err *err)
+{
+	const struct set_arg *sa = arg;
+
+	(void)d;
+	return config_set(dev, sa->key, sa->value, err);
+}
+
+static int
+set_guarded(struct device *dev, enum mac_dir d, const struct mac_filter *after,
+	    const struct set_arg *sa, bool force, struct svc_err *err)
+{
+	if (check_block_all(d, after, force, err) != 0 ||
+	    need_manager(dev, "changing the MAC Address Block", sa->key, err) != 0)
+		return -1;
+	return guarded(dev, d, force, do_set, sa, err) < 0 ? -1 : 0;
+}
+
+int
+mac_set_policy(struct device *dev, enum mac_dir d, bool reject, bool force, struct svc_err *err)
+{
+	struct set_arg sa = { dirs[d].policy_key, reject ? "Reject" : "Allow" };
+	struct mac_filter f;
+
+	if (mac_filter_get(dev, d, &f, err) != 0)
+		return -1;
+	f.reject = reject;
+	return set_guarded(dev, d, &f, &sa, force, err);
+}
+
+int
+mac_set_enabled(struct device *dev, enum mac_dir d, bool on, bool force, struct svc_err *err)
+{
+	struct set_arg sa = { dirs[d].enabled_key, on ? "ON" : "OFF" };
+	struct mac_filter f;
+
+	if (mac_filter_get(dev, d, &f, err) != 0)
+		return -1;
+	f.enabled = on;
+	return set_guarded(dev, d, &f, &sa, force, err);
+}
+
+/* --- the nftables ruleset --------------------------------------------------- */
+
+static int
+iface_check(const char *iface, struct svc_err *err)
+{
+	size_t n = strlen(iface);
+
+	if (n == 0 || n > 15)
+		goto bad;
+	for (const char *p = iface; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("_.-", *p))
+			goto bad;
+	return 0;
+bad:
+	return svc_errf(err, EX_USAGE,
+			"invalid interface name '%s': expected 1-15 letters, digits, '_', '.' or "
+			"'-'",
+			iface);
+}
+
+struct set_out {
+	struct strbuf *sb;
+	int n;
+};
+
+static int
+add_element(void *arg, const char *addr, const char *added)
+{
+	struct set_out *so = arg;
+
+	(void)added;
+	sb_addf(so->sb, "%s%s", so->n++ ? ",\n\t\t\t     " : "", addr);
+	return 0;
+}
+
+static int
+chain_add(struct device *dev, enum mac_dir d, const struct mac_filter *f, const char *iface,
+	  struct strbuf *out, struct svc_err *err)
+{
+	struct strbuf elems = STRBUF_INIT;
+	struct set_out so = { &elems, 0 };
+	const char *n = dirs[d].name;
+
+	if (mac_each(dev, d, add_element, &so, err) < 0) {
+		sb_release(&elems);
+		return -1;
+	}
+	sb_addf(out, "\tset %s_except {\n\t\ttype ether_addr\n", n);
+	if (so.n)
+		sb_addf(out, "\t\telements = { %s }\n", elems.buf);
+	sb_addf(out,
+		"\t}\n\n"
+		"\tchain %s {\n"
+		"\t\t# %s: Default Policy %s, %d exception%s\n"
+		"\t\ttype filter hook %s device \"%s\" priority -500; policy %s;\n"
+		"\t\tether daddr & 01:00:00:00:00:00 == 01:00:00:00:00:00 accept\n"
+		"\t\tether %s @%s_except %s\n"
+		"\t}\n",
+		n, dirs[d].title, f->reject ? "Reject" : "Allow", f->count,
+		f->count == 1 ? "" : "s", dirs[d].hook, iface, f->reject ? "drop" : "accept",
+		dirs[d].match, n, f->reject ? "accept" : "drop");
+	sb_release(&elems);
+	return 0;
+}
+
+int
+mac_ruleset(struct device *dev, const char *iface, struct strbuf *out, struct svc_err *err)
+{
+	struct mac_filter f[2];
+	bool any;
+
+	if (iface == NULL)
+		iface = MAC_DEFAULT_IFACE;
+	if (iface_check(iface, err) != 0 || mac_filter_get(dev, MAC_RX, &f[MAC_RX], err) != 0 ||
+	    mac_filter_get(dev, MAC_TX, &f[MAC_TX], err) != 0)
+		return -1;
+	any = f[MAC_RX].enabled || f[MAC_TX].enabled;
+	sb_reset(out);
+	sb_addf(out,
+		"#!/usr/sbin/nft -f\n"
+		"# MAC Address Block of device %s, written by svcmode.\n"
+		"# Receive Filter: %s; Send Filter: %s. Multicast and broadcast frames\n"
+		"# are never filtered. Load with: nft -f FILE (replaces table svcmode_mac).\n"
+		"table netdev svcmode_mac\n"
+		"delete table netdev svcmode_mac\n",
+		device_identity(dev)->serial, f[MAC_RX].enabled ? "ON" : "OFF",
+		f[MAC_TX].enabled ? "ON" : "OFF");
+	if (!any)
+		return 0;
+	sb_adds(out, "\ntable netdev svcmode_mac {\n");
+	for (int d = MAC_RX; d <= MAC_TX; d++) {
+		if (!f[d].enabled)
+			continue;
+		if (d == MAC_TX && f[MAC_RX].enabled)
+			sb_adds(out, "\n");
+		if (chain_add(dev, (enum mac_dir)d, &f[d], iface, out, err) != 0)
+			return -1;
+	}
+	sb_adds(out, "}\n");
+	return 0;
+}
+
+int
+mac_apply(struct device *dev, const char *path, const char *iface, bool force,
+	  struct strbuf *written, struct svc_err *err)
+{
+	struct strbuf rules = STRBUF_INIT, def = STRBUF_INIT;
+	struct mac_filter f;
+	int rc = -1;
+
+	if (path == NULL) {
+		char *dir = fs_dirname(store_path(device_store(dev)));
+		sb_addf(&def, "%s/%s", dir, MAC_RULESET_FILE);
+		free(dir);
+		path = def.buf;
+	}
+	if (mac_ruleset(dev, iface, &rules, err) != 0)
+		goto out;
+	for (int d = MAC_RX; d <= MAC_TX; d++)
+		if (mac_filter_get(dev, (enum mac_dir)d, &f, err) != 0 ||
+		    check_block_all((enum mac_dir)d, &f, force, err) != 0)
+			goto out;
+	if (need_manager(dev, "applying the MAC Address Block", "network.mac", err) != 0 ||
+	    fs_write_atomic(path, rules.buf, rules.len, 0644, err) != 0)
+		goto out;
+	rc = device_audit(dev, "mac.apply", "network.mac", NULL, NULL, path, err);
+	if (rc == 0 && written) {
+		sb_reset(written);
+		sb_adds(written, path);
+	}
+out:
+	sb_release(&rules);
+	sb_release(&def);
+	return rc;
+}
+
+extern char **environ;
+
+static int
+load(const char *path, struct svc_err *err)
+{
+	char *const argv[] = { (char *)"nft", (char *)"-f", (char *)path, NULL };
+	posix_spawn_file_actions_t fa;
+	char out[512];
+	size_t len = 0;
+	int fds[2], status = 0, rc;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe(fds) != 0)
+		return svc_errf(err, EX_OSERR, "cannot run nft: %s", strerror(errno));
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addclose(&fa, fds[0]);
+	posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
+	posix_spawn_file_actions_adddup2(&fa, fds[1], STDERR_FILENO);
+	posix_spawn_file_actions_addclose(&fa, fds[1]);
+	rc = posix_spawnp(&pid, "nft", &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(fds[1]);
+	if (rc != 0) {
+		close(fds[0]);
+		return svc_errf(err, EX_UNAVAILABLE, "cannot run nft (Debian package nftables): %s",
+				strerror(rc));
+	}
+	while ((n = read(fds[0], out + len, sizeof out - 1 - len)) > 0 || (n < 0 && errno == EINTR))
+		if (n > 0)
+			len += (size_t)n;
+	out[len] = '\0';
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	for (char *p = out; *p; p++)
+		if (*p == '\n' || *p == '\t')
+			*p = ' ';
+	return svc_errf(err, strstr(out, "Operation not permitted") ? EX_NOPERM : EX_UNAVAILABLE,
+			"nft refused '%s': %.180s", path, *out ? out : "(no message)");
+}
+
+int
+mac_load(struct device *dev, const char *path, struct svc_err *err)
+{
+	if (need_manager(dev, "loading the MAC Address Block", "network.mac", err) != 0)
+		return -1;
+	if (load(path, err) != 0) {
+		device_audit(dev, "mac.load", "network.mac", NULL, NULL, err->msg, NULL);
+		return -1;
+	}
+	return device_audit(dev, "mac.load", "network.mac", NULL, NULL, path, err);
+}
+
+int
+mac_erase(struct device *dev, struct erase_stats *es, struct svc_err *err)
+{
+	int n = store_mac_clear(device_store(dev), NULL, err);
+	char detail[32];
+
+	if (n < 0)
+		return -1;
+	erase_count(es, "MAC exception addresses", n);
+	snprintf(detail, sizeof detail, "%d addresses", n);
+	return device_audit(dev, "mac.erase", "network.mac", NULL, NULL, detail, err);
+}

@@ -1,0 +1,53 @@
+#!/bin/sh
+# Credentials, lockout, levels, passwd and the audit log.
+. "$SRC/tests/cli/lib.sh"
+svc --db "$DB" init-store --serial ACC00001
+
+# Wrong PIN: 77, audited; the third wrong in a row locks (75) and even the
+# right PIN is then refused, across processes.
+for i in 1 2; do
+  MGR_PIN=1111111 svc_mgr set system.manager.name Bob; check_rc "wrong PIN $i" 77
+  check_grep "wrong PIN message $i" err "wrong System Manager ID or PIN"
+done
+MGR_PIN=1111111 svc_mgr set system.manager.name Bob; check_rc "third wrong PIN" 77
+svc_mgr set system.manager.name Bob; check_rc "locked even with the right PIN" 75
+check_grep "lock message" err "locked"
+svc log; check_grep "failed login audited" out "login-failed"
+check_grep "lockout audited" out "lockout"
+check_grep "attempt while locked audited" out "login-locked"
+svc get system.manager.name; check_out "nothing changed" ""
+# The lock is in the store: shorten it (service level 2) and it still counts from there.
+sqlite3 "$DB" "UPDATE door SET locked_until = 0 WHERE name = 'manager'"
+svc_mgr set system.manager.name Bob; check_rc "unlocked after the delay" 0
+
+# Service levels: level-1 code for level-1 keys; level 2 needs both codes.
+SVCMODE_SERVICE_CODE=2828282 svc set service.lockout.delay 60; check_rc "level 2 key with level 1" 77
+check_grep "names level 2" err "Service Mode level 2"
+SVCMODE_SERVICE_CODE=2828282 SVCMODE_SERVICE2_CODE=8282828 svc set service.lockout.delay 60
+check_rc "level 2 key with both codes" 0
+SVCMODE_SERVICE2_CODE=8282828 svc set service.lockout.delay 61; check_rc "level 2 alone" 77
+# A service code also opens System Manager settings.
+SVCMODE_SERVICE_CODE=2828282 svc set system.manager.contact desk-4; check_rc "service opens manager" 0
+
+# passwd: the old credential from the environment, the new ones on stdin.
+printf '1234\n55\n' | SVCMODE_MANAGER_ID=7654321 SVCMODE_MANAGER_PIN=7654321 \
+  ${SVCMODE_WRAP:-} "$SVCMODE" passwd manager >"$WORK/out" 2>"$WORK/err"; RC=$?
+check_rc "passwd manager" 0
+svc_mgr set system.manager.name Carol; check_rc "old PIN no longer works" 77
+MGR_ID=0001234 MGR_PIN=55 svc_mgr set system.manager.name Carol; check_rc "new ID/PIN (padded)" 0
+svc get system.manager.id; check_out "ID never shown" '***'
+grep -q "0001234" "$DB" && fail "ID stored in clear" || ok
+printf '0000000\n' | SVCMODE_SERVICE_CODE=2828282 ${SVCMODE_WRAP:-} "$SVCMODE" passwd service1 \
+  >"$WORK/out" 2>"$WORK/err"; RC=$?
+check_rc "all-zero code refused" 65
+svc passwd root; check_rc "unknown door" 64
+
+# The audit log: who, level, old -> new; JSON and --limit.
+svc log --limit 2; [ "$(wc -l <"$WORK/out")" -eq 2 ] && ok || fail "--limit 2"
+svc log --json; check_grep "json event" out '"event": "set"'
+check_grep "operator recorded" out '"operator": "tester"'
+svc --operator alice log; check_rc "operator option" 0
+svc log --limit 0; check_rc "bad limit" 64
+svc log; check_grep "old -> new" out "system.manager.name '' -> 'Bob'"
+
+finish

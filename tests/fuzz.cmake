@@ -1,0 +1,13 @@
+# libFuzzer targets (clang): configure with CC=clang -DSVC_FUZZ=ON; run with
+# tests/fuzz/run.sh. Each parser of outside input gets a target.
+
+if(SVC_FUZZ)
+  function(svc_fuzz_target name src)
+    add_executable(${name} ${src})
+    target_link_libraries(${name} PRIVATE ${ARGN})
+    target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+  endfunction()
+  svc_fuzz_target(fuzz_setting_value fuzz/fuzz_setting_value.c svc_catalog)
+  svc_fuzz_target(fuzz_catalog_text fuzz/fuzz_catalog_text.c svc_catalog)
+  svc_fuzz_target(fuzz_import_json fuzz/fuzz_import_json.c svc_config)
+endif()

@@ -1,0 +1,179 @@
+#!/bin/sh
+# svcmode mac: notations, normalization, duplicates, the 100-entry limit, the
+# refused block-everything configuration, and the rulesets of every policy
+# combination checked with the real 'nft -c -f'.
+. "$SRC/tests/cli/lib.sh"
+DB="$WORK/store/device.db"
+export SVCMODE_DB="$DB"
+T="$WORK/t"
+mkdir -p "$T"
+
+settle() { svc mac list; BEFORE=$(snapshot); }
+unchanged() { [ "$(snapshot)" = "$BEFORE" ] && ok || fail "$1: the store changed"; }
+check_file_grep() { grep -qF -- "$3" "$2" && ok || fail "$1: expected '$3' in $2"; }
+
+# nft -c needs CAP_NET_ADMIN and the interface: a network namespace of our
+# own with a veth named eth0, so the host's network is never touched.
+# Without them (not root, no nftables) the nft checks fail rather than skip.
+NFT_NS=yes
+command -v nft >/dev/null || { echo "nft not installed (Debian package nftables)"; NFT_NS=""; }
+unshare -n true 2>/dev/null || { echo "unshare -n not permitted (run as root)"; NFT_NS=""; }
+[ -n "$NFT_NS" ] && ok || fail "nft -c is available"
+nft_check() { # FILE: 0 if nft accepts it
+  unshare -n sh -c 'ip link add eth0 type veth peer name eth1 && nft -c -f "$1"' sh "$1" \
+    >"$T/nft.log" 2>&1
+}
+
+svc mac --help
+check_rc "mac --help" 0
+check_grep "help says multicast is never filtered" out "Multicast and broadcast frames are never"
+svc mac frobnicate
+check_rc "unknown subcommand" 64
+
+# --- notations and normalization --------------------------------------------
+svc mac list
+check_rc "list on a new store" 0
+check_grep "rx off by default" out "Receive Filter (rx): Use Filter OFF, Default Policy Allow, 0 of 100"
+svc mac add rx 00:1e:8f:12:34:56
+check_rc "add without credentials" 77
+i=0
+for a in 00:1e:8f:12:34:56 00-1E-8F-12-34-57 001e.8f12.3458 001E8F123459 aA:bB:cC:dD:eE:f0; do
+  svc_mgr mac add rx "$a"
+  [ "$RC" -eq 0 ] && ok || fail "add notation $a"
+done
+svc mac list rx
+for n in 00:1E:8F:12:34:56 00:1E:8F:12:34:57 00:1E:8F:12:34:58 00:1E:8F:12:34:59 AA:BB:CC:DD:EE:F0; do
+  check_grep "stored normalized $n" out "  $n  "
+done
+check_nogrep "tx not listed with rx" out "Send Filter"
+svc mac list --json
+check_grep "json" out '"rx": {"enabled": false, "policy": "Allow", "addresses": ["00:1E:8F:12:34:56", "00:1E:8F:12:34:57"'
+check_grep "json tx" out '"tx": {"enabled": false, "policy": "Allow", "addresses": []}'
+
+settle
+for bad in 00:1e:8f:12:34 00:1e:8f:12:34:5g 00:1e-8f:12:34:56 001e.8f12.34 001E8F12345 \
+  "" 0:1e:8f:12:34:56 00:00:00:00:00:00; do
+  svc_mgr mac add rx "$bad"
+  [ "$RC" -eq 64 ] && ok || fail "invalid '$bad' refused with 64"
+done
+svc_mgr mac add rx 01:00:5e:00:00:fb
+check_rc "multicast refused" 64
+check_grep "multicast reason" err "multicast and broadcast frames are never filtered"
+svc_mgr mac add rx ff-ff-ff-ff-ff-ff
+check_rc "broadcast refused" 64
+check_grep "broadcast named" err "broadcast address"
+svc_mgr mac add rx 001E.8F12.3456
+check_rc "duplicate in another notation refused" 65
+check_grep "duplicate named" err "00:1E:8F:12:34:56 is already in the Receive Filter list"
+svc_mgr mac add rx 02:00:00:00:00:01 02-00-00-00-00-01
+check_rc "same address twice in one add refused" 64
+svc_mgr mac add rx 02:00:00:00:00:02 00:1e:8f:12:34:56
+check_rc "a batch with a duplicate adds nothing" 65
+svc_mgr mac add sideways 02:00:00:00:00:03
+check_rc "bad filter name" 64
+svc_mgr mac policy rx maybe
+check_rc "bad policy" 64
+svc_mgr mac remove rx 02:00:00:00:00:09
+check_rc "removing an absent address" 64
+unchanged "refused additions"
+
+# --- the 100-entry limit ------------------------------------------------------
+svc_mgr mac clear tx
+addrs=$(i=0; while [ $i -lt 100 ]; do printf '02:00:00:00:%02x:%02x ' $((i / 256)) $((i % 256)); i=$((i + 1)); done)
+# shellcheck disable=SC2086
+svc_mgr mac add tx $addrs
+check_rc "100 addresses" 0
+svc mac list tx
+check_grep "100 of 100 listed" out "100 of 100 exceptions"
+settle
+svc_mgr mac add tx 02:00:00:00:99:99
+check_rc "101st refused" 65
+check_grep "101st message" err "the Send Filter holds at most 100 exception addresses"
+unchanged "101st"
+svc_mgr mac remove tx 02-00-00-00-00-00
+check_rc "remove in another notation" 0
+svc_mgr mac add tx 02:00:00:00:99:99
+check_rc "room again after a removal" 0
+svc_mgr mac clear tx
+check_rc "clear" 0
+check_grep "clear counts" err "removed 100 addresses"
+
+# --- block everything ------------------------------------------------------------
+svc_mgr mac enable tx
+svc_mgr mac policy tx reject
+check_rc "reject with no exceptions refused" 65
+check_grep "block-all message" err "would block every host"
+svc mac list tx
+check_grep "policy unchanged" out "Default Policy Allow"
+svc_mgr mac policy tx reject --force
+check_rc "forced" 0
+svc_mgr mac apply "$T/forced.nft"
+check_rc "apply refuses the block-all state" 65
+svc_mgr mac apply "$T/forced.nft" --force
+check_rc "apply forced" 0
+svc_mgr mac disable tx
+svc_mgr mac add tx 02:00:00:00:00:10
+svc_mgr mac enable tx
+check_rc "enable with an exception" 0
+settle
+svc_mgr mac remove tx 02:00:00:00:00:10
+check_rc "removing the last exception refused" 65
+svc_mgr mac clear tx
+check_rc "clearing refused" 65
+unchanged "refused block-all changes"
+svc_mgr mac disable tx
+svc_mgr mac enable rx
+svc_mgr mac policy rx reject
+check_rc "reject with exceptions" 0
+
+# --- rulesets for the four policy combinations ----------------------------------
+svc_mgr mac enable tx
+for rx in allow reject; do
+  for tx in allow reject; do
+    svc_mgr mac policy rx $rx
+    svc_mgr mac policy tx $tx
+    f="$T/$rx-$tx.nft"
+    svc_mgr mac apply "$f"
+    [ "$RC" -eq 0 ] && ok || fail "apply $rx/$tx"
+    if [ $rx = allow ]; then v=accept; e=drop; else v=drop; e=accept; fi
+    check_file_grep "$rx/$tx rx hook" "$f" "type filter hook ingress device \"eth0\" priority -500; policy $v;"
+    check_file_grep "$rx/$tx rx exceptions" "$f" "ether saddr @rx_except $e"
+    if [ $tx = allow ]; then v=accept; e=drop; else v=drop; e=accept; fi
+    check_file_grep "$rx/$tx tx hook" "$f" "type filter hook egress device \"eth0\" priority -500; policy $v;"
+    check_file_grep "$rx/$tx tx exceptions" "$f" "ether daddr @tx_except $e"
+    [ "$(grep -c 'ether daddr & 01:00:00:00:00:00 == 01:00:00:00:00:00 accept' "$f")" -eq 2 ] && ok ||
+      fail "$rx/$tx: multicast and broadcast pass both chains"
+    check_file_grep "$rx/$tx rx elements" "$f" "00:1E:8F:12:34:56"
+    check_file_grep "$rx/$tx tx elements" "$f" "02:00:00:00:00:10"
+    if [ -n "$NFT_NS" ]; then
+      nft_check "$f" && ok || fail "nft -c accepts $rx/$tx: $(cat "$T/nft.log")"
+    fi
+  done
+done
+svc_mgr mac disable rx
+svc_mgr mac disable tx
+svc_mgr mac apply "$T/off.nft" --iface enp3s0
+check_nogrep "both off: no chain" out "chain"
+grep -q "chain" "$T/off.nft" && fail "both off: no chain in the file" || ok
+check_file_grep "both off: the table is removed" "$T/off.nft" "delete table netdev svcmode_mac"
+[ -n "$NFT_NS" ] && { nft_check "$T/off.nft" && ok || fail "nft -c accepts the empty ruleset"; }
+svc_mgr mac enable rx
+svc_mgr mac apply "$T/iface.nft" --iface enp3s0
+check_file_grep "interface option" "$T/iface.nft" 'device "enp3s0"'
+grep -q "chain tx" "$T/iface.nft" && fail "tx off: no tx chain" || ok
+svc_mgr mac apply "$T/x.nft" --iface 'eth0"; drop'
+check_rc "bad interface refused" 64
+svc_mgr mac apply
+check_rc "apply to the default file" 0
+[ -f "$WORK/store/mac-block.nft" ] && ok || fail "default ruleset beside the store"
+# A wrong ruleset must fail nft -c: the check can fail.
+if [ -n "$NFT_NS" ]; then
+  sed 's/ether saddr/ether sadr/' "$T/allow-allow.nft" >"$T/broken.nft"
+  nft_check "$T/broken.nft" && fail "nft -c rejects a broken ruleset" || ok
+fi
+
+svc log
+check_grep "add audited" out "mac.add"
+check_grep "apply audited" out "mac.apply"
+check_grep "policy audited" out "network.mac.tx.policy"
+finish

@@ -1,0 +1,245 @@
+/* Unit tests of the mac module and its actions on real temporary stores. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "actions/action.h"
+#include "mac/mac.h"
+#include "util/fsutil.h"
+
+struct fixture {
+	char dir[64];
+	char path[96];
+	struct device *dev;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	struct device_creds c = { .manager = true };
+	struct svc_err err = { 0 };
+	bool created;
+
+	snprintf(f->dir, sizeof f->dir, "/tmp/svc-mac-unit.XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->path, sizeof f->path, "%s/device.db", f->dir);
+	assert_int_equal(device_open(f->path, true, &created, &f->dev, &err), 0);
+	snprintf(c.manager_id, sizeof c.manager_id, "7654321");
+	snprintf(c.manager_pin, sizeof c.manager_pin, "7654321");
+	assert_int_equal(device_login(f->dev, LEVEL_MANAGER, &c, &err), 0);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const files[] = { "device.db", "device.db-wal", "device.db-shm",
+					     MAC_RULESET_FILE };
+	char p[160];
+
+	device_close(f->dev);
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		snprintf(p, sizeof p, "%s/%s", f->dir, files[i]);
+		unlink(p);
+	}
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+static void
+test_mac__normalize_table(void **state)
+{
+	static const struct {
+		const char *in, *out; /* out NULL: refused */
+	} cases[] = {
+		{ "00:1e:8f:12:34:56", "00:1E:8F:12:34:56" },
+		{ "00-1E-8F-12-34-56", "00:1E:8F:12:34:56" },
+		{ "001e.8f12.3456", "00:1E:8F:12:34:56" },
+		{ "001E8F123456", "00:1E:8F:12:34:56" },
+		{ "02:aB:cD:eF:01:23", "02:AB:CD:EF:01:23" },
+		{ "00:1e:8f:12:34", NULL },
+		{ "00:1e-8f:12:34:56", NULL },
+		{ "00:1e:8f:12:34:5z", NULL },
+		{ "001e.8f123456", NULL },
+		{ "", NULL },
+		{ "00:00:00:00:00:00", NULL },
+		{ "ff:ff:ff:ff:ff:ff", NULL },
+		{ "01:00:5e:00:00:01", NULL },
+		{ "33:33:00:00:00:01", NULL },
+	};
+	char out[18];
+	struct svc_err err;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		memset(&err, 0, sizeof err);
+		memset(out, 'x', sizeof out);
+		int rc = mac_normalize(cases[i].in, out, &err);
+		if (cases[i].out) {
+			assert_int_equal(rc, 0);
+			assert_string_equal(out, cases[i].out);
+		} else {
+			assert_int_equal(rc, -1);
+			assert_int_equal(err.code, EX_USAGE);
+		}
+	}
+}
+
+static void
+test_mac__block_all_refused_unless_forced(void **state)
+{
+	struct fixture *f = *state;
+	struct svc_err err = { 0 };
+	struct mac_filter mf;
+
+	assert_int_equal(mac_set_enabled(f->dev, MAC_RX, true, false, &err), 0);
+	assert_int_equal(mac_set_policy(f->dev, MAC_RX, true, false, &err), -1);
+	assert_int_equal(err.code, EX_DATAERR);
+	assert_non_null(strstr(err.msg, "Receive Filter would block every host"));
+	assert_int_equal(mac_filter_get(f->dev, MAC_RX, &mf, &err), 0);
+	assert_false(mf.reject);
+	assert_int_equal(mac_set_policy(f->dev, MAC_RX, true, true, &err), 0);
+	assert_int_equal(mac_filter_get(f->dev, MAC_RX, &mf, &err), 0);
+	assert_true(mf.reject && mf.enabled);
+}
+
+static void
+test_mac__limit_and_erase(void **state)
+{
+	struct fixture *f = *state;
+	struct svc_err err = { 0 };
+	struct erase_stats es = { 0 };
+	char addrs[MAC_MAX_ENTRIES + 1][18];
+	const char *ptrs[MAC_MAX_ENTRIES + 1];
+	struct mac_filter mf;
+
+	for (int i = 0; i <= MAC_MAX_ENTRIES; i++) {
+		snprintf(addrs[i], sizeof addrs[i], "02:00:00:00:%02X:%02X", i / 256, i % 256);
+		ptrs[i] = addrs[i];
+	}
+	assert_int_equal(mac_add(f->dev, MAC_TX, ptrs, MAC_MAX_ENTRIES + 1, &err), -1);
+	assert_int_equal(err.code, EX_DATAERR);
+	assert_int_equal(mac_filter_get(f->dev, MAC_TX, &mf, &err), 0);
+	assert_int_equal(mf.count, 0);
+	assert_int_equal(mac_add(f->dev, MAC_TX, ptrs, MAC_MAX_ENTRIES, &err), 0);
+	assert_int_equal(mac_add(f->dev, MAC_TX, ptrs + MAC_MAX_ENTRIES, 1, &err), -1);
+	assert_int_equal(mac_add(f->dev, MAC_RX, ptrs, 3, &err), 0);
+	assert_int_equal(store_begin(device_store(f->dev), &err), 0);
+	assert_int_equal(mac_erase(f->dev, &es, &err), 0);
+	assert_int_equal(store_commit(device_store(f->dev), &err), 0);
+	assert_int_equal(es.nkinds, 1);
+	assert_int_equal(es.kinds[0].n, MAC_MAX_ENTRIES + 3);
+	assert_int_equal(mac_filter_get(f->dev, MAC_TX, &mf, &err), 0);
+	assert_int_equal(mf.count, 0);
+}
+
+struct script {
+	const char *answer;
+	char lines[1024];
+	char rows[512];
+};
+
+static int
+s_ask(void *arg, const char *prompt, bool hidden, struct strbuf *out)
+{
+	struct script *s = arg;
+
+	(void)prompt;
+	(void)hidden;
+	sb_reset(out);
+	sb_adds(out, s->answer);
+	return 0;
+}
+
+static int
+s_confirm(void *arg, const char *question, const char *expect)
+{
+	(void)arg;
+	(void)question;
+	(void)expect;
+	return 0;
+}
+
+static void
+s_progress(void *arg, const char *what, double fraction)
+{
+	(void)arg;
+	(void)what;
+	(void)fraction;
+}
+
+static void
+s_line(void *arg, const char *text)
+{
+	struct script *s = arg;
+	size_t n = strlen(s->lines);
+
+	snprintf(s->lines + n, sizeof s->lines - n, "%s\n", text);
+}
+
+static int
+collect_row(void *arg, const struct action_row *row)
+{
+	struct script *s = arg;
+	size_t n = strlen(s->rows);
+
+	snprintf(s->rows + n, sizeof s->rows - n, "%s|%s\n", row->id, row->label);
+	return 0;
+}
+
+static void
+test_mac__actions_add_list_remove_apply(void **state)
+{
+	struct fixture *f = *state;
+	struct script s = { .answer = "001e.8f12.3456" };
+	struct action_io io = { &s, s_ask, s_confirm, s_progress, s_line };
+	struct svc_err err = { 0 };
+	const struct action_def *entries = action_find("mac.entries");
+	char rules[160];
+	struct strbuf text = STRBUF_INIT;
+
+	assert_non_null(entries);
+	assert_string_equal(entries->row_actions, "mac.remove");
+	assert_int_equal(action_run(f->dev, "mac.add", "tx", &io, &err), 0);
+	assert_int_equal(entries->list(f->dev, "tx", &io, collect_row, &s, &err), 0);
+	assert_string_equal(s.rows, "tx/00:1E:8F:12:34:56|00:1E:8F:12:34:56\n");
+	assert_int_equal(mac_set_enabled(f->dev, MAC_TX, true, false, &err), 0);
+	assert_int_equal(mac_set_policy(f->dev, MAC_TX, true, false, &err), 0);
+	/* Removing the last exception would block everything: the action
+	 * offers to force it, and the scripted person confirms. */
+	assert_int_equal(action_run(f->dev, "mac.remove", "tx/00:1E:8F:12:34:56", &io, &err), 0);
+	assert_int_equal(action_run(f->dev, "mac.apply", "", &io, &err), 0);
+	snprintf(rules, sizeof rules, "%s/%s", f->dir, MAC_RULESET_FILE);
+	assert_int_equal(fs_read(rules, 65536, &text, &err), 0);
+	assert_non_null(
+		strstr(text.buf, "hook egress device \"eth0\" priority -500; policy drop;"));
+	assert_null(strstr(text.buf, "chain rx"));
+	assert_non_null(strstr(s.lines, "Ruleset written to"));
+	assert_int_equal(action_run(f->dev, "mac.entries", "tx", &io, &err), -1);
+	sb_release(&text);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_mac__normalize_table),
+		cmocka_unit_test_setup_teardown(test_mac__block_all_refused_unless_forced, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_mac__limit_and_erase, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mac__actions_add_list_remove_apply, setup,
+						teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,117 @@
+#!/bin/sh
+# Mail Box from the command line: store, list, export, delete, settings,
+# Auto Erase and orphan cleanup, on real files beside a real store.
+. "$SRC/tests/cli/lib.sh"
+DOCS="$DB.d/docs"
+# The store and its documents directory (lib.sh's snapshot also sees out/err).
+store_snap() { (cd "$WORK" && find device.db* -type f | sort | xargs sha256sum); }
+docs_count() { find "$DOCS" -name '*.doc' | wc -l; }
+
+head -c 300000 /dev/urandom >"$WORK/scan1.pdf"
+printf 'hello inbox\n' >"$WORK/note.txt"
+
+svc box store 07 "$WORK/scan1.pdf" "$WORK/note.txt"
+check_rc "store two files" 0
+check_grep "store names the numbers" out "07/0001"
+check_grep "store names the numbers" out "07/0002"
+[ "$(docs_count)" -eq 2 ] && ok || fail "two content files"
+[ "$(stat -c %a "$DOCS")" = 700 ] && ok || fail "documents directory is 0700"
+for f in "$DOCS"/*.doc; do [ "$(stat -c %a "$f")" = 600 ] || fail "content file $f not 0600"; done
+ok
+
+svc box list 07 --json
+check_rc "list documents as JSON" 0
+check_grep "sha256 of the stored file" out "$(sha256sum <"$WORK/scan1.pdf" | cut -d' ' -f1)"
+check_grep "document name" out '"name": "note.txt"'
+check_grep "document size" out '"size": 300000'
+svc box list
+check_grep "inbox table counts documents" out "07                               2       300012"
+
+svc box export 07 0001 "$WORK/back.pdf"
+check_rc "export" 0
+cmp -s "$WORK/scan1.pdf" "$WORK/back.pdf" && ok || fail "exported content differs"
+svc box export 07 2 -
+check_out "export to stdout" "hello inbox"
+
+# Bad input changes nothing.
+before=$(store_snap)
+for args in "box store 100 $WORK/note.txt" "box store ab $WORK/note.txt" "box export 07 0 $WORK/x" \
+	"box set 07 colour red" "box set 07 name abcdefghijklmnopqrstuvwxyz" \
+	"box set 07 auto-erase 5x" "box set 07 auto-erase 400d" "box set 07 print-on-store maybe" \
+	"box list 07 extra"; do
+	svc $args
+	check_rc "refused: $args" 64
+done
+svc box store 07 "$WORK/missing.pdf"
+check_rc "missing input file" 66
+svc box export 07 0042 "$WORK/x"
+check_rc "missing document" 66
+check_grep "missing document named" err "no document 0042 in inbox 07"
+[ "$before" = "$(store_snap)" ] && ok || fail "bad input changed the store"
+[ ! -e "$WORK/x" ] && ok || fail "failed export left a file"
+
+svc box set 07 name "Sales dept"
+check_rc "set name" 0
+svc box set 07 print-on-store on
+svc box set 07 auto-erase 12h
+svc box list --json
+check_grep "settings shown" out '{"box": "07", "name": "Sales dept", "password": false, "auto_erase": "12h", "print_on_store": true'
+
+# A damaged content file is caught by its SHA-256 on export.
+f=$(sqlite3 "$DB" "SELECT file FROM mailbox_doc WHERE box = 7 AND no = 1")
+printf 'X' | dd of="$DOCS/$f" bs=1 seek=1000 conv=notrunc 2>/dev/null
+svc box export 07 0001 "$WORK/bad.pdf"
+check_rc "damaged document refused" 65
+check_grep "damage named" err "document 0001 of inbox 07 is damaged"
+[ ! -e "$WORK/bad.pdf" ] && ok || fail "damaged export left a file"
+
+# Delete overwrites and removes the content file and the row.
+svc box delete 07 0001
+check_rc "delete" 0
+[ ! -e "$DOCS/$f" ] && ok || fail "deleted content file still there"
+[ "$(sqlite3 "$DB" "SELECT count(*) FROM mailbox_doc WHERE box = 7")" = 1 ] && ok ||
+	fail "row not deleted"
+svc box delete 07 0001
+check_rc "delete twice" 66
+[ "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE event = 'box.delete'")" = 1 ] && ok ||
+	fail "delete not audited"
+
+# Auto Erase at start: a document past its period is erased.
+svc box set 05 auto-erase 1h
+svc box store 05 "$WORK/note.txt"
+svc box store 06 "$WORK/note.txt"
+sqlite3 "$DB" "UPDATE mailbox_doc SET stored_at = stored_at - 7200 WHERE box IN (5, 6)"
+n=$(docs_count)
+svc box list
+check_grep "Auto Erase says so" err "Auto Erase removed 1 expired document"
+[ "$(sqlite3 "$DB" "SELECT count(*) FROM mailbox_doc WHERE box = 5")" = 0 ] && ok ||
+	fail "expired document kept"
+[ "$(sqlite3 "$DB" "SELECT count(*) FROM mailbox_doc WHERE box = 6")" = 1 ] && ok ||
+	fail "document of an inbox without Auto Erase erased"
+[ "$(docs_count)" -eq $((n - 1)) ] && ok || fail "expired content file kept"
+
+# Files that no row names (an interrupted store) are removed at start.
+printf junk >"$DOCS/0123456789abcdef0123456789abcdef.doc"
+printf junk >"$DOCS/0123456789abcdef0123456789abcdef.tmp"
+svc box list
+[ ! -e "$DOCS/0123456789abcdef0123456789abcdef.doc" ] && ok || fail "orphan kept"
+[ ! -e "$DOCS/0123456789abcdef0123456789abcdef.tmp" ] && ok || fail "temporary file kept"
+[ "$(docs_count)" -eq "$(sqlite3 "$DB" "SELECT count(*) FROM mailbox_doc")" ] && ok ||
+	fail "files and rows disagree"
+
+# An inbox holds at most 100 documents.
+i=0
+set --
+while [ $i -lt 100 ]; do set -- "$@" "$WORK/note.txt"; i=$((i + 1)); done
+svc box store 09 "$@"
+check_rc "100 documents fit" 0
+svc box store 09 "$WORK/note.txt"
+check_rc "the 101st is refused" 73
+check_grep "full inbox named" err "inbox 09 is full"
+[ "$(docs_count)" -eq "$(sqlite3 "$DB" "SELECT count(*) FROM mailbox_doc")" ] && ok ||
+	fail "refused document left a file"
+
+svc box --help
+check_rc "box --help" 0
+check_grep "help lists export" out "box export NN DOC"
+finish
