@@ -14,8 +14,7 @@ to_line(void *arg, const char *text)
 }
 
 static int
-initialize(struct device *dev, enum wipe_preset preset, struct action_io *io,
-	   struct svc_err *err)
+initialize(struct device *dev, enum wipe_preset preset, struct action_io *io, struct svc_err *err)
 {
 	const char *serial = device_identity(dev)->serial;
 	struct wipe_report *r = NULL;
@@ -28,7 +27,8 @@ initialize(struct device *dev, enum wipe_preset preset, struct action_io *io,
 			 : "Reset all settings (data is kept)? Type the serial number %s",
 		 serial);
 	if (io->confirm == NULL || io->confirm(io->arg, q, serial) != 0)
-		return svc_errf(err, EX_NOPERM, "initialization not confirmed; nothing was changed");
+		return svc_errf(err, EX_NOPERM,
+				"initialization not confirmed; nothing was changed");
 	rc = wipe_run(dev, preset, serial, io->progress, io->arg, &r, err);
 	if (rc != 0)
 		return -1;
@@ -47,8 +47,7 @@ act_all(struct device *dev, const char *param, struct action_io *io, struct svc_
 }
 
 static int
-act_settings_only(struct device *dev, const char *param, struct action_io *io,
-		  struct svc_err *err)
+act_settings_only(struct device *dev, const char *param, struct action_io *io, struct svc_err *err)
 {
 	(void)param;
 	return initialize(dev, WIPE_SETTINGS_ONLY, io, err);
@@ -73,11 +72,11 @@ act_report(struct device *dev, const char *param, struct action_io *io, struct s
 }
 
 const struct action_def actions_wipe[] = {
-	{ "init.all", ACTION_RUN, LEVEL_MANAGER, act_all,
-	  "Initialize All Data/Settings", NULL, NULL },
+	{ "init.all", ACTION_RUN, LEVEL_MANAGER, act_all, "Initialize All Data/Settings", NULL,
+	  NULL },
 	{ "init.settings_only", ACTION_RUN, LEVEL_MANAGER, act_settings_only,
 	  "Initialize settings only (data kept)", NULL, NULL },
-	{ "init.report", ACTION_REPORT, LEVEL_USER, act_report,
-	  "Report of the last initialization", NULL, NULL },
+	{ "init.report", ACTION_REPORT, LEVEL_USER, act_report, "Report of the last initialization",
+	  NULL, NULL },
 	{ NULL, ACTION_RUN, LEVEL_USER, NULL, NULL, NULL, NULL },
 };

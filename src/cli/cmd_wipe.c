@@ -84,9 +84,9 @@ static int
 cmd_init(struct cli *cli, int argc, char **argv, struct svc_err *err)
 {
 	const char *all = NULL, *settings = NULL, *confirm = NULL, *report = NULL, *json = NULL;
-	struct cli_opt opts[] = { { "all", &all },	   { "settings-only", &settings },
+	struct cli_opt opts[] = { { "all", &all },          { "settings-only", &settings },
 				  { "confirm=", &confirm }, { "report", &report },
-				  { "json", &json },	   { NULL, NULL } };
+				  { "json", &json },        { NULL, NULL } };
 	struct progress_out po = { .cli = cli };
 	struct wipe_report *r = NULL;
 	char typed[32];
@@ -110,15 +110,19 @@ cmd_init(struct cli *cli, int argc, char **argv, struct svc_err *err)
 		return -1;
 	show(cli, r, false);
 	if (!wipe_report_passed(r))
-		rc = svc_errf(err, EX_IOERR, "initialization done, but its verification failed "
-					     "(see the report above)");
+		rc = svc_errf(err, EX_IOERR,
+			      "initialization done, but its verification failed "
+			      "(see the report above)");
 	wipe_report_free(r);
 	return rc;
 }
 
 const struct cli_cmd cli_cmds_wipe[] = {
-	{ "init", "[--all|--settings-only] --confirm SERIAL | --report [--json]",
+	{ "init", "--confirm SERIAL | --report",
 	  "Initialize All Data/Settings (factory reset), or show its last report",
+	  "svcmode init [--all|--settings-only] --confirm SERIAL\n"
+	  "svcmode init --report [--json]\n"
+	  "\n"
 	  "Erases all user data and resets every setting that the catalog marks\n"
 	  "init = reset to its factory default (System Manager ID and PIN become\n"
 	  "7654321); keeps service-mode settings, the device identity, licenses,\n"
@@ -152,8 +156,7 @@ startup(struct cli *cli, struct svc_err *err)
 
 	if (rc <= 0)
 		goto out;
-	fprintf(cli->msg,
-		"svcmode: an initialization was interrupted (%s); completing it first\n",
+	fprintf(cli->msg, "svcmode: an initialization was interrupted (%s); completing it first\n",
 		desc.buf);
 	if ((rc = wipe_resume(cli->dev, progress, &po, &r, err)) != 0) {
 		char why[sizeof err->msg];

@@ -15,9 +15,8 @@ static const char SQL_JOB_UPDATE[] =
 	"UPDATE wipe_job SET phase = ?1, resumed = ?2, bytes = ?3, verify_failures = ?4"
 	" WHERE id = 1";
 static const char SQL_JOB_DEL[] = "DELETE FROM wipe_job WHERE id = 1";
-static const char SQL_COUNT_ADD[] =
-	"INSERT INTO wipe_count (report, kind, n) VALUES (?1, ?2, ?3)"
-	" ON CONFLICT (report, kind) DO UPDATE SET n = n + excluded.n";
+static const char SQL_COUNT_ADD[] = "INSERT INTO wipe_count (report, kind, n) VALUES (?1, ?2, ?3)"
+				    " ON CONFLICT (report, kind) DO UPDATE SET n = n + excluded.n";
 static const char SQL_COUNT_EACH[] =
 	"SELECT kind, n FROM wipe_count WHERE report = ?1 ORDER BY rowid";
 static const char SQL_COUNT_MOVE[] = "UPDATE wipe_count SET report = ?1 WHERE report = 0";
@@ -36,6 +35,17 @@ static const char SQL_AUDIT_VALUES[] =
 	" new = CASE WHEN new IS NULL OR new IN ('', '***') THEN new ELSE '(erased)' END"
 	" WHERE key = ?1 AND (old NOT IN ('', '***', '(erased)') OR"
 	" new NOT IN ('', '***', '(erased)'))";
+static const char SQL_AUDIT_EVENTS[] =
+	"UPDATE audit SET"
+	" key = CASE WHEN ?2 AND key IS NOT NULL AND key <> '' THEN '(erased)' ELSE key END,"
+	" old = CASE WHEN old IS NULL OR old IN ('', '***') THEN old ELSE '(erased)' END,"
+	" new = CASE WHEN new IS NULL OR new IN ('', '***') THEN new ELSE '(erased)' END,"
+	" detail = CASE WHEN detail IS NULL OR detail = '' THEN detail ELSE '(erased)' END"
+	" WHERE substr(event, 1, length(?1)) = ?1 AND"
+	" (coalesce(old, '') NOT IN ('', '***', '(erased)') OR"
+	" coalesce(new, '') NOT IN ('', '***', '(erased)') OR"
+	" coalesce(detail, '') NOT IN ('', '(erased)') OR"
+	" (?2 AND coalesce(key, '') NOT IN ('', '(erased)')))";
 static const char SQL_FREE_PAGES[] = "PRAGMA freelist_count";
 
 static void
@@ -93,7 +103,8 @@ store_wipe_job_add(struct store *st, const struct store_wipe_job *job, struct sv
 		int ext = sqlite3_extended_errcode(st->db);
 		sqlite3_reset(s);
 		if (ext == SQLITE_CONSTRAINT_PRIMARYKEY)
-			return svc_errf(err, EX_TEMPFAIL, "an initialization is already in progress");
+			return svc_errf(err, EX_TEMPFAIL,
+					"an initialization is already in progress");
 		return store_fail(st, "record the initialization", err);
 	}
 	sqlite3_reset(s);
@@ -235,6 +246,20 @@ store_wipe_audit_values(struct store *st, const char *key, struct svc_err *err)
 	if (s == NULL)
 		return -1;
 	store_bind_text(s, 1, key);
+	if (store_exec_stmt(st, s, "erase values in the audit log", err) != 0)
+		return -1;
+	return sqlite3_changes(st->db);
+}
+
+int
+store_wipe_audit_events(struct store *st, const char *prefix, bool keys, struct svc_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_AUDIT_EVENTS, err);
+
+	if (s == NULL)
+		return -1;
+	store_bind_text(s, 1, prefix);
+	sqlite3_bind_int(s, 2, keys ? 1 : 0);
 	if (store_exec_stmt(st, s, "erase values in the audit log", err) != 0)
 		return -1;
 	return sqlite3_changes(st->db);

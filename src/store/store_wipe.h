@@ -33,8 +33,7 @@ int store_wipe_job_get(struct store *st, struct store_wipe_job *out, struct svc_
 /* Records the intent; EX_TEMPFAIL if one is already recorded. */
 int store_wipe_job_add(struct store *st, const struct store_wipe_job *job, struct svc_err *err);
 /* Saves the progress: PHASE, tally of bytes and verification failures, resumes. */
-int store_wipe_job_update(struct store *st, const struct store_wipe_job *job,
-			  struct svc_err *err);
+int store_wipe_job_update(struct store *st, const struct store_wipe_job *job, struct svc_err *err);
 
 /* Adds N items of KIND to the tally of REPORT (0: the initialization in progress). */
 int store_wipe_count_add(struct store *st, int64_t report, const char *kind, int64_t n,
@@ -66,8 +65,7 @@ struct store_wipe_report {
 int store_wipe_finish(struct store *st, const struct store_wipe_report *r, int64_t *id,
 		      struct svc_err *err);
 /* Returns 1 and fills OUT with the last report, 0 when there is none. */
-int store_wipe_report_last(struct store *st, struct store_wipe_report *out,
-			   struct svc_err *err);
+int store_wipe_report_last(struct store *st, struct store_wipe_report *out, struct svc_err *err);
 
 /* Removes lockout states: every door except the service-mode ones when
  * ALL, else the System Manager's. Returns how many were removed. */
@@ -75,6 +73,11 @@ int store_wipe_doors(struct store *st, bool all, struct svc_err *err);
 /* Replaces the recorded values of KEY in the audit log by "(erased)",
  * keeping the records. Returns how many records changed. */
 int store_wipe_audit_values(struct store *st, const char *key, struct svc_err *err);
+
+/* In the audit records of the events that start with PREFIX ("box."),
+ * replaces old, new and detail (and the key, with KEYS) by "(erased)",
+ * keeping the records. Returns how many records changed. */
+int store_wipe_audit_events(struct store *st, const char *prefix, bool keys, struct svc_err *err);
 
 /* VACUUM, then a WAL checkpoint that truncates the WAL file to zero bytes.
  * EX_TEMPFAIL when another connection keeps the WAL from being emptied. */

@@ -10,7 +10,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "mac/mac.h"
+#include "mailbox/mailbox.h"
 #include "store/store_wipe.h"
+#include "tls/tls.h"
 #include "wipe/wipe_int.h"
 
 /* Settings marked init = reset go back to their factory defaults (System
@@ -73,8 +76,7 @@ wipe_docs_dir(struct device *dev)
 }
 
 /* Visits the entries of DIR depth first; FN gets each path with its lstat. */
-typedef int (*walk_fn)(void *arg, const char *path, const struct stat *sb,
-		       struct svc_err *err);
+typedef int (*walk_fn)(void *arg, const char *path, const struct stat *sb, struct svc_err *err);
 
 static int
 walk(const char *dir, walk_fn fn, void *arg, struct svc_err *err)
@@ -144,6 +146,10 @@ erase_entry(void *arg, const char *path, const struct stat *sb, struct svc_err *
 		return 0;
 	}
 	if (S_ISREG(sb->st_mode)) {
+		/* The mailbox module's lock file: empty, and other svcmode
+		 * processes may hold it. */
+		if (sb->st_size == 0 && strcmp(strrchr(path, '/'), "/.lock") == 0)
+			return 0;
 		if (erase_file(path, st, err) != 0)
 			return -1;
 		erase_count(st, "document files", 1);
@@ -169,14 +175,14 @@ part_doc_files(struct device *dev, struct erase_stats *st, struct svc_err *err)
 }
 
 const struct wipe_part wipe_parts[] = {
-	{ "settings", WIPE_ALL | WIPE_SETTINGS_ONLY, part_settings, NULL, false },
-	{ "lockout states", WIPE_ALL, part_doors_all, NULL, false },
-	{ "lockout state", WIPE_SETTINGS_ONLY, part_door_manager, NULL, false },
-	/* As the feature modules land:
-	 * { "inboxes", WIPE_ALL, mailbox_erase_all, NULL, false },
-	 * { "key pairs", WIPE_ALL, tls_erase_user, tls_provision, false },
-	 * { "mac lists", WIPE_ALL, mac_erase, NULL, false },
-	 * { "communication log", WIPE_ALL, mail_erase_log, NULL, false }, */
-	{ "document files", WIPE_ALL, part_doc_files, NULL, true },
-	{ NULL, 0, NULL, NULL, false },
+	{ "settings", WIPE_ALL | WIPE_SETTINGS_ONLY, part_settings, NULL, false, NULL, false },
+	{ "lockout states", WIPE_ALL, part_doors_all, NULL, false, NULL, false },
+	{ "lockout state", WIPE_SETTINGS_ONLY, part_door_manager, NULL, false, NULL, false },
+	{ "inboxes", WIPE_ALL, mailbox_erase_all, NULL, false, "box.", false },
+	{ "key pairs", WIPE_ALL, tls_erase_user, tls_provision, false, "tls.", true },
+	{ "mac lists", WIPE_ALL, mac_erase, NULL, false, "mac.", false },
+	/* As the mail module lands:
+	 * { "communication log", WIPE_ALL, mail_erase_log, NULL, false, "mail.", false }, */
+	{ "document files", WIPE_ALL, part_doc_files, NULL, true, NULL, false },
+	{ NULL, 0, NULL, NULL, false, NULL, false },
 };

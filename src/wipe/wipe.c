@@ -112,9 +112,9 @@ struct run {
 	wipe_progress_fn fn;
 	void *arg;
 	const char *part;
-	int64_t total;	 /* estimated work of this run, in bytes */
-	int64_t done;	 /* work of the parts this run has finished */
-	int64_t t0;	 /* ms */
+	int64_t total; /* estimated work of this run, in bytes */
+	int64_t done;  /* work of the parts this run has finished */
+	int64_t t0;    /* ms */
 };
 
 static void
@@ -215,6 +215,13 @@ run_part(struct run *r, int i, struct svc_err *err)
 		return rc < 0 ? -1 : 1;
 	}
 	r->job.phase = i + 1;
+	if (p->audit) {
+		if ((rc = store_wipe_audit_events(r->st, p->audit, p->audit_keys, err)) < 0) {
+			store_rollback(r->st);
+			return -1;
+		}
+		erase_count(&r->es, "audit values", rc);
+	}
 	if ((!p->files && p->erase(r->dev, &r->es, err) != 0) ||
 	    (p->regenerate && p->regenerate(r->dev, err) != 0) || save_counts(r, err) != 0) {
 		store_rollback(r->st);
@@ -328,9 +335,9 @@ finish(struct run *r, int64_t *id, struct svc_err *err)
 	if (store_wipe_count_each(r->st, 0, add_detail, &d, err) != 0 ||
 	    store_wipe_finish(r->st, &rep, id, err) != 0)
 		goto fail;
-	sb_addf(&detail, "%s%lld bytes overwritten, verification %s, report %lld",
-		d.n ? ", " : "", (long long)rep.bytes, strncmp(rep.verification, "passed", 6) == 0 ? "passed" : "FAILED",
-		(long long)*id);
+	sb_addf(&detail, "%s%lld bytes overwritten, verification %s, report %lld", d.n ? ", " : "",
+		(long long)rep.bytes,
+		strncmp(rep.verification, "passed", 6) == 0 ? "passed" : "FAILED", (long long)*id);
 	if (device_audit(r->dev, "init", NULL, NULL, NULL, detail.buf, err) != 0 ||
 	    store_commit(r->st, err) != 0)
 		goto fail;
@@ -411,8 +418,8 @@ out:
 }
 
 int
-wipe_run(struct device *dev, enum wipe_preset preset, const char *confirm,
-	 wipe_progress_fn fn, void *arg, struct wipe_report **out, struct svc_err *err)
+wipe_run(struct device *dev, enum wipe_preset preset, const char *confirm, wipe_progress_fn fn,
+	 void *arg, struct wipe_report **out, struct svc_err *err)
 {
 	struct run r = { .dev = dev, .st = device_store(dev), .fn = fn, .arg = arg };
 	struct strbuf detail = STRBUF_INIT;
@@ -535,8 +542,7 @@ wipe_report_free(struct wipe_report *w)
 	free(w);
 }
 
-static void
-line(wipe_line_fn fn, void *arg, const char *label, const char *fmt, ...)
+static void line(wipe_line_fn fn, void *arg, const char *label, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
 static void

@@ -24,7 +24,7 @@
 #include "util/strbuf.h"
 
 enum wipe_preset {
-	WIPE_ALL = 1,		/* the manual's function: user data and settings */
+	WIPE_ALL = 1,           /* the manual's function: user data and settings */
 	WIPE_SETTINGS_ONLY = 2, /* settings only; user data is kept */
 };
 
@@ -42,8 +42,8 @@ struct wipe_report;
  * System Manager rights or service level 1 (device_require), then records
  * the intent and erases. *OUT (the caller frees it) is the stored report.
  */
-int wipe_run(struct device *dev, enum wipe_preset preset, const char *confirm,
-	     wipe_progress_fn fn, void *arg, struct wipe_report **out, struct svc_err *err);
+int wipe_run(struct device *dev, enum wipe_preset preset, const char *confirm, wipe_progress_fn fn,
+	     void *arg, struct wipe_report **out, struct svc_err *err);
 
 /* Returns 1 when an interrupted initialization is recorded, with a short
  * description in DESC ("all, started 2026-... by tester"); 0 when none. */

@@ -12,7 +12,10 @@
  * it erased with erase_count(); it must be idempotent, since a part that
  * was interrupted runs again. REGENERATE, if set, runs after it in the
  * same transaction (the factory default key pair). FILES: the part works
- * on files only and runs outside a transaction.
+ * on files only and runs outside a transaction. AUDIT: the prefix of the
+ * module's audit events, whose recorded values (old, new, detail; the key
+ * too with AUDIT_KEYS, when it names user data) are erased before the
+ * part runs: the records stay, the data in them goes.
  */
 struct wipe_part {
 	const char *name;
@@ -20,6 +23,8 @@ struct wipe_part {
 	int (*erase)(struct device *dev, struct erase_stats *st, struct svc_err *err);
 	int (*regenerate)(struct device *dev, struct svc_err *err);
 	bool files;
+	const char *audit;
+	bool audit_keys;
 };
 
 /* Ended by an entry with name NULL. The order is the order of erasing. */

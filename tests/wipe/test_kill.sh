@@ -40,6 +40,18 @@ for b in 00 01 02 03; do
       >"$TMPL/device.db.d/docs/$b/000$d.pdf"
   done
 done
+PIN=2468024
+# Data of the feature modules: an inbox with a name, a password and a
+# document, a key pair, a MAC exception.
+mgr box set 07 name "$MARK-inbox"
+mgr box set 07 password <<EOS
+8642
+EOS
+{ printf '%s-scan\n' "$MARK"; head -c 20000 /dev/urandom; } >"$WORK/scan.pdf"
+mgr box store 07 "$WORK/scan.pdf" --name "$MARK-doc"
+mgr cert genkey "$MARK-key"
+mgr mac add rx 02:4D:41:52:4B:21
+check_rc "template data of the feature modules" 0
 export SVCMODE_DB="$RUN/device.db"
 fresh() { rm -rf "$RUN" && cp -a "$TMPL" "$RUN"; }
 # What a clean initialization must leave: the settings as listed by the last
@@ -49,6 +61,9 @@ state() {
   cat "$WORK/out"
   sqlite3 "$SVCMODE_DB" "SELECT 'setting', key, value FROM setting ORDER BY key;
     SELECT 'door', name FROM door ORDER BY name; SELECT 'job', count(*) FROM wipe_job;
+    SELECT 'inbox', * FROM mailbox_inbox; SELECT 'doc', count(*) FROM mailbox_doc;
+    SELECT 'key', name, origin FROM tls_key ORDER BY name; SELECT 'ca', count(*) FROM tls_ca;
+    SELECT 'mac', count(*) FROM mac_entry;
     SELECT 'report', count(*) FROM wipe_report; PRAGMA integrity_check;"
 }
 
@@ -89,7 +104,7 @@ while [ "$i" -lt "$LOOPS" ]; do
     before=$((before + 1))
     [ "$(cat "$WORK/out")" = "$BEFORE" ] ||
       { fail "run $i (killed at $ms ms): settings changed without a recorded intent"; continue; }
-    [ "$(find "$RUN/device.db.d/docs" -type f | wc -l)" = 8 ] ||
+    [ "$(find "$RUN/device.db.d/docs" -type f ! -name .lock | wc -l)" = 9 ] ||
       { fail "run $i (killed at $ms ms): documents lost without a recorded intent"; continue; }
     PIN=2468024 mgr init --all --confirm "$SERIAL"
     [ "$RC" -eq 0 ] || { fail "run $i: initialization after an early kill failed"; continue; }
@@ -98,7 +113,7 @@ while [ "$i" -lt "$LOOPS" ]; do
     finished=$((finished + 1))
   fi
   [ "$(state)" = "$REF" ] || { fail "run $i (killed at $ms ms): result differs from a clean initialization"; state >"$WORK/got"; echo "$REF" | diff - "$WORK/got" | head; continue; }
-  [ -z "$(find "$RUN/device.db.d/docs" -type f)" ] ||
+  [ -z "$(find "$RUN/device.db.d/docs" -type f ! -name .lock)" ] ||
     { fail "run $i (killed at $ms ms): document files left"; continue; }
   grep -r -a -l -F "$MARK" "$RUN" >/dev/null &&
     { fail "run $i (killed at $ms ms): marker found in $(grep -r -a -l -F "$MARK" "$RUN")"; continue; }

@@ -7,15 +7,10 @@
 # after it, nothing.
 #
 # Each kind of data is one plant_* function and one word in KINDS. As the
-# feature modules land, add theirs:
-#   plant_inbox_names      svc_mgr box rename 07 "$MARK-inbox";  needle "$MARK-inbox"
-#   plant_inbox_passwords  box PIN / password set;               needle "$(stored_form ...)"
-#   plant_doc_contents     store a document through the mailbox; needle "$MARK-doc"
-#   plant_certificates     import a certificate whose subject CN is "$MARK-cert"
-#   plant_mac_lists        svc_mgr mac add rx 02:4D:41:52:4B:00 "$MARK-mac"
+# mail module lands, add its own:
 #   plant_comm_log         a communication log line naming "$MARK-log@example.com"
 . "$SRC/tests/cli/lib.sh"
-KINDS="settings secrets pins lockouts doc_files"
+KINDS="settings secrets inboxes documents certificates mac_lists pins lockouts doc_files"
 MARK=kz7qmarker
 STORE="$WORK/store"
 export SVCMODE_DB="$STORE/device.db"
@@ -28,6 +23,8 @@ mgr() { SVCMODE_MANAGER_ID=$ID SVCMODE_MANAGER_PIN=$PIN svc "$@"; }
 needle() { printf '%s\n' "$1" >>"$NEEDLES"; }
 hidden() { printf '%s\n' "$1" >>"$HIDDEN"; }
 stored_form() { sqlite3 "$SVCMODE_DB" "SELECT value FROM setting WHERE key = '$1'"; }
+INPUT="$WORK/input" # files to store or import: outside the store's directory
+mkdir -p "$INPUT"
 planted() { [ "$RC" -eq 0 ] && ok || fail "planting $1"; }
 
 plant_settings() {
@@ -47,6 +44,35 @@ $MARK-secret-$k
 EOS
     planted "$k"; hidden "$MARK-secret-$k"; needle "$(stored_form "$k")"
   done
+}
+plant_inboxes() {
+  mgr box set 07 name "$MARK-inbox"; planted "inbox name"; needle "$MARK-inbox"
+  mgr box set 07 password <<EOS
+8642
+EOS
+  planted "inbox password"
+  needle "$(sqlite3 "$SVCMODE_DB" "SELECT password FROM mailbox_inbox WHERE box = 7")"
+}
+plant_documents() {
+  { printf '%s-scan\n' "$MARK"; head -c 50000 /dev/urandom; printf '%s-scan-end\n' "$MARK"; } \
+    >"$INPUT/scan.pdf"
+  mgr box store 07 "$INPUT/scan.pdf" --name "$MARK-docname"; planted "document"
+  needle "$MARK-scan"; needle "$MARK-scan-end"; needle "$MARK-docname"
+}
+plant_certificates() {
+  mgr cert genkey "$MARK-key" --cn "$MARK-cert.example"; planted "key pair"
+  needle "$MARK-key"
+  needle "$(sqlite3 "$SVCMODE_DB" "SELECT substr(key_sealed, 10, 40) FROM tls_key WHERE name = '$MARK-key'")"
+  needle "$(sqlite3 "$SVCMODE_DB" "SELECT substr(cert_pem, 40, 40) FROM tls_key WHERE name = '$MARK-key'")"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \
+    -subj "/CN=$MARK-ca" -keyout "$INPUT/ca.key" -out "$INPUT/ca.pem" 2>/dev/null
+  mgr cert import-ca "$INPUT/ca.pem"; planted "CA certificate"
+  needle "$(sed -n 2p "$INPUT/ca.pem")"
+}
+plant_mac_lists() {
+  mgr mac add rx 02:4D:41:52:4B:21; planted "rx exception"
+  mgr mac add tx 02:4D:41:52:4B:22; planted "tx exception"
+  needle 02:4D:41:52:4B:21; needle 02:4D:41:52:4B:22
 }
 plant_pins() {
   mgr set system.manager.id <<EOS

@@ -15,8 +15,8 @@
 
 #include "actions/action.h"
 #include "store/store_wipe.h"
-#include "wipe/wipe.h"
 #include "util/fsutil.h"
+#include "wipe/wipe.h"
 #include "wipe/wipe_int.h"
 
 struct fx {
@@ -114,8 +114,9 @@ io_line(void *arg, const char *text)
 static struct action_io
 io_for(struct fx *f)
 {
-	return (struct action_io){ .arg = f, .confirm = io_confirm, .progress = io_progress,
-				   .line = io_line };
+	return (struct action_io){
+		.arg = f, .confirm = io_confirm, .progress = io_progress, .line = io_line
+	};
 }
 
 static void
@@ -254,8 +255,10 @@ static void
 test_wipe__resume_completes_recorded_intent(void **state)
 {
 	struct fx *f = *state;
-	struct store_wipe_job job = { .preset = "all", .method = "1 Pass Random",
-				      .operator = "nightshift", .level = "manager",
+	struct store_wipe_job job = { .preset = "all",
+				      .method = "1 Pass Random",
+				      .operator= "nightshift",
+				      .level = "manager",
 				      .started = "2026-01-01T00:00:00Z" };
 	struct svc_err err = { 0 };
 	struct strbuf v = STRBUF_INIT, desc = STRBUF_INIT;
