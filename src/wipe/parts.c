@@ -1,0 +1,188 @@
+/*
+ * What Initialize All Data/Settings erases, in order: one line per kind of
+ * data. A feature module that keeps user data adds its erase function
+ * here (and a marker to tests/wipe/markers.sh).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mac/mac.h"
+#include "mailbox/mailbox.h"
+#include "store/store_wipe.h"
+#include "tls/tls.h"
+#include "wipe/wipe_int.h"
+
+/* Settings marked init = reset go back to their factory defaults (System
+ * Manager ID and PIN included); the values they had are also removed from
+ * the audit log, whose records stay. */
+static int
+part_settings(struct device *dev, struct erase_stats *st, struct svc_err *err)
+{
+	const struct catalog *cat = device_catalog(dev);
+	int n = config_reset_for_init(dev, err);
+	int64_t values = 0;
+
+	if (n < 0)
+		return -1;
+	erase_count(st, "settings", n);
+	for (size_t i = 0; i < catalog_count(cat); i++) {
+		const struct cat_entry *e = catalog_at(cat, i);
+		int rc;
+		if (!e->reset_on_init)
+			continue;
+		if ((rc = store_wipe_audit_values(device_store(dev), e->key, err)) < 0)
+			return -1;
+		values += rc;
+	}
+	erase_count(st, "audit values", values);
+	return 0;
+}
+
+/* Failed-attempt states of the doors whose credentials are reset or
+ * erased (System Manager, inboxes); the service-mode doors keep theirs. */
+static int
+part_doors_all(struct device *dev, struct erase_stats *st, struct svc_err *err)
+{
+	int n = store_wipe_doors(device_store(dev), true, err);
+
+	if (n < 0)
+		return -1;
+	erase_count(st, "lockout states", n);
+	return 0;
+}
+
+static int
+part_door_manager(struct device *dev, struct erase_stats *st, struct svc_err *err)
+{
+	int n = store_wipe_doors(device_store(dev), false, err);
+
+	if (n < 0)
+		return -1;
+	erase_count(st, "lockout states", n);
+	return 0;
+}
+
+char *
+wipe_docs_dir(struct device *dev)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	sb_addf(&sb, "%s.d/docs", store_path(device_store(dev)));
+	return sb_detach(&sb);
+}
+
+/* Visits the entries of DIR depth first; FN gets each path with its lstat. */
+typedef int (*walk_fn)(void *arg, const char *path, const struct stat *sb, struct svc_err *err);
+
+static int
+walk(const char *dir, walk_fn fn, void *arg, struct svc_err *err)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int rc = 0;
+
+	if (d == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		return svc_errf(err, EX_IOERR, "cannot read '%s': %s", dir, strerror(errno));
+	}
+	while (rc == 0 && (errno = 0, de = readdir(d)) != NULL) {
+		struct strbuf p = STRBUF_INIT;
+		struct stat sb;
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		sb_addf(&p, "%s/%s", dir, de->d_name);
+		if (lstat(p.buf, &sb) != 0) {
+			if (errno != ENOENT)
+				rc = svc_errf(err, EX_IOERR, "cannot read '%s': %s", p.buf,
+					      strerror(errno));
+		} else if (S_ISDIR(sb.st_mode)) {
+			rc = walk(p.buf, fn, arg, err);
+			if (rc == 0)
+				rc = fn(arg, p.buf, &sb, err);
+		} else {
+			rc = fn(arg, p.buf, &sb, err);
+		}
+		sb_release(&p);
+	}
+	if (rc == 0 && de == NULL && errno != 0)
+		rc = svc_errf(err, EX_IOERR, "cannot read '%s': %s", dir, strerror(errno));
+	closedir(d);
+	return rc;
+}
+
+static int
+add_size(void *arg, const char *path, const struct stat *sb, struct svc_err *err)
+{
+	(void)path;
+	(void)err;
+	if (S_ISREG(sb->st_mode))
+		*(int64_t *)arg += sb->st_size;
+	return 0;
+}
+
+int64_t
+wipe_dir_bytes(const char *dir)
+{
+	int64_t n = 0;
+
+	walk(dir, add_size, &n, NULL);
+	return n;
+}
+
+static int
+erase_entry(void *arg, const char *path, const struct stat *sb, struct svc_err *err)
+{
+	struct erase_stats *st = arg;
+
+	if (S_ISDIR(sb->st_mode)) {
+		if (rmdir(path) != 0 && errno != ENOENT)
+			return svc_errf(err, EX_IOERR, "cannot remove '%s': %s", path,
+					strerror(errno));
+		return 0;
+	}
+	if (S_ISREG(sb->st_mode)) {
+		/* The mailbox module's lock file: empty, and other svcmode
+		 * processes may hold it. */
+		if (sb->st_size == 0 && strcmp(strrchr(path, '/'), "/.lock") == 0)
+			return 0;
+		if (erase_file(path, st, err) != 0)
+			return -1;
+		erase_count(st, "document files", 1);
+		return 0;
+	}
+	/* A link, socket or fifo holds no document: remove it, follow nothing. */
+	if (unlink(path) != 0 && errno != ENOENT)
+		return svc_errf(err, EX_IOERR, "cannot remove '%s': %s", path, strerror(errno));
+	return 0;
+}
+
+/* Every file left under the documents directory (all of them before the
+ * mailbox module lands, orphans of a crash after): overwritten with the
+ * chosen method, fsynced, unlinked. */
+static int
+part_doc_files(struct device *dev, struct erase_stats *st, struct svc_err *err)
+{
+	char *dir = wipe_docs_dir(dev);
+	int rc = walk(dir, erase_entry, st, err);
+
+	free(dir);
+	return rc;
+}
+
+const struct wipe_part wipe_parts[] = {
+	{ "settings", WIPE_ALL | WIPE_SETTINGS_ONLY, part_settings, NULL, false, NULL, false },
+	{ "lockout states", WIPE_ALL, part_doors_all, NULL, false, NULL, false },
+	{ "lockout state", WIPE_SETTINGS_ONLY, part_door_manager, NULL, false, NULL, false },
+	{ "inboxes", WIPE_ALL, mailbox_erase_all, NULL, false, "box.", false },
+	{ "key pairs", WIPE_ALL, tls_erase_user, tls_provision, false, "tls.", true },
+	{ "mac lists", WIPE_ALL, mac_erase, NULL, false, "mac.", false },
+	/* As the mail module lands:
+	 * { "communication log", WIPE_ALL, mail_erase_log, NULL, false, "mail.", false }, */
+	{ "document files", WIPE_ALL, part_doc_files, NULL, true, NULL, false },
+	{ NULL, 0, NULL, NULL, false, NULL, false },
+};
