@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "mac/mac.h"
+#include "mail/mail.h"
 #include "mailbox/mailbox.h"
 #include "store/store_wipe.h"
 #include "tls/tls.h"
@@ -181,8 +182,7 @@ const struct wipe_part wipe_parts[] = {
 	{ "inboxes", WIPE_ALL, mailbox_erase_all, NULL, false, "box.", false },
 	{ "key pairs", WIPE_ALL, tls_erase_user, tls_provision, false, "tls.", true },
 	{ "mac lists", WIPE_ALL, mac_erase, NULL, false, "mac.", false },
-	/* As the mail module lands:
-	 * { "communication log", WIPE_ALL, mail_erase_log, NULL, false, "mail.", false }, */
+	{ "communication log", WIPE_ALL, mail_erase_log, NULL, false, "mail.", false },
 	{ "document files", WIPE_ALL, part_doc_files, NULL, true, NULL, false },
 	{ NULL, 0, NULL, NULL, false, NULL, false },
 };

@@ -6,11 +6,9 @@
 # initialization the stored forms must be found (the test can fail);
 # after it, nothing.
 #
-# Each kind of data is one plant_* function and one word in KINDS. As the
-# mail module lands, add its own:
-#   plant_comm_log         a communication log line naming "$MARK-log@example.com"
+# Each kind of data is one plant_* function and one word in KINDS.
 . "$SRC/tests/cli/lib.sh"
-KINDS="settings secrets inboxes documents certificates mac_lists pins lockouts doc_files"
+KINDS="settings secrets inboxes documents certificates mac_lists pins lockouts doc_files comm_log"
 MARK=kz7qmarker
 STORE="$WORK/store"
 export SVCMODE_DB="$STORE/device.db"
@@ -91,6 +89,18 @@ plant_lockouts() {
   SVCMODE_MANAGER_ID=$ID SVCMODE_MANAGER_PIN=1111111 svc set system.manager.comment refused
   [ "$(sqlite3 "$SVCMODE_DB" "SELECT failures FROM door WHERE name = 'manager'")" = 1 ] && ok ||
     fail "planting a lockout state"
+}
+plant_comm_log() {
+  # A real failed attempt (nothing listens on the port) writes its log row;
+  # the marker rides in the server's reply text of a second, planted row.
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  mgr set network.email.smtp.server 127.0.0.1; mgr set network.email.smtp.port "$port"
+  mgr mail test-send --to "$MARK-log@example.com" >/dev/null 2>&1
+  [ "$(sqlite3 "$SVCMODE_DB" "SELECT count(*) FROM mail_log")" -ge 1 ] && ok || fail "no log row"
+  sqlite3 "$SVCMODE_DB" "INSERT INTO mail_log (at, direction, operation, server, result, code,
+    message, steps) VALUES ('2026-01-01T00:00:00Z', 'tx', 'test-send', 'mx.$MARK-log.example:25',
+    'error', 805, '550 <$MARK-log@example.com> refused', 'RCPT TO:<$MARK-log@example.com>')"
+  RC=$?; planted "communication log"; needle "$MARK-log@example.com"
 }
 plant_doc_files() {
   for b in 00 42 99; do
