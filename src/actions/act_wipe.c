@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "actions/action.h"
+#include "backup/backup.h"
 #include "wipe/wipe.h"
 
 static void
@@ -11,6 +12,28 @@ to_line(void *arg, const char *text)
 
 	if (io->line)
 		io->line(io->arg, text);
+}
+
+/* The manual's advice, offered: back up the Mail Box before erasing it. */
+static int
+offer_backup(struct device *dev, struct action_io *io, struct svc_err *err)
+{
+	struct backup_cb cb = { io->arg, io->progress, io->line };
+	struct strbuf path = STRBUF_INIT;
+	struct backup_summary sum;
+	int rc = 0;
+
+	if (io->ask == NULL ||
+	    io->ask(io->arg, "Back up the Mail Box first to file (empty: no backup)", false,
+		    &path) != 0 ||
+	    path.len == 0)
+		goto out;
+	rc = backup_create(dev, path.buf, NULL, NULL, &cb, &sum, err);
+	if (rc == 0)
+		to_line(io, "Mail Box backed up and verified");
+out:
+	sb_release(&path);
+	return rc;
 }
 
 static int
@@ -29,6 +52,8 @@ initialize(struct device *dev, enum wipe_preset preset, struct action_io *io, st
 	if (io->confirm == NULL || io->confirm(io->arg, q, serial) != 0)
 		return svc_errf(err, EX_NOPERM,
 				"initialization not confirmed; nothing was changed");
+	if (preset == WIPE_ALL && offer_backup(dev, io, err) != 0)
+		return -1;
 	rc = wipe_run(dev, preset, serial, io->progress, io->arg, &r, err);
 	if (rc != 0)
 		return -1;

@@ -5,6 +5,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "backup/backup.h"
 #include "cli/cli.h"
 #include "wipe/wipe.h"
 
@@ -80,13 +81,38 @@ ask_serial(struct cli *cli, bool all, char *buf, size_t cap)
 	return n ? buf : NULL;
 }
 
+/* --backup FILE: the Mail Box is saved (and verified) before anything is
+ * erased; if that fails, nothing is. The serial is checked first so that a
+ * wrong one does not leave a backup behind for nothing. */
+static int
+backup_first(struct cli *cli, const char *path, const char *confirm, struct svc_err *err)
+{
+	struct backup_cb cb = { cli, cli_progress, NULL };
+	struct backup_summary sum;
+
+	if (confirm == NULL || strcmp(confirm, device_identity(cli->dev)->serial) != 0)
+		return svc_errf(err, EX_NOPERM,
+				"initialization not confirmed (the serial number is "
+				"'svcmode info'); nothing was changed");
+	if (backup_create(cli->dev, path, NULL, NULL, &cb, &sum, err) != 0)
+		return -1;
+	fprintf(cli->msg, "svcmode: Mail Box backed up to '%s' (%lld documents), verified\n", path,
+		(long long)sum.documents);
+	return 0;
+}
+
 static int
 cmd_init(struct cli *cli, int argc, char **argv, struct svc_err *err)
 {
 	const char *all = NULL, *settings = NULL, *confirm = NULL, *report = NULL, *json = NULL;
-	struct cli_opt opts[] = { { "all", &all },          { "settings-only", &settings },
-				  { "confirm=", &confirm }, { "report", &report },
-				  { "json", &json },        { NULL, NULL } };
+	const char *backup = NULL;
+	struct cli_opt opts[] = { { "all", &all },
+				  { "settings-only", &settings },
+				  { "confirm=", &confirm },
+				  { "report", &report },
+				  { "json", &json },
+				  { "backup=", &backup },
+				  { NULL, NULL } };
 	struct progress_out po = { .cli = cli };
 	struct wipe_report *r = NULL;
 	char typed[32];
@@ -104,6 +130,8 @@ cmd_init(struct cli *cli, int argc, char **argv, struct svc_err *err)
 	}
 	if (confirm == NULL)
 		confirm = ask_serial(cli, settings == NULL, typed, sizeof typed);
+	if (backup && backup_first(cli, backup, confirm, err) != 0)
+		return -1;
 	rc = wipe_run(cli->dev, settings ? WIPE_SETTINGS_ONLY : WIPE_ALL, confirm, progress, &po,
 		      &r, err);
 	if (rc != 0)
@@ -133,6 +161,8 @@ const struct cli_cmd cli_cmds_wipe[] = {
 	  "\n"
 	  "  --all              user data and settings (the default)\n"
 	  "  --settings-only    reset settings only; user data is kept\n"
+	  "  --backup FILE      first back up the Mail Box to FILE (verified); if the\n"
+	  "                     backup fails, nothing is erased\n"
 	  "  --confirm SERIAL   the serial number of this device ('svcmode info'):\n"
 	  "                     without it nothing is changed (exit 64; a wrong one\n"
 	  "                     exits 77). At a terminal, svcmode asks for it\n"

@@ -141,4 +141,20 @@ check_grep "resumed report: interrupted once" out "interrupted:   1 time;"
 check_grep "resumed report: method" out "1 Pass Random"
 svc info
 check_nogrep "completed only once" err "interrupted"
+
+# --backup FILE: the Mail Box is saved and verified first; a bad target
+# stops everything before anything is erased.
+printf 'keep me\n' >"$WORK/doc.txt"
+svc_mgr box store 03 "$WORK/doc.txt"; check_rc "document to back up" 0
+serial=$(svc info >/dev/null; sed -n 's/^serial: *//p' "$WORK/out")
+svc_mgr init --all --backup /proc/nope/b.zip --confirm "$serial"
+check_rc "backup to an impossible place" 73
+svc_mgr box list 03; check_grep "nothing erased when the backup failed" out "doc.txt"
+svc_mgr init --all --backup "$WORK/before-init.zip" --confirm "$serial"
+check_rc "init with backup first" 0
+check_grep "backup reported" err "backed up"
+svc_mgr box list 03; check_nogrep "documents erased" out "doc.txt"
+svc_mgr backup verify "$WORK/before-init.zip"; check_rc "the backup verifies" 0
+svc_mgr backup restore "$WORK/before-init.zip"; check_rc "and restores" 0
+svc_mgr box list 03; check_grep "document back" out "doc.txt"
 finish
