@@ -1,0 +1,116 @@
+# Install rules beyond the binaries, and the Debian package (CPack DEB).
+#
+# Everything is installed relative to the prefix, so that
+#   cmake --install build --prefix DIR
+# lays out exactly the files of the .deb (which uses the prefix /usr) under
+# DIR. The one directory outside the prefix, the store's /var/lib/svcmode,
+# follows the GNU rule at install time: /var when the prefix is /usr,
+# PREFIX/var otherwise. packaging/build-deb.sh builds the package with
+# Debian's compiler flags; docs/packaging.md explains it all.
+include(GNUInstallDirs)
+
+set(SVC_PKG_SRC ${CMAKE_CURRENT_LIST_DIR})
+set(SVC_PKG_BIN ${PROJECT_BINARY_DIR}/packaging)
+set(SVC_DOCDIR ${CMAKE_INSTALL_DATAROOTDIR}/doc/svcmode)
+set(SVC_PKG_DATE "2026-11-27")          # man page and changelog date
+set(SVC_PKG_CHANGELOG_DATE "Fri, 27 Nov 2026 12:00:00 +0000")
+set(SVC_PKG_MAINTAINER "svcmode maintainers <svcmode@packages.invalid>")
+
+# The second program (the license server) exists once src/lms/ is merged.
+if(TARGET svcmode-lms)
+  install(TARGETS svcmode-lms RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+  set(SVC_PROGRAMS svcmode svcmode-lms)
+else()
+  set(SVC_PROGRAMS svcmode)
+endif()
+
+# Man pages and the changelog: version filled in, compressed with gzip -n
+# (no name or time stamp: the package is reproducible), as Debian wants.
+find_program(SVC_GZIP gzip)
+function(svc_pkg_gzip in out)
+  add_custom_command(OUTPUT ${out}
+    COMMAND ${SVC_GZIP} -9 -n -c ${in} > ${out}
+    DEPENDS ${in} VERBATIM)
+endfunction()
+
+# Both pages are configured (the tests render both); a program's page is
+# installed with the program.
+configure_file(${SVC_PKG_SRC}/man/svcmode.1.in ${SVC_PKG_BIN}/man/svcmode.1 @ONLY)
+configure_file(${SVC_PKG_SRC}/man/svcmode-lms.1.in ${SVC_PKG_BIN}/man/svcmode-lms.1 @ONLY)
+set(SVC_PKG_GZ)
+foreach(prog IN LISTS SVC_PROGRAMS)
+  svc_pkg_gzip(${SVC_PKG_BIN}/man/${prog}.1 ${SVC_PKG_BIN}/man/${prog}.1.gz)
+  list(APPEND SVC_PKG_GZ ${SVC_PKG_BIN}/man/${prog}.1.gz)
+  install(FILES ${SVC_PKG_BIN}/man/${prog}.1.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+endforeach()
+configure_file(${SVC_PKG_SRC}/debian/changelog.in ${SVC_PKG_BIN}/changelog @ONLY)
+svc_pkg_gzip(${SVC_PKG_BIN}/changelog ${SVC_PKG_BIN}/changelog.gz)
+list(APPEND SVC_PKG_GZ ${SVC_PKG_BIN}/changelog.gz)
+add_custom_target(svc_pkg_files ALL DEPENDS ${SVC_PKG_GZ})
+
+install(FILES ${SVC_PKG_BIN}/changelog.gz ${SVC_PKG_SRC}/debian/copyright
+  DESTINATION ${SVC_DOCDIR})
+
+# Bash completion: one script; svcmode-lms gets a link to it when built.
+install(FILES ${SVC_PKG_SRC}/completion/svcmode.bash
+  DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/bash-completion/completions RENAME svcmode)
+if(TARGET svcmode-lms)
+  install(FILES ${SVC_PKG_SRC}/completion/svcmode.bash
+    DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/bash-completion/completions RENAME svcmode-lms)
+endif()
+
+# The serial-console example: a getty drop-in and a stty wrapper.
+install(FILES ${SVC_PKG_SRC}/examples/README.serial-console
+  DESTINATION ${SVC_DOCDIR}/examples)
+install(FILES ${SVC_PKG_SRC}/examples/serial-getty@ttyS0.service.d/svcmode.conf
+  DESTINATION ${SVC_DOCDIR}/examples/serial-getty@ttyS0.service.d)
+install(PROGRAMS ${SVC_PKG_SRC}/examples/svcmode-serial-console
+  DESTINATION ${SVC_DOCDIR}/examples)
+
+# The store's directory, 0700. Evaluated at install time, when the prefix
+# is known (cpack installs with /usr, 'cmake --install --prefix' with its own).
+install(CODE [[
+  if(CMAKE_INSTALL_PREFIX STREQUAL "/usr")
+    set(_svc_state "$ENV{DESTDIR}/var/lib/svcmode")
+  else()
+    set(_svc_state "$ENV{DESTDIR}${CMAKE_INSTALL_PREFIX}/var/lib/svcmode")
+  endif()
+  message(STATUS "Installing: ${_svc_state} (0700)")
+  file(MAKE_DIRECTORY "${_svc_state}")
+  file(CHMOD "${_svc_state}" PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE)
+]])
+
+# --- the Debian package ----------------------------------------------------
+set(CPACK_GENERATOR DEB)
+set(CPACK_PACKAGE_NAME svcmode)
+set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+set(CPACK_PACKAGE_CONTACT "${SVC_PKG_MAINTAINER}")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
+  "service-mode maintenance for a printer/fax controller")
+set(CPACK_PACKAGE_DESCRIPTION
+  "svcmode keeps the configuration and data of a multifunction printer/fax\n\
+controller in one SQLite store and maintains it from a VT100-class serial\n\
+console (an ncurses menu tree: System Settings, Service Mode levels 1 and 2)\n\
+or from scripts (a CLI over the same store): settings, mail authentication,\n\
+key pairs and certificates, MAC address filtering, mail boxes and their\n\
+backups, licenses, and the initialization of all data and settings.\n\
+\n\
+The package creates the system account svcmode, whose home is the store's\n\
+directory /var/lib/svcmode, and ships an example of launching svcmode on a\n\
+serial console (a serial-getty drop-in with autologin).")
+set(CPACK_STRIP_FILES ON)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_SECTION admin)
+set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
+set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${SVC_PKG_MAINTAINER}")
+# Depends: the libraries actually linked (dpkg-shlibdeps), and adduser for
+# the postinst.
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser")
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "bash-completion")
+set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
+  ${SVC_PKG_SRC}/debian/postinst ${SVC_PKG_SRC}/debian/postrm)
+set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
+set(CPACK_SOURCE_GENERATOR "")
+include(CPack)

@@ -1,0 +1,23 @@
+#!/bin/sh
+# packaging/build-deb.sh [BUILD_DIR]: builds the Debian package
+# svcmode_VERSION_ARCH.deb from this source tree, the way Debian builds its
+# own packages: a Release build (without the test suite) with the compiler
+# and linker flags of dpkg-buildflags (all hardening features: fortified
+# functions, stack protector, read-only relocations, immediate binding),
+# then cpack. Prints the package's path. Needs dpkg-dev and the build
+# dependencies (packaging/build-deps.txt). BUILD_DIR: default build-deb.
+set -eu
+src=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$src/build-deb}
+
+cd "$src"
+export DEB_BUILD_MAINT_OPTIONS=hardening=+all
+cflags="$(dpkg-buildflags --get CPPFLAGS) $(dpkg-buildflags --get CFLAGS)"
+ldflags=$(dpkg-buildflags --get LDFLAGS)
+
+cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release -DSVC_TESTS=OFF \
+	-DCMAKE_C_FLAGS="$cflags" -DCMAKE_EXE_LINKER_FLAGS="$ldflags" >&2
+cmake --build "$build" -j "${JOBS:-2}" >&2
+rm -f "$build"/svcmode_*.deb
+(cd "$build" && cpack -G DEB >&2)
+ls "$build"/svcmode_*.deb
