@@ -1,0 +1,21 @@
+# Packaging (packaging/): the Debian package, built from a fresh Release
+# tree with packaging/build-deb.sh and inspected, installed into a
+# directory and run; the man pages against the built svcmode's --help;
+# the bash completion. Not under valgrind: they build and run whole
+# programs.
+set(SVC_PKG_TEST_ENV
+  "SVCMODE=$<TARGET_FILE:svcmode>"
+  "SRC=${PROJECT_SOURCE_DIR}"
+  "BUILD=${PROJECT_BINARY_DIR}"
+  "MANDIR=${PROJECT_BINARY_DIR}/packaging/man")
+if(TARGET svcmode-lms)
+  list(APPEND SVC_PKG_TEST_ENV "SVCMODE_LMS=$<TARGET_FILE:svcmode-lms>")
+endif()
+foreach(t man completion deb)
+  add_test(NAME packaging_${t}
+    COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/packaging/test_${t}.sh)
+  set_tests_properties(packaging_${t} PROPERTIES LABELS packaging
+    ENVIRONMENT "${SVC_PKG_TEST_ENV}")
+endforeach()
+# The package build takes the two cores for a while.
+set_tests_properties(packaging_deb PROPERTIES TIMEOUT 900 RUN_SERIAL ON)

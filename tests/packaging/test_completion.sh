@@ -1,0 +1,94 @@
+#!/bin/sh
+# The bash completion (packaging/completion/svcmode.bash): it loads in bash,
+# registers itself for svcmode and svcmode-lms, and completes commands,
+# options, sub-command words, setting keys (from 'svcmode list') and the
+# values of 'set KEY', both alone and with the bash-completion package
+# loaded; pressing TAB creates no store and leaves nothing behind.
+. "$SRC/tests/packaging/lib.sh"
+COMPLETION="$SRC/packaging/completion/svcmode.bash"
+export TMPDIR="$WORK/tmp"
+mkdir -p "$TMPDIR"
+# A store named by the environment that completion must not touch.
+export SVCMODE_DB="$WORK/untouched/device.db"
+
+# comp [--full] WORDS...: what TAB offers after WORDS (the last one is the
+# word being completed), one per line, in $WORK/out; bash's status in $RC.
+comp() {
+  pre=""
+  if [ "$1" = --full ]; then
+    shift
+    pre=". /usr/share/bash-completion/bash_completion;"
+  fi
+  bash --norc --noprofile -c "$pre"'
+    . "$0" || exit 3
+    complete -p svcmode >/dev/null || exit 4
+    complete -p svcmode-lms >/dev/null || exit 5
+    shift
+    COMP_WORDS=("$@")
+    COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+    COMP_LINE="$*"
+    COMP_POINT=${#COMP_LINE}
+    _svcmode svcmode "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
+    printf "%s\n" "${COMPREPLY[@]}"' "$COMPLETION" x "$@" >"$WORK/out" 2>"$WORK/err"
+  RC=$?
+}
+# expect NAME WORD...: each WORD is offered (a whole line of $WORK/out).
+expect() {
+  name=$1
+  shift
+  for w in "$@"; do
+    grep -qxF -- "$w" "$WORK/out" && ok || fail "$name: '$w' not offered"
+  done
+}
+# only NAME WORD...: exactly these are offered, in any order.
+only() {
+  name=$1
+  shift
+  printf '%s\n' "$@" | sort >"$WORK/want"
+  sort "$WORK/out" | grep -v '^$' >"$WORK/got"
+  cmp -s "$WORK/want" "$WORK/got" && ok || fail "$name: offered $(tr '\n' ' ' <"$WORK/got")"
+}
+
+for mode in "" --full; do
+  [ "$mode" = --full ] && [ ! -f /usr/share/bash-completion/bash_completion ] &&
+    { fail "bash-completion is not installed"; continue; }
+  m="${mode:-plain}"
+  comp $mode "$SVCMODE" li
+  check_rc "$m: loads" 0
+  only "$m: command 'li'" list
+  # Every command of --help, and nothing else.
+  comp $mode "$SVCMODE" ""
+  only "$m: all commands" $("$SVCMODE" --help |
+    awk '/^commands:/ { on = 1; next } on && NF == 0 { on = 0 } on { print $1 }')
+  comp $mode "$SVCMODE" --db "$WORK/x.db" de
+  only "$m: command after --db" describe
+  comp $mode "$SVCMODE" --
+  expect "$m: global options" --db --operator --help --version
+  comp $mode "$SVCMODE" get network.email.smtp.p
+  only "$m: key" network.email.smtp.port
+  comp $mode "$SVCMODE" list system.manager.
+  only "$m: key prefix" system.manager.comment system.manager.contact system.manager.email \
+    system.manager.id system.manager.name system.manager.pin
+  comp $mode "$SVCMODE" describe ""
+  [ "$(grep -c . "$WORK/out")" -eq "$("$SVCMODE" --db "$WORK/keys.db" list 2>/dev/null | wc -l)" ] &&
+    ok || fail "$m: every key of 'svcmode list' is offered"
+  comp $mode "$SVCMODE" set network.email.ssl.pop ""
+  only "$m: bool values" ON OFF
+  comp $mode "$SVCMODE" set network.email.auth.pop_auth_method ""
+  only "$m: enum values" Standard APOP 'POP\ AUTH'
+  comp $mode "$SVCMODE" log --l
+  only "$m: command option" --limit
+  comp $mode "$SVCMODE" export --
+  only "$m: export options" --include-secrets --help
+  comp $mode "$SVCMODE" passwd s
+  only "$m: alternatives" service1 service2
+  touch "$WORK/settings-export.json"
+  comp $mode "$SVCMODE" import "$WORK/settings-ex"
+  only "$m: file" "$WORK/settings-export.json"
+done
+
+# TAB created no store, used no default path, and left no temporary file.
+[ -e "$WORK/untouched" ] && fail "completion created the store of SVCMODE_DB" || ok
+[ -e "$HOME/.local" ] && fail "completion created a store under HOME" || ok
+[ -z "$(ls -A "$TMPDIR")" ] && ok || fail "completion left files: $(ls "$TMPDIR")"
+finish

@@ -1,0 +1,213 @@
+#!/bin/sh
+# The Debian package: built from this source tree in a fresh Release build
+# (packaging/build-deb.sh), inspected with dpkg-deb -I/-c, checked by
+# lintian (no error; every warning explained in docs/packaging.md),
+# compared with 'cmake --install --prefix DIR', then unpacked into a fresh
+# directory (dpkg -x) where the installed svcmode runs against a fresh
+# store, its man page renders and its bash completion loads from the
+# installed location.
+. "$SRC/tests/packaging/lib.sh"
+B="$WORK/build"
+
+# --- build -----------------------------------------------------------------
+JOBS=2 sh "$SRC/packaging/build-deb.sh" "$B" >"$WORK/out" 2>"$WORK/build.log"
+RC=$?
+check_rc "build-deb.sh builds the package" 0
+if [ "$RC" -ne 0 ]; then
+  tail -30 "$WORK/build.log"
+  finish
+  exit 1
+fi
+DEB=$(cat "$WORK/out")
+version=$("$B/src/svcmode" --version | awk '{ print $2 }')
+arch=$(dpkg --print-architecture)
+[ "$(basename "$DEB")" = "svcmode_${version}_${arch}.deb" ] && ok ||
+  fail "package file name '$(basename "$DEB")', expected svcmode_${version}_${arch}.deb"
+
+# --- dpkg-deb -I: the control fields ---------------------------------------
+dpkg-deb -I "$DEB" >"$WORK/out" 2>"$WORK/err"
+RC=$?
+check_rc "dpkg-deb -I" 0
+field() { dpkg-deb -f "$DEB" "$1"; }
+[ "$(field Package)" = svcmode ] && ok || fail "Package: $(field Package)"
+[ "$(field Version)" = "$version" ] && ok || fail "Version: $(field Version), svcmode says $version"
+[ "$(field Architecture)" = "$arch" ] && ok || fail "Architecture: $(field Architecture)"
+for f in Maintainer Description Section Priority Installed-Size; do
+  [ -n "$(field $f)" ] && ok || fail "no $f field"
+done
+check_grep "maintainer scripts" out " postinst"
+check_grep "maintainer scripts" out " postrm"
+
+# Depends: exactly the packages of the shared libraries the installed binary
+# needs (its ELF NEEDED entries, resolved by the dynamic linker, owner by
+# dpkg -S), each with a version, plus adduser for the postinst.
+dpkg-deb -x "$DEB" "$WORK/root"
+bin="$WORK/root/usr/bin/svcmode"
+owner() {
+  for q in "$1" "/usr$1" "${1#/usr}" "$(readlink -f "$1")"; do
+    o=$(dpkg -S "$q" 2>/dev/null | head -1 | cut -d: -f1) && [ -n "$o" ] && { echo "$o"; return; }
+  done
+  echo "unowned:$1"
+}
+needed=$(readelf -d "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
+[ -n "$needed" ] && ok || fail "readelf finds no NEEDED library in $bin"
+want="adduser"
+for lib in $needed; do
+  path=$(ldd "$bin" | awk -v l="$lib" '$1 == l { print $3 }')
+  [ -n "$path" ] && ok || fail "ldd does not resolve $lib"
+  want="$want $(owner "$path")"
+done
+want=$(printf '%s\n' $want | sort -u | tr '\n' ' ')
+deps=$(field Depends)
+got=$(printf '%s\n' "$deps" | tr ',' '\n' | awk 'NF { print $1 }' | sort -u | tr '\n' ' ')
+[ "$want" = "$got" ] && ok || fail "Depends: '$deps'; the linked libraries need: $want"
+for p in $got; do
+  [ "$p" = adduser ] && continue
+  printf '%s\n' "$deps" | tr ',' '\n' | grep -Eq "^ *$p \(>= [^)]+\)" && ok ||
+    fail "Depends: $p has no minimum version"
+done
+ldd "$bin" | grep -q "not found" && fail "the installed binary misses a library" || ok
+readelf -d "$bin" | grep -Eq "RPATH|RUNPATH" && fail "the installed binary has an RPATH" || ok
+file "$bin" | grep -q ", stripped" && ok || fail "the installed binary is not stripped"
+
+# --- dpkg-deb -c: exactly the expected files, owned by root ----------------
+dpkg-deb -c "$DEB" >"$WORK/contents" 2>"$WORK/err"
+RC=$?
+check_rc "dpkg-deb -c" 0
+awk '{ print $1, $6 }' "$WORK/contents" | grep -v '/$' | sort >"$WORK/got"
+{
+  echo "-rwxr-xr-x ./usr/bin/svcmode"
+  echo "-rw-r--r-- ./usr/share/man/man1/svcmode.1.gz"
+  echo "-rw-r--r-- ./usr/share/bash-completion/completions/svcmode"
+  echo "-rw-r--r-- ./usr/share/doc/svcmode/changelog.gz"
+  echo "-rw-r--r-- ./usr/share/doc/svcmode/copyright"
+  echo "-rw-r--r-- ./usr/share/doc/svcmode/examples/README.serial-console"
+  echo "-rw-r--r-- ./usr/share/doc/svcmode/examples/serial-getty@ttyS0.service.d/svcmode.conf"
+  echo "-rwxr-xr-x ./usr/share/doc/svcmode/examples/svcmode-serial-console"
+  if [ -n "${SVCMODE_LMS:-}" ]; then
+    echo "-rwxr-xr-x ./usr/bin/svcmode-lms"
+    echo "-rw-r--r-- ./usr/share/man/man1/svcmode-lms.1.gz"
+    echo "-rw-r--r-- ./usr/share/bash-completion/completions/svcmode-lms"
+  fi
+} | sort >"$WORK/want"
+cmp -s "$WORK/want" "$WORK/got" && ok || fail "package files differ: $(diff "$WORK/want" "$WORK/got" | grep '^[<>]')"
+grep -q "^drwx------ root/root .* ./var/lib/svcmode/$" "$WORK/contents" && ok ||
+  fail "no /var/lib/svcmode directory 0700 root/root in the package"
+awk '$2 != "root/root"' "$WORK/contents" | grep -q . && fail "files not owned by root" || ok
+
+# --- lintian: no error; each warning explained in docs/packaging.md ---------
+if command -v lintian >/dev/null; then
+  lintian --fail-on error "$DEB" >"$WORK/out" 2>"$WORK/err"
+  RC=$?
+  check_rc "lintian: no error" 0
+  grep -q '^E:' "$WORK/out" && fail "lintian errors: $(grep '^E:' "$WORK/out")" || ok
+  for tag in $(sed -n 's/^W: svcmode[^:]*: \([a-z0-9-]*\).*/\1/p' "$WORK/out" | sort -u); do
+    grep -qF -- "$tag" "$SRC/docs/packaging.md" && ok ||
+      fail "lintian warning '$tag' is not explained in docs/packaging.md"
+  done
+else
+  fail "lintian is not installed"
+fi
+
+# --- cmake --install --prefix DIR: the same files ---------------------------
+cmake --install "$B" --prefix "$WORK/prefix" >"$WORK/out" 2>"$WORK/err"
+RC=$?
+check_rc "cmake --install --prefix" 0
+# The package's tree with /usr as the prefix, next to the prefix's tree.
+(cd "$WORK/root" && find . -mindepth 1 ! -type d -o -type d -empty) | sed 's|^\./usr/|./|' |
+  sort >"$WORK/deb-files"
+(cd "$WORK/prefix" && find . -mindepth 1 ! -type d -o -type d -empty) | sort >"$WORK/pfx-files"
+cmp -s "$WORK/deb-files" "$WORK/pfx-files" && ok ||
+  fail "cmake --install and the .deb differ: $(diff "$WORK/deb-files" "$WORK/pfx-files" | grep '^[<>]')"
+while read -r f; do
+  d="$WORK/root/usr/${f#./}"
+  [ -e "$d" ] || d="$WORK/root/${f#./}"
+  [ "$(stat -c %A "$d")" = "$(stat -c %A "$WORK/prefix/$f")" ] && ok ||
+    fail "$f: mode $(stat -c %A "$WORK/prefix/$f") installed, $(stat -c %A "$d") in the package"
+done <"$WORK/pfx-files"
+[ "$(stat -c %a "$WORK/prefix/var/lib/svcmode")" = 700 ] && ok || fail "prefix var/lib/svcmode is not 0700"
+# The executables are the same program (the package's is stripped).
+[ "$("$WORK/prefix/bin/svcmode" --version)" = "$("$bin" --version)" ] && ok ||
+  fail "the installed and the packaged svcmode differ"
+
+# --- the unpacked package runs against a fresh store -------------------------
+SVCMODE="$bin"
+DB="$WORK/store/device.db"
+svc --version
+check_rc "--version" 0
+check_out "--version" "svcmode $version"
+svc --db "$DB" info
+check_rc "info on a fresh store" 0
+check_grep "info: created" err "created a new device store at '$DB'"
+check_grep "info: model" out "model:          iR5570"
+check_grep "info: store" out "store:          $DB"
+check_grep "info: version" out "svcmode:        $version"
+grep -Eq '^serial: +[A-Z]{3}[0-9]{5}$' "$WORK/out" && ok || fail "info: no serial number"
+[ "$(stat -c %a "$DB")" = 600 ] && ok || fail "store mode $(stat -c %a "$DB"), expected 600"
+[ "$(stat -c %a "$WORK/store")" = 700 ] && ok || fail "store directory mode $(stat -c %a "$WORK/store")"
+svc --db "$DB" list
+check_rc "list" 0
+grep -Eq '^network\.email\.smtp\.port +25$' "$WORK/out" && ok || fail "list: SMTP port 25"
+grep -Eq '^system\.manager\.pin +\*\*\*$' "$WORK/out" && ok || fail "list: the PIN is masked"
+n=$(wc -l <"$WORK/out")
+"$B/src/svcmode" --db "$WORK/other.db" list >"$WORK/out2" 2>/dev/null
+[ "$n" -gt 20 ] && [ "$n" -eq "$(wc -l <"$WORK/out2")" ] && ok ||
+  fail "list: $n settings from the package, $(wc -l <"$WORK/out2") from the build"
+# The packaged program answers for its own version of the store.
+svc --db "$DB" set network.email.smtp.port 587 </dev/null
+check_rc "set without credentials" 77
+svc --db "$DB" get network.email.smtp.port
+check_out "a refused set keeps the value" 25
+SVCMODE_MANAGER_ID=7654321 SVCMODE_MANAGER_PIN=7654321 svc --db "$DB" set network.email.smtp.port 587
+check_rc "set as System Manager" 0
+svc --db "$DB" get network.email.smtp.port
+check_out "get" 587
+
+# --- its man page and its completion, from their installed places -----------
+MANWIDTH=80 man --warnings -l "$WORK/root/usr/share/man/man1/svcmode.1.gz" >"$WORK/out" 2>"$WORK/err"
+RC=$?
+check_rc "installed svcmode(1)" 0
+[ -s "$WORK/err" ] && fail "installed svcmode(1) warns: $(cat "$WORK/err")" || ok
+check_grep "installed svcmode(1)" out "svcmode $version"
+check_grep "installed svcmode(1)" out "SERIAL CONSOLE"
+# Found the way bash-completion finds any command's completion: by the
+# command's name, in share/bash-completion/completions of XDG_DATA_DIRS.
+XDG_DATA_DIRS="$WORK/root/usr/share" bash --norc --noprofile -c '
+  . /usr/share/bash-completion/bash_completion
+  __load_completion svcmode || exit 3
+  complete -p svcmode >/dev/null || exit 4
+  COMP_WORDS=("$0" inf); COMP_CWORD=1; COMP_LINE="$0 inf"; COMP_POINT=${#COMP_LINE}
+  _svcmode svcmode inf "$0" && printf "%s\n" "${COMPREPLY[@]}"' "$bin" \
+  >"$WORK/out" 2>"$WORK/err" </dev/null
+RC=$?
+check_rc "completion loads from the package" 0
+check_out "completion completes 'inf'" info
+
+# --- the examples -------------------------------------------------------------
+ex="$WORK/root/usr/share/doc/svcmode/examples"
+conf="$ex/serial-getty@ttyS0.service.d/svcmode.conf"
+grep -qx 'ExecStart=' "$conf" && ok || fail "drop-in does not clear ExecStart"
+grep -Eq '^ExecStart=-/sbin/agetty .*--autologin svcmode .*%I 9600 vt100$' "$conf" && ok ||
+  fail "drop-in: no agetty --autologin svcmode at 9600 with vt100"
+grep -qx 'Environment=TERM=vt100' "$conf" && ok || fail "drop-in: no TERM=vt100"
+if command -v systemd-analyze >/dev/null; then
+  # The unit with the drop-in, as systemd reads it.
+  mkdir -p "$WORK/units/serial-getty@ttyS0.service.d"
+  cp "$conf" "$WORK/units/serial-getty@ttyS0.service.d/"
+  sed '/^BindsTo=/d;/^After=dev-/d' /lib/systemd/system/serial-getty@.service \
+    >"$WORK/units/serial-getty@.service" 2>/dev/null &&
+    SYSTEMD_UNIT_PATH="$WORK/units:" systemd-analyze verify --man=no \
+      "$WORK/units/serial-getty@ttyS0.service" >"$WORK/out" 2>"$WORK/err"
+  grep -i "svcmode.conf" "$WORK/err" && fail "systemd-analyze rejects the drop-in" || ok
+fi
+sh -n "$ex/svcmode-serial-console" && ok || fail "svcmode-serial-console: syntax"
+dpkg-deb -e "$DEB" "$WORK/control"
+for s in postinst postrm; do
+  [ "$(stat -c %a "$WORK/control/$s")" = 755 ] && ok || fail "$s is not 0755"
+  sh -n "$WORK/control/$s" && ok || fail "$s: syntax"
+done
+grep -q -- '--home "$STATE" --shell /usr/bin/svcmode' "$WORK/control/postinst" && ok ||
+  fail "postinst does not create the svcmode account with its home and shell"
+grep -q 'dpkg-statoverride --update --add svcmode svcmode 0700 "$STATE"' "$WORK/control/postinst" &&
+  ok || fail "postinst does not give /var/lib/svcmode to the account"
+finish
