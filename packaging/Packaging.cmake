@@ -67,6 +67,24 @@ install(FILES ${SVC_PKG_SRC}/examples/serial-getty@ttyS0.service.d/svcmode.conf
 install(PROGRAMS ${SVC_PKG_SRC}/examples/svcmode-serial-console
   DESTINATION ${SVC_DOCDIR}/examples)
 
+# A stripped install (cpack, cmake --install --strip) also drops the
+# compiler's .comment notes, as Debian's dh_strip does. The programs are
+# installed by then (CMP0082: install rules run in declaration order).
+if(CMAKE_OBJCOPY)
+  install(CODE "set(SVC_OBJCOPY \"${CMAKE_OBJCOPY}\")
+    set(SVC_PROGRAMS \"${SVC_PROGRAMS}\")
+    set(SVC_BINDIR \"${CMAKE_INSTALL_BINDIR}\")")
+  install(CODE [[
+    if(CMAKE_INSTALL_DO_STRIP)
+      foreach(p IN LISTS SVC_PROGRAMS)
+        execute_process(COMMAND ${SVC_OBJCOPY} --remove-section=.comment
+          "$ENV{DESTDIR}${CMAKE_INSTALL_PREFIX}/${SVC_BINDIR}/${p}"
+          COMMAND_ERROR_IS_FATAL ANY)
+      endforeach()
+    endif()
+  ]])
+endif()
+
 # The store's directory, 0700. Evaluated at install time, when the prefix
 # is known (cpack installs with /usr, 'cmake --install --prefix' with its own).
 install(CODE [[
