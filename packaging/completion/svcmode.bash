@@ -90,6 +90,19 @@ _svcmode_cmd_help()
     printf '%s\n' --help
 }
 
+# The sub-commands of a command group (cert, mac, ...): the words that
+# follow "PROGRAM COMMAND" in its help, and the first words of the
+# help's indented lines.
+_svcmode_subcommands()
+{
+    local prog=$1 cmd=$2 text
+    text=$("$prog" "$cmd" --help 2>/dev/null | sed 1d)
+    {
+        printf '%s\n' "$text" | grep -o "${prog##*/} $cmd [a-z][a-z0-9-]*" | awk '{ print $3 }'
+        printf '%s\n' "$text" | awk '/^  +[a-z][a-z0-9-]*( |$)/ { print $1 }'
+    } | sort -u
+}
+
 # Completes FILE arguments.
 _svcmode_files()
 {
@@ -181,6 +194,9 @@ _svcmode()
     *"|"*)
         [[ $slot =~ ^[a-z0-9|-]+$ ]] &&
             COMPREPLY=($(compgen -W "${slot//|/$'\n'}" -- "$cur"))
+        ;;
+    SUBCOMMAND | COMMAND | ACTION)
+        ((n == 0)) && COMPREPLY=($(compgen -W "$(_svcmode_subcommands "$prog" "$cmd")" -- "$cur"))
         ;;
     esac
 } && complete -F _svcmode svcmode svcmode-lms
