@@ -19,3 +19,13 @@ foreach(t man completion deb)
 endforeach()
 # The package build takes the two cores for a while.
 set_tests_properties(packaging_deb PROPERTIES TIMEOUT 900 RUN_SERIAL ON)
+
+# The package installed with apt into a debootstrap root of Debian 12
+# (several minutes, needs root and the Debian archive): opt-in.
+option(SVC_TEST_DEBOOTSTRAP "Test the .deb in a debootstrap root (slow, network)" OFF)
+if(SVC_TEST_DEBOOTSTRAP)
+  add_test(NAME packaging_debootstrap
+    COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/packaging/test_debootstrap.sh)
+  set_tests_properties(packaging_debootstrap PROPERTIES LABELS "packaging;debootstrap"
+    ENVIRONMENT "${SVC_PKG_TEST_ENV}" TIMEOUT 1800 RUN_SERIAL ON)
+endif()

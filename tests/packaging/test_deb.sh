@@ -38,8 +38,8 @@ done
 check_grep "maintainer scripts" out " postinst"
 check_grep "maintainer scripts" out " postrm"
 
-# Depends: exactly the packages of the shared libraries the installed binary
-# needs (its ELF NEEDED entries, resolved by the dynamic linker, owner by
+# Depends: exactly the packages of the shared libraries the installed programs
+# need (its ELF NEEDED entries, resolved by the dynamic linker, owner by
 # dpkg -S), each with a version, plus adduser for the postinst.
 dpkg-deb -x "$DEB" "$WORK/root"
 bin="$WORK/root/usr/bin/svcmode"
@@ -49,13 +49,15 @@ owner() {
   done
   echo "unowned:$1"
 }
-needed=$(readelf -d "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
-[ -n "$needed" ] && ok || fail "readelf finds no NEEDED library in $bin"
 want="adduser"
-for lib in $needed; do
-  path=$(ldd "$bin" | awk -v l="$lib" '$1 == l { print $3 }')
-  [ -n "$path" ] && ok || fail "ldd does not resolve $lib"
-  want="$want $(owner "$path")"
+for exe in "$WORK"/root/usr/bin/*; do
+  needed=$(readelf -d "$exe" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
+  [ -n "$needed" ] && ok || fail "readelf finds no NEEDED library in $exe"
+  for lib in $needed; do
+    path=$(ldd "$exe" | awk -v l="$lib" '$1 == l { print $3 }')
+    [ -n "$path" ] && ok || fail "ldd does not resolve $lib of $exe"
+    want="$want $(owner "$path")"
+  done
 done
 want=$(printf '%s\n' $want | sort -u | tr '\n' ' ')
 deps=$(field Depends)
