@@ -11,7 +11,7 @@
 # catalog is compiled into the program, so every store has the same keys,
 # and pressing TAB must never create, change or lock the device's store
 # (opening it would also run Auto Erase or finish an interrupted
-# initialization). The keys are cached per program for the shell session.
+# initialization). The keys are cached per program for the life of the shell.
 
 # The program being completed: the first word as typed (a path works too).
 _svcmode_prog()
