@@ -69,6 +69,12 @@ for p in $got; do
     fail "Depends: $p has no minimum version"
 done
 ldd "$bin" | grep -q "not found" && fail "the installed binary misses a library" || ok
+# OpenSSL is the shared library, so that Debian's security updates reach it.
+readelf -d "$bin" | grep -q '\[libcrypto\.so\.3\]' && ok ||
+  fail "the packaged svcmode does not link the shared libcrypto"
+printf '%s\n' "$deps" | grep -q 'libssl3 (>= ' && ok || fail "Depends lacks libssl3"
+nm "$B/src/svcmode" 2>/dev/null | grep -q ' T EVP_EncryptInit' &&
+  fail "the packaged svcmode carries a copy of OpenSSL" || ok
 readelf -d "$bin" | grep -Eq "RPATH|RUNPATH" && fail "the installed binary has an RPATH" || ok
 file "$bin" | grep -q ", stripped" && ok || fail "the installed binary is not stripped"
 
