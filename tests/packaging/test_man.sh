@@ -55,6 +55,11 @@ covers() {
     grep -qF -- "$o" "$WORK/$name.txt" && ok || fail "$name(1) does not document the option '$o'"
   done
   echo "$name: $(echo $cmds | wc -w) commands checked"
+  # Entries for commands this build does not have (modules not merged yet).
+  extra=$(grep -Eo "^ {3}$name [a-z][a-z0-9-]*" "$WORK/$name.txt" | awk '{ print $2 }' |
+    grep -vxF "$(printf '%s\n' $cmds)" | tr '\n' ' ')
+  [ -n "$extra" ] && echo "note: $name(1) documents commands this build lacks: $extra"
+  return 0
 }
 
 covers "$SVCMODE" svcmode "$MANDIR/svcmode.1"
