@@ -68,7 +68,7 @@ _svcmode_commands()
         /^commands:/ { on = 1; next }
         on && /^[^ ]/ { on = 0 }
         on && NF == 0 { on = 0 }
-        on { print $1 }'
+        on && /^  [a-z]/ { print $1 }'
 }
 
 # The global options: those of the first line of 'PROGRAM --help'.

@@ -53,13 +53,13 @@ for mode in "" --full; do
   [ "$mode" = --full ] && [ ! -f /usr/share/bash-completion/bash_completion ] &&
     { fail "bash-completion is not installed"; continue; }
   m="${mode:-plain}"
-  comp $mode "$SVCMODE" li
+  comp $mode "$SVCMODE" lis
   check_rc "$m: loads" 0
-  only "$m: command 'li'" list
+  only "$m: command 'lis'" list
   # Every command of --help, and nothing else.
   comp $mode "$SVCMODE" ""
   only "$m: all commands" $("$SVCMODE" --help |
-    awk '/^commands:/ { on = 1; next } on && NF == 0 { on = 0 } on { print $1 }')
+    awk '/^commands:/ { on = 1; next } on && NF == 0 { on = 0 } on && /^  [a-z]/ { print $1 }')
   comp $mode "$SVCMODE" --db "$WORK/x.db" de
   only "$m: command after --db" describe
   comp $mode "$SVCMODE" --

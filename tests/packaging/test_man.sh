@@ -34,7 +34,7 @@ covers() {
   cp "$WORK/page.txt" "$WORK/$name.txt"
   "$prog" --help >"$WORK/help" 2>&1 || fail "$name --help failed"
   # Commands: the "commands:" list, else "usage: PROG WORD" lines.
-  cmds=$(awk '/^commands:/ { on = 1; next } on && (NF == 0 || /^[^ ]/) { on = 0 } on { print $1 }' \
+  cmds=$(awk '/^commands:/ { on = 1; next } on && (NF == 0 || /^[^ ]/) { on = 0 } on && /^  [a-z]/ { print $1 }' \
     "$WORK/help")
   [ -n "$cmds" ] || cmds=$(grep -o "$name [a-z][a-z0-9-]*" "$WORK/help" | awk '{ print $2 }' | sort -u)
   [ -n "$cmds" ] && ok || fail "$name --help lists no command"
