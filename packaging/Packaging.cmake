@@ -16,7 +16,7 @@ set(SVC_PKG_DATE "2026-11-27")          # man page and changelog date
 set(SVC_PKG_CHANGELOG_DATE "Fri, 27 Nov 2026 12:00:00 +0000")
 set(SVC_PKG_MAINTAINER "svcmode maintainers <svcmode@packages.invalid>")
 
-# The second program (the license server) exists once src/lms/ is merged.
+# The second program, the license server.
 if(TARGET svcmode-lms)
   install(TARGETS svcmode-lms RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
   set(SVC_PROGRAMS svcmode svcmode-lms)
