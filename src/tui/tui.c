@@ -263,11 +263,12 @@ tui_paint(struct tui *t)
 	}
 	if (f->nrows == 0)
 		mvaddstr(2, 2, "(empty)");
-	if (f->top > 0)
-		mvaddch(2, 0, '^');
-	if (f->top + n < f->nrows)
-		mvaddch(1 + n, 0, 'v');
 	hline_at(t, LINES - 2);
+	/* More above / below: on the rules, so scrolling never moves them. */
+	if (f->top > 0)
+		mvaddch(1, 0, '^');
+	if (f->top + n < f->nrows)
+		mvaddch(LINES - 2, 0, 'v');
 	mvprintw(LINES - 1, 0, "%.*s", W - 1, t->msg[0] ? t->msg : keys_hint(f));
 	if (f->nrows) {
 		mvaddch(2 + f->cur - f->top, 0, '>');
@@ -996,11 +997,13 @@ setup_terminal(struct tui *t)
 
 	setlocale(LC_CTYPE, "");
 	cs = nl_langinfo(CODESET);
-	/* A VT100 does not understand UTF-8: ncurses in a UTF-8 locale would
-	 * draw the ACS lines as Unicode, so it is told to use the terminal's
-	 * own alternate character set. */
+	/* A VT100 does not understand UTF-8: ncurses in a UTF-8 locale may draw
+	 * the ACS lines as Unicode (for terminals it believes ignore the
+	 * alternate character set), so it is told to use the terminal's own
+	 * (smacs/acsc) whenever the terminal is VT100-class or the locale is
+	 * not UTF-8. */
 	if (vt_class(term) || !cs || strcmp(cs, "UTF-8") != 0)
-		setenv("NCURSES_NO_UTF8_ACS", "1", 1);
+		setenv("NCURSES_NO_UTF8_ACS", "0", 1);
 	initscr();
 	raw();
 	noecho();
