@@ -367,12 +367,13 @@ find_key(void *arg, const struct menu_item *it)
 }
 
 int
-menu_check_keys(const struct menu *m, const struct catalog *cat, struct strbuf *problems)
+menu_check_keys(const struct menu *m, const struct catalog *cat, bool coverage,
+		struct strbuf *problems)
 {
 	struct check c = { cat, problems, NULL, NULL, 0 };
 
 	menu_walk(m, check_item, &c);
-	for (size_t i = 0; i < catalog_count(cat); i++) {
+	for (size_t i = 0; coverage && i < catalog_count(cat); i++) {
 		const struct cat_entry *e = catalog_at(cat, i);
 
 		c.key = e->key;

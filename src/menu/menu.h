@@ -6,6 +6,8 @@
 #ifndef SVC_MENU_H
 #define SVC_MENU_H
 
+#include <stdbool.h>
+
 #include "catalog/catalog.h"
 #include "util/err.h"
 #include "util/strbuf.h"
@@ -53,9 +55,11 @@ const char *menu_label(const struct menu_item *it, const struct catalog *cat);
  * IT (a submenu) or holding IT (another item); the root is left out. */
 void menu_breadcrumb(const struct menu_item *it, struct strbuf *out);
 
-/* Every screen key is in the catalog and every panel key of the catalog
- * is on a screen. Appends one line per problem; returns their number. */
-int menu_check_keys(const struct menu *m, const struct catalog *cat, struct strbuf *problems);
+/* Every screen key is in the catalog and (with COVERAGE) every panel key
+ * of the catalog is on a screen. Appends one line per problem; returns
+ * their number. */
+int menu_check_keys(const struct menu *m, const struct catalog *cat, bool coverage,
+		    struct strbuf *problems);
 
 /* The breadcrumb of the screen that shows KEY ("System Settings > ...").
  * Returns 0 if some screen shows it, -1 if none does. */

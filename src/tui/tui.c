@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "tui/tui_int.h"
+#include "util/fsutil.h"
 
 #define CTRL(c) ((c)&0x1f)
 #define ESC_DELAY_MS 50
@@ -145,14 +146,14 @@ menu_rows(struct tui *t, struct frame *f)
 		r->it = it;
 		snprintf(r->label, sizeof r->label, "%s", menu_label(it, t->cat));
 		switch (it->kind) {
-		case MENU_SUBMENU: snprintf(r->value, sizeof r->value, "-->"); break;
+		case MENU_SUBMENU: strlcpy_(r->label + strlen(r->label), " -->", 5); break;
 		case MENU_SETTING: setting_value(t, catalog_find(t->cat, it->target), r); break;
 		case MENU_ACTION:
 			a = action_find(it->target);
 			if (a == NULL || (a->run == NULL && a->list == NULL))
 				snprintf(r->value, sizeof r->value, "(not available yet)");
-			else if (a->kind == ACTION_LIST)
-				snprintf(r->value, sizeof r->value, "-->");
+			else if (a->kind == ACTION_LIST && strlen(r->label) < sizeof r->label - 5)
+				strlcpy_(r->label + strlen(r->label), " -->", 5);
 			break;
 		case MENU_LOGIN: snprintf(r->value, sizeof r->value, "[code]"); break;
 		}
@@ -263,8 +264,8 @@ tui_paint(struct tui *t)
 	}
 	if (f->nrows == 0)
 		mvaddstr(2, 2, "(empty)");
-	hline_at(t, LINES - 2);
-	/* More above / below: on the rules, so scrolling never moves them. */
+	/* More above / below: on the rule and the spacer line, so scrolling
+	 * never moves them. (No second rule: 85 bytes of every full screen.) */
 	if (f->top > 0)
 		mvaddch(1, 0, '^');
 	if (f->top + n < f->nrows)
@@ -1040,6 +1041,29 @@ setup_terminal(struct tui *t)
 	}
 }
 
+/* The compiled-in screens, or $SVCMODE_SCREENS (a screens file: for trying
+ * out a screen without rebuilding, and for bench/). */
+static int
+load_screens(struct tui *t, struct svc_err *err)
+{
+	const char *path = getenv("SVCMODE_SCREENS");
+	struct strbuf text = STRBUF_INIT;
+	int rc;
+
+	if (path == NULL || *path == '\0')
+		return menu_new(&t->menu, err);
+	if (fs_read(path, 1 << 20, &text, err) != 0)
+		return -1;
+	{
+		const char *names[] = { path };
+		const char *texts[] = { sb_str(&text) };
+
+		rc = menu_parse(names, texts, 1, &t->menu, err);
+	}
+	sb_release(&text);
+	return rc;
+}
+
 int
 tui_run(struct device *dev, const struct tui_opts *opts, struct svc_err *err)
 {
@@ -1051,9 +1075,9 @@ tui_run(struct device *dev, const struct tui_opts *opts, struct svc_err *err)
 	t.dev = dev;
 	t.cat = device_catalog(dev);
 	t.opts = opts;
-	if (menu_new(&t.menu, err) != 0)
+	if (load_screens(&t, err) != 0)
 		return -1;
-	if (menu_check_keys(t.menu, t.cat, &problems) != 0) {
+	if (menu_check_keys(t.menu, t.cat, getenv("SVCMODE_SCREENS") == NULL, &problems) != 0) {
 		svc_errf(err, EX_SOFTWARE, "the screens do not match the catalog: %.200s",
 			 problems.buf);
 		rc = -1;

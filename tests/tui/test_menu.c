@@ -30,7 +30,7 @@ test_tui__screens_match_catalog_and_actions(void **state)
 	(void)state;
 	assert_int_equal(catalog_new(&cat, &err), 0);
 	assert_int_equal(menu_new(&m, &err), 0);
-	assert_int_equal(menu_check_keys(m, cat, &problems), 0);
+	assert_int_equal(menu_check_keys(m, cat, true, &problems), 0);
 	menu_walk(m, check_action, &problems);
 	if (problems.len)
 		fail_msg("%s", problems.buf);
@@ -83,7 +83,7 @@ test_tui__unknown_key_is_reported(void **state)
 	assert_int_equal(catalog_new(&cat, &err), 0);
 	parse_one("menu \"Top\"\n  setting no.such.key\n", &m, &err, 0);
 	/* The unknown key, and every panel key that is now on no screen. */
-	assert_true(menu_check_keys(m, cat, &problems) > 1);
+	assert_true(menu_check_keys(m, cat, true, &problems) > 1);
 	assert_non_null(strstr(problems.buf, "t.screen:2: unknown setting 'no.such.key'"));
 	assert_non_null(strstr(problems.buf, "'network.email.smtp.port' is on no screen"));
 	sb_release(&problems);
