@@ -13,11 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <term.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "tui/tui_int.h"
 #include "util/fsutil.h"
 
+#undef CTRL
 #define CTRL(c) ((c)&0x1f)
 #define ESC_DELAY_MS 50
 #define PROGRESS_MS 250 /* at most four progress updates a second */
@@ -990,8 +993,21 @@ static const struct {
 	int key;
 } arrows[] = { { 'A', KEY_UP }, { 'B', KEY_DOWN }, { 'C', KEY_RIGHT }, { 'D', KEY_LEFT } };
 
-static void
-setup_terminal(struct tui *t)
+/* Whether terminfo has TERM. setupterm, unlike a failed newterm, leaves
+ * nothing allocated behind. */
+static bool
+known_terminal(void)
+{
+	int errret = 0;
+
+	if (setupterm(NULL, STDOUT_FILENO, &errret) != OK)
+		return false;
+	del_curterm(cur_term);
+	return true;
+}
+
+static int
+setup_terminal(struct tui *t, struct svc_err *err)
 {
 	const char *term = getenv("TERM");
 	const char *cs;
@@ -1005,7 +1021,18 @@ setup_terminal(struct tui *t)
 	 * not UTF-8. */
 	if (vt_class(term) || !cs || strcmp(cs, "UTF-8") != 0)
 		setenv("NCURSES_NO_UTF8_ACS", "0", 1);
-	initscr();
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return svc_errf(err, EX_USAGE,
+				"the menus need a terminal: use the commands "
+				"(svcmode --help) in scripts");
+	/* An unknown TERM is an error message, not initscr's exit(). */
+	if (term == NULL || *term == '\0' || !known_terminal())
+		return svc_errf(err, EX_USAGE, "unknown terminal type '%s' (set TERM, e.g. vt100)",
+				term ? term : "");
+	t->screen = newterm(NULL, stdout, stdin);
+	if (t->screen == NULL)
+		return svc_errf(err, EX_USAGE, "unknown terminal type '%s' (set TERM, e.g. vt100)",
+				term ? term : "");
 	raw();
 	noecho();
 	nonl();
@@ -1039,6 +1066,7 @@ setup_terminal(struct tui *t)
 		t->ll = ACS_LLCORNER;
 		t->lr = ACS_LRCORNER;
 	}
+	return 0;
 }
 
 /* The compiled-in screens, or $SVCMODE_SCREENS (a screens file: for trying
@@ -1084,7 +1112,10 @@ tui_run(struct device *dev, const struct tui_opts *opts, struct svc_err *err)
 		goto out;
 	}
 	device_set_asker(dev, tui_ask_creds, &t);
-	setup_terminal(&t);
+	if (setup_terminal(&t, err) != 0) {
+		rc = -1;
+		goto out;
+	}
 	idle_since = now_s();
 	push_menu(&t, menu_root(t.menu));
 	while (!t.quit) {
@@ -1110,6 +1141,7 @@ tui_run(struct device *dev, const struct tui_opts *opts, struct svc_err *err)
 		pop(&t);
 	free_rows(&t.stack[0]);
 	endwin();
+	delscreen(t.screen);
 	device_set_asker(dev, NULL, NULL);
 	device_logout(dev, LEVEL_USER);
 out:

@@ -3,6 +3,7 @@
 #ifndef SVC_TUI_INT_H
 #define SVC_TUI_INT_H
 
+#include <curses.h>
 #include <stdbool.h>
 
 #include "actions/action.h"
@@ -35,6 +36,7 @@ struct frame {
 };
 
 struct tui {
+	SCREEN *screen;
 	struct device *dev;
 	const struct catalog *cat;
 	struct menu *menu;

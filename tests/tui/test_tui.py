@@ -27,12 +27,14 @@ FIRST_SCREEN = 700
 class Case:
     n = 0
 
-    def __init__(self, term="vt100", lang="C", rows=24, cols=80, args=(), extra=None):
+    def __init__(self, term="vt100", lang="C", rows=24, cols=80, args=(), extra=None,
+                 tty=None):
         Case.n += 1
         self.db = os.path.join(WORK, "d%d" % Case.n, "device.db")
         rc, _, err = svc(SVC, self.db, "init-store", "--serial", "ABC12345")
         assert rc == 0, err
-        self.t = Term([SVC] + list(args), svc_env(self.db, term, lang, extra), rows, cols)
+        self.t = Term([SVC] + list(args), svc_env(self.db, term, lang, extra), rows, cols,
+                      *(tty or (None, None)))
         self.first = self.t.pump(0.5)
         assert self.t.wait_for("Additional Functions"), self.t.text()
 
@@ -248,6 +250,27 @@ def resize_to_100x30_and_back_and_too_small():
     check(t.wait_for("System Manager Settings"), "menu again", c)
     t.send("q")
     check(t.wait() == 0, "exit 0")
+
+
+@case
+def zero_size_terminal_gets_80x24():
+    c = Case(tty=(0, 0))
+    t = c.t
+    check(t.line(23).startswith("Enter:open"), "80x24 assumed", c)
+    t.send("q")
+    check(t.wait() == 0, "exit 0")
+
+
+@case
+def no_terminal_or_unknown_term_is_a_message():
+    db = os.path.join(WORK, "noterm.db")
+    rc, out, err = svc(SVC, db, "tui", stdin="")
+    check(rc == 64 and "need a terminal" in err, "no tty: %d %s" % (rc, err))
+    c = Case.__new__(Case)
+    t = Term([SVC], svc_env(db, "no-such-terminal"))
+    t.pump(0.5)
+    check(t.wait() == 64 and "unknown terminal type 'no-such-terminal'" in t.text(),
+          "unknown TERM:\n" + t.text())
 
 
 def plain_output(raw):

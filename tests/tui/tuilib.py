@@ -25,19 +25,21 @@ def set_size(fd, rows, cols):
 class Term:
     """One svcmode process on a pty, seen through a pyte screen."""
 
-    def __init__(self, argv, env, rows=24, cols=80):
+    def __init__(self, argv, env, rows=24, cols=80, tty_rows=None, tty_cols=None):
         self.rows, self.cols = rows, cols
+        tty_rows = rows if tty_rows is None else tty_rows
+        tty_cols = cols if tty_cols is None else tty_cols
         self.screen = pyte.Screen(cols, rows)
         self.stream = pyte.ByteStream(self.screen)
         self.raw = bytearray()  # everything the program wrote
         self.pid, self.fd = pty.fork()
         if self.pid == 0:
             try:
-                set_size(0, rows, cols)
+                set_size(0, tty_rows, tty_cols)
                 os.execve(argv[0], argv, env)
             finally:
                 os._exit(127)
-        set_size(self.fd, rows, cols)
+        set_size(self.fd, tty_rows, tty_cols)
         self.status = None
 
     def pump(self, quiet=0.15, limit=5.0):
