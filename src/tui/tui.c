@@ -815,13 +815,15 @@ struct search {
 	int n;
 };
 
+/* Search finds what the session could reach: items behind a guard are
+ * found (the jump asks for the credential), items shown only at a higher
+ * level are not. */
 static bool
 shown_ever(const struct tui *t, const struct menu_item *it)
 {
 	for (; it; it = it->parent)
-		if (it->show > device_level(t->dev) && it->show > it->guard)
-			if (it->show > LEVEL_SERVICE1 || device_level(t->dev) < LEVEL_SERVICE1)
-				return it->show <= device_level(t->dev);
+		if (it->show > device_level(t->dev))
+			return false;
 	return true;
 }
 

@@ -168,8 +168,13 @@ def level2_items_only_at_level2():
     c.service_mode()
     check(t.wait_for("COPIER"), "service mode", c)
     check(t.line(0).rstrip().endswith("Service L1"), "level 1 shown", c)
-    check("OPTION" not in t.text(), "OPTION hidden at level 1", c)
     check("Level 2" in t.text(), "level-2 door", c)
+    t.send("4", "ENTER")                      # OPTION: a level-2 setting, locked
+    check(t.wait_for("Lockout Delay"), "OPTION", c)
+    check(re.search(r"Lockout Delay +30 s \[Service L2\]", t.text()), "shown locked", c)
+    t.send("ENTER")
+    check(t.wait_for("is locked: it needs Service L2"), "edit refused", c)
+    t.send("ESC")
     t.send("3", "ENTER")                      # #LMS
     check(t.wait_for("License Install"), "#LMS", c)
     check("INACTIVE" not in t.text() and "ERASE" not in t.text(), "level-2 rows hidden", c)
@@ -178,8 +183,11 @@ def level2_items_only_at_level2():
     check(t.wait_for("Level 2 service code:"), "level 2 asked", c)
     t.send("8282828", "ENTER")
     check(t.wait_for("Service L2"), "level 2 entered", c)
-    check("OPTION" in t.text(), "OPTION shown at level 2", c)
-    t.send("3", "ENTER")
+    check("Level 2" not in t.text(), "door gone at level 2", c)
+    t.send("4", "ENTER")
+    check(t.wait_for("Lockout Delay"), "OPTION at level 2", c)
+    check(re.search(r"Lockout Delay +30 s *$", t.text(), re.M), "unlocked at level 2", c)
+    t.send("ESC", "3", "ENTER")
     check(t.wait_for("INACTIVE") and "ERASE" in t.text(), "level-2 rows shown", c)
     t.send("ESC", "ESC")                      # leaving Service Mode logs out
     check(t.wait_for("User"), "back to user", c)
