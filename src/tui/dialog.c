@@ -128,7 +128,7 @@ dlg_input(struct tui *t, const char *title, const char *text, const char *initia
 		move(b.y + r, b.x + 3 + (int)(v.len - off));
 		refresh();
 		ch = tui_getkey(t);
-		if (ch == ERR || ch == 27) {
+		if (ch == ERR || ch == 27 || ch == CTRL('c')) {
 			rc = -1;
 			break;
 		}
@@ -220,6 +220,7 @@ dlg_choice(struct tui *t, const char *title, const char *const *items, int n, in
 			return TUI_QUIT;
 		case CTRL('l'): clearok(curscr, TRUE); break;
 		case ERR:
+		case CTRL('c'):
 		case 27:
 		case KEY_LEFT:
 		case 'h':

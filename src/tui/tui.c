@@ -972,7 +972,8 @@ on_key(struct tui *t, int ch)
 			reset_setting(t, &f->rows[f->cur]);
 		break;
 	case CTRL('l'): clearok(curscr, TRUE); break;
-	case 'q': t->quit = true; break;
+	case 'q':
+	case CTRL('c'): /* raw mode: Ctrl-C is a key, and quits cleanly */ t->quit = true; break;
 	default:
 		if (ch >= '1' && ch <= '9' && ch - '1' < f->nrows) {
 			f->cur = ch - '1';
