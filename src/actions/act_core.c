@@ -171,6 +171,55 @@ core_check(struct device *dev, const char *param, struct action_io *io, struct s
 	return 0;
 }
 
+/* COPIER > FUNCTION > Clear Lockouts: opens the System Manager and service
+ * doors locked by wrong codes (a field engineer's job when the manager has
+ * locked himself out). Typed confirmation; one audited transaction. */
+static const char *const doors[] = { "manager", "service1", "service2" };
+
+static int
+core_unlock(struct device *dev, const char *param, struct action_io *io, struct svc_err *err)
+{
+	struct store *st = device_store(dev);
+	int opened = 0;
+
+	(void)param;
+	for (size_t i = 0; i < sizeof doors / sizeof doors[0]; i++) {
+		struct store_door d;
+
+		if (store_door_get(st, doors[i], &d, err) != 0)
+			return -1;
+		linef(io, "%-9s %d wrong attempt(s)%s", doors[i], d.failures,
+		      d.locked_until ? ", locked" : "");
+	}
+	if (io->confirm == NULL ||
+	    io->confirm(io->arg, "Clear the failed attempts and lockouts of every door?",
+			"CLEAR") != 0) {
+		device_audit(dev, "unlock", NULL, NULL, NULL, "refused: not confirmed", NULL);
+		return svc_errf(err, EX_NOPERM, "not confirmed: nothing changed");
+	}
+	if (store_begin(st, err) != 0)
+		return -1;
+	for (size_t i = 0; i < sizeof doors / sizeof doors[0]; i++) {
+		struct store_door d;
+
+		if (store_door_get(st, doors[i], &d, err) != 0)
+			goto fail;
+		if (d.failures == 0 && d.locked_until == 0)
+			continue;
+		if (store_door_put(st, doors[i], &(struct store_door){ 0, 0 }, err) != 0 ||
+		    device_audit(dev, "unlock", NULL, NULL, NULL, doors[i], err) != 0)
+			goto fail;
+		opened++;
+	}
+	if (store_commit(st, err) != 0)
+		goto fail;
+	linef(io, "%d door(s) cleared", opened);
+	return 0;
+fail:
+	store_rollback(st);
+	return -1;
+}
+
 #define TODO(name, kind, lvl, help, rows)                                                          \
 	{                                                                                          \
 		name, kind, lvl, NULL, help, NULL, rows                                            \
@@ -185,6 +234,9 @@ const struct action_def actions_core[] = {
 	  "show the audit record", NULL, NULL },
 	{ "core.check", ACTION_RUN, LEVEL_SERVICE1, core_check,
 	  "check the store and list changed settings", NULL, NULL },
+
+	{ "core.unlock", ACTION_RUN, LEVEL_SERVICE1, core_unlock,
+	  "clear the lockouts of the System Manager and service doors", NULL, NULL },
 
 	/* Placeholders: the modules implement these. */
 	TODO("mail.test_send", ACTION_RUN, LEVEL_MANAGER, "send a test mail", NULL),

@@ -455,6 +455,32 @@ def reports_actions_and_placeholders():
 
 
 @case
+def clear_lockouts_needs_typed_confirmation():
+    c = Case()
+    t = c.t
+    for _ in range(3):                        # lock the System Manager door
+        t.send("1", "ENTER")
+        c.login_manager(pin="1111111")
+        check(t.wait_for("wrong") or t.wait_for("lock"), "refused", c)
+    c.service_mode()
+    t.send("1", "ENTER", "2", "ENTER", "3", "ENTER")   # FUNCTION > Clear Lockouts
+    check(t.wait_for("Type CLEAR to confirm"), "typed confirmation asked", c)
+    t.send("clear", "ENTER")
+    check(t.wait_for("that is not 'CLEAR'"), "wrong text refused inline", c)
+    t.send("ESC")
+    check(t.wait_for("Error: not confirmed: nothing changed"), "result box with the error", c)
+    check("exit code 77" in t.text(), "error code and meaning", c)
+    check("manager   3 wrong attempt(s), locked" in t.text(), "door state listed", c)
+    t.send("ENTER", "3", "ENTER", "CLEAR", "ENTER")
+    check(t.wait_for("1 door(s) cleared"), "cleared", c)
+    check(re.search(r"unlock +- *: manager", c.log()), "audited:\n" + c.log())
+    t.send("ENTER", "ESC", "ESC", "ESC")
+    check(t.wait_for("User"), "left service mode", c)
+    c.system_settings()                       # the manager can log in again
+    c.close()
+
+
+@case
 def idle_logout_returns_to_top():
     c = Case(extra={"SVCMODE_AUTO_CLEAR_SECONDS": "1"})
     t = c.t
