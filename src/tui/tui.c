@@ -38,8 +38,6 @@ now_s(void)
 
 /* --- idle logout (Auto Clear) -------------------------------------------- */
 
-static double idle_since;
-
 static double
 idle_limit(struct tui *t)
 {
@@ -62,7 +60,7 @@ tui_getkey(struct tui *t)
 	int ch;
 
 	if (limit > 0) {
-		double left = idle_since + limit - now_s();
+		double left = t->idle_since + limit - now_s();
 
 		timeout(left > 0 ? (int)(left * 1000) + 1 : 0);
 	} else {
@@ -70,8 +68,8 @@ tui_getkey(struct tui *t)
 	}
 	ch = getch();
 	if (ch != ERR)
-		idle_since = now_s();
-	else if (!(limit > 0 && now_s() >= idle_since + limit))
+		t->idle_since = now_s();
+	else if (!(limit > 0 && now_s() >= t->idle_since + limit))
 		ch = KEY_RESIZE == ch ? ch : 0; /* spurious wake-up: ignored */
 	return ch;
 }
@@ -289,16 +287,6 @@ show(struct tui *t)
 
 /* --- action io: dialogs and a throttled progress bar ------------------------ */
 
-struct run_ctx {
-	struct tui *t;
-	const char *title;
-	struct strbuf out;
-	double start, last;
-	bool painted;
-};
-
-static struct run_ctx *cur_run; /* the action being run (one at a time) */
-
 static int
 io_ask(void *arg, const char *prompt, bool hidden, struct strbuf *out)
 {
@@ -359,23 +347,23 @@ io_line(void *arg, const char *text)
 	sb_addc(&c->out, '\n');
 }
 
-static struct action_io the_io;
-
+/* The io for an action: the running one's dialogs, or (while a list is
+ * read) a context whose lines are dropped. */
 static struct action_io *
 tui_io(struct tui *t, const char *title)
 {
-	static struct run_ctx quiet;
+	struct run_ctx *c = t->run;
 
-	if (cur_run == NULL) {
-		sb_release(&quiet.out);
-		memset(&quiet, 0, sizeof quiet);
-		quiet.t = t;
-		quiet.title = title;
-		quiet.start = now_s();
+	if (c == NULL) {
+		c = &t->listing;
+		sb_release(&c->out);
+		memset(c, 0, sizeof *c);
+		c->t = t;
+		c->title = title;
+		c->start = now_s();
 	}
-	the_io = (struct action_io){ cur_run ? (void *)cur_run : (void *)&quiet, io_ask, io_confirm,
-				     io_progress, io_line };
-	return &the_io;
+	t->io = (struct action_io){ c, io_ask, io_confirm, io_progress, io_line };
+	return &t->io;
 }
 
 /* --- credentials ------------------------------------------------------- */
@@ -710,9 +698,9 @@ run_action(struct tui *t, const struct action_def *a, const char *label, const c
 	}
 	if (enter_level(t, a->level) != 0)
 		return;
-	cur_run = &c;
+	t->run = &c;
 	rc = action_run(t->dev, a->name, param, tui_io(t, label), &err);
-	cur_run = NULL;
+	t->run = NULL;
 	if (rc != 0) {
 		if (c.out.len)
 			sb_addc(&c.out, '\n');
@@ -1119,7 +1107,7 @@ tui_run(struct device *dev, const struct tui_opts *opts, struct svc_err *err)
 		rc = -1;
 		goto out;
 	}
-	idle_since = now_s();
+	t.idle_since = now_s();
 	push_menu(&t, menu_root(t.menu));
 	while (!t.quit) {
 		int ch;
@@ -1143,6 +1131,7 @@ tui_run(struct device *dev, const struct tui_opts *opts, struct svc_err *err)
 	while (t.depth > 1)
 		pop(&t);
 	free_rows(&t.stack[0]);
+	sb_release(&t.listing.out);
 	endwin();
 	delscreen(t.screen);
 	device_set_asker(dev, NULL, NULL);

@@ -35,8 +35,21 @@ struct frame {
 	int nrows, cur, top;
 };
 
+/* What an action's io talks to while it runs. */
+struct run_ctx {
+	struct tui *t;
+	const char *title;
+	struct strbuf out; /* the lines for the result box */
+	double start, last;
+	bool painted;
+};
+
 struct tui {
 	SCREEN *screen;
+	double idle_since;      /* monotonic time of the last key */
+	struct run_ctx *run;    /* the action being run, or NULL */
+	struct run_ctx listing; /* a list being read (its lines are dropped) */
+	struct action_io io;
 	struct device *dev;
 	const struct catalog *cat;
 	struct menu *menu;
