@@ -495,8 +495,10 @@ pop(struct tui *t)
 {
 	struct frame *f = top_frame(t);
 
-	if (t->depth <= 1)
+	if (t->depth <= 1) {
+		snprintf(t->msg, sizeof t->msg, "this is the top menu: q quits");
 		return;
+	}
 	if (f->guarded)
 		device_logout(t->dev, f->entry_level);
 	free_rows(f);

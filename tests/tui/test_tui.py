@@ -308,10 +308,8 @@ def vt100_output_is_ascii_without_colour():
 
 @case
 def other_terminals_work():
+    # All in Debian's ncurses-base (Essential).
     for term in ("vt220", "linux", "xterm", "screen", "tmux", "xterm-256color"):
-        if not os.path.exists("/usr/share/terminfo/%s/%s" % (term[0], term)) and \
-           not os.path.exists("/lib/terminfo/%s/%s" % (term[0], term)):
-            continue
         c = Case(term=term, lang="C.UTF-8")
         t = c.t
         t.send("3", "ENTER")
