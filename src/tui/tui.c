@@ -1111,9 +1111,17 @@ tui_run(struct device *dev, const struct tui_opts *opts, struct svc_err *err)
 	}
 	t.idle_since = now_s();
 	push_menu(&t, menu_root(t.menu));
+	t.data_version = store_data_version(device_store(dev));
 	while (!t.quit) {
+		int64_t dv = store_data_version(device_store(dev));
 		int ch;
 
+		/* Another svcmode or a script committed: show the values as they
+		 * are now (only changed cells reach the terminal). */
+		if (dv != t.data_version) {
+			t.data_version = dv;
+			reload(&t, top_frame(&t));
+		}
 		show(&t);
 		ch = tui_getkey(&t);
 		if (ch == 0)

@@ -5,6 +5,7 @@
 
 #include <curses.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "actions/action.h"
 #include "menu/menu.h"
@@ -47,6 +48,7 @@ struct run_ctx {
 struct tui {
 	SCREEN *screen;
 	double idle_since;      /* monotonic time of the last key */
+	int64_t data_version;   /* the store's, when the frame was last read */
 	struct run_ctx *run;    /* the action being run, or NULL */
 	struct run_ctx listing; /* a list being read (its lines are dropped) */
 	struct action_io io;

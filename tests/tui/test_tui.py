@@ -387,6 +387,9 @@ def changed_meanwhile_is_reported_not_overwritten():
     t.send("3", "ENTER", "CTRL_U", "Panel Person", "ENTER")
     check(t.wait_for("saved"), "second try saves", c)
     check(c.get("system.manager.name") == "Panel Person", "stored")
+    rc, _, err = svc(SVC, c.db, "set", "system.manager.name", "Third Person")
+    t.send("k")                               # the next key shows the store as it is
+    check(re.search(r"System Manager +Third Person", t.text()), "refreshed", c)
     c.close()
 
 
