@@ -64,9 +64,19 @@ def all_out(t):
 def bench_svcmode(lang, work):
     db = os.path.join(work, lang, "device.db")
     svc(SVC, db, "init-store")
+    # First use provisions the store (the factory key pair): done before
+    # measuring, with the peak RSS of a plain 'svcmode get' as the baseline.
+    svc(SVC, db, "get", "system.auto_clear")
+    r0 = 0
+    if os.path.exists("/usr/bin/time"):
+        import subprocess
+        p = subprocess.run(["/usr/bin/time", "-f", "%M", SVC, "get", "system.auto_clear"],
+                           capture_output=True, text=True,
+                           env={"PATH": "/usr/bin:/bin", "SVCMODE_DB": db})
+        r0 = int(p.stderr.split()[-1])
     env = svc_env(db, "vt100", lang, {"SVCMODE_SCREENS": SCREEN})
     t = Term([SVC], env)
-    r = {"first": len(t.pump(0.8))}
+    r = {"first": len(t.pump(0.8)), "cli_rss": r0}
     r["down"] = median_bytes(t, DOWN)
     t.send("g")
     r["enter"] = len(t.key_bytes("ENTER", QUIET))
@@ -80,6 +90,18 @@ def bench_svcmode(lang, work):
     r["scroll"] = median_bytes(t, DOWN)
     r["rss"] = rss_kib(t.pid)
     r["nonascii"] = all_out(t)
+    t.close()
+    # The real Mail Box Settings > User Inboxes (00-99), when the mailbox
+    # module is built in.
+    t = Term([SVC], svc_env(db, "vt100", lang))
+    t.pump(0.8)
+    t.send("2", "ENTER", "1", "ENTER", quiet=0.5)
+    r["inboxes"] = None
+    if "100 entries" in t.text():
+        for _ in range(19):
+            t.send(DOWN, quiet=0.05)
+        r["inboxes"] = median_bytes(t, DOWN)
+        r["nonascii"] += all_out(t)
     t.close()
     return r
 
@@ -145,6 +167,13 @@ def main():
         print("%-9s %-8s %7s %6s %8s %6s %7s %7s %9s %9s" % (
             prog, lang, fmt(r["first"]), fmt(r["down"]), fmt(r["scroll"]), fmt(r["enter"]),
             fmt(r["ctrl_l"]), fmt(r["esc"], "s"), "%d KiB" % r["rss"], fmt(r["nonascii"])))
+    for prog, lang, r in rows:
+        if "cli_rss" in r:
+            print("svcmode %s: peak RSS of a plain 'svcmode get' (baseline): %d KiB" % (
+                lang, r["cli_rss"]))
+        if r.get("inboxes") is not None:
+            print("svcmode %s: scrolling DOWN in the real User Inboxes (00-99): %g bytes" % (
+                lang, r["inboxes"]))
     base = {(p, l): r for p, l, r in rows}
     for lang in ("C", "C.UTF-8"):
         s = base.get(("svcmode", lang))

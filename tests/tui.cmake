@@ -1,7 +1,6 @@
 # The menu tree (screens/ against the catalog and the actions) and the TUI
 # driven in a pseudo-terminal, rendered with pyte.
-# (deferred: unit.cmake, which defines svc_unit_test, is included after this file)
-cmake_language(DEFER CALL svc_unit_test test_menu tui/test_menu.c svc_menu svc_actions)
+svc_unit_test(test_menu tui/test_menu.c svc_menu svc_actions)
 
 find_program(SVC_PYTHON3 python3 PATHS /usr/bin NO_DEFAULT_PATH)
 if(SVC_PYTHON3)

@@ -168,7 +168,12 @@ emit_row(void *arg, const struct action_row *ar)
 	struct row *r = add_row(f);
 
 	snprintf(r->id, sizeof r->id, "%s", ar->id);
-	snprintf(r->label, sizeof r->label, "%s", ar->label);
+	/* The id leads unless the label already shows it (an inbox "00" with
+	 * no name yet is still "00"). */
+	if (ar->id[0] && strncmp(ar->label, ar->id, strlen(ar->id)) != 0)
+		snprintf(r->label, sizeof r->label, "%.39s  %.38s", ar->id, ar->label);
+	else
+		snprintf(r->label, sizeof r->label, "%s", ar->label);
 	snprintf(r->value, sizeof r->value, "%s", ar->value);
 	return 0;
 }
