@@ -446,7 +446,10 @@ def reports_actions_and_placeholders():
     t.send("ENTER", "2", "ENTER", "2", "ENTER")   # FUNCTION > Store Check
     check(t.wait_for("settings,"), "store check result", c)
     t.send("ENTER", "ESC", "ESC", "2", "ENTER", "1", "ENTER")   # #REPORT > SPEC LIST
-    check(t.wait_for("not available yet"), "placeholder message", c)
+    # A module's report (SEND ON/ON...), or the placeholder until it lands.
+    check(t.wait_for("SEND ") or t.wait_for("not available yet"), "SPEC LIST", c)
+    if "SEND " in t.text():
+        t.send("ENTER")
     t.send("ESC", "ESC")
     t.send("2", "ENTER")                      # Mail Box Settings (user level)
     check(t.wait_for("User Inboxes"), "mail box menu", c)
