@@ -1,0 +1,90 @@
+/* Shared by the renderer (tui.c) and its dialogs (dialog.c). Curses only
+ * lives in src/tui/. */
+#ifndef SVC_TUI_INT_H
+#define SVC_TUI_INT_H
+
+#include <curses.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "actions/action.h"
+#include "menu/menu.h"
+#include "tui/tui.h"
+
+#define TUI_QUIT (-2) /* a dialog's answer: the person asked to quit */
+
+struct row {
+	const struct menu_item *it; /* F_MENU */
+	char id[40];                /* F_LIST: the row's id */
+	char label[80];
+	char value[48];
+	char *stamp; /* settings: the stored form when the screen was drawn */
+	bool locked;
+};
+
+enum frame_kind { F_MENU, F_LIST };
+
+struct frame {
+	enum frame_kind kind;
+	const struct menu_item *menu; /* F_MENU: the submenu; F_LIST: the item */
+	const struct action_def *list;
+	char param[40];
+	char title[160];
+	enum level entry_level; /* restored when a guarded menu is left */
+	bool guarded;
+	struct row *rows;
+	int nrows, cur, top;
+};
+
+/* What an action's io talks to while it runs. */
+struct run_ctx {
+	struct tui *t;
+	const char *title;
+	struct strbuf out; /* the lines for the result box */
+	double start, last;
+	bool painted;
+};
+
+struct tui {
+	SCREEN *screen;
+	double idle_since;      /* monotonic time of the last key */
+	int64_t data_version;   /* the store's, when the frame was last read */
+	struct run_ctx *run;    /* the action being run, or NULL */
+	struct run_ctx listing; /* a list being read (its lines are dropped) */
+	struct action_io io;
+	struct device *dev;
+	const struct catalog *cat;
+	struct menu *menu;
+	const struct tui_opts *opts;
+	struct frame stack[24];
+	int depth;
+	char msg[400]; /* the status line's message until the next key */
+	bool color;
+	bool quit;
+	chtype hl, vl, ul, ur, ll, lr; /* line drawing: ACS or +-| */
+};
+
+/* Repaints the frame under any dialog (into curses' buffer, no output). */
+void tui_paint(struct tui *t);
+
+/* Dialogs. Each paints over the current frame and returns with the frame
+ * repainted. VALIDATE (may be NULL) returns 0, or -1 with a message shown
+ * under the field. Results: 0 OK, -1 cancelled, TUI_QUIT. */
+typedef int (*tui_validate_fn)(void *arg, const char *value, char *msg, size_t cap);
+int dlg_input(struct tui *t, const char *title, const char *text, const char *initial, bool hidden,
+	      int maxlen, tui_validate_fn validate, void *arg, struct strbuf *out);
+/* Returns the chosen index, -1 if cancelled, TUI_QUIT. */
+int dlg_choice(struct tui *t, const char *title, const char *const *items, int n, int cur,
+	       bool edit);
+/* y/n question: 1 yes, 0 no. */
+int dlg_yesno(struct tui *t, const char *title, const char *text);
+/* A box of text lines (result of an action, report, help). */
+void dlg_text(struct tui *t, const char *title, const char *text);
+/* Progress bar; throttled by the caller. */
+void dlg_progress(struct tui *t, const char *title, const char *what, double fraction,
+		  double elapsed);
+
+/* The key of the next keypress (ncurses keypad codes); ERR on timeout. */
+int tui_getkey(struct tui *t);
+
+#endif
