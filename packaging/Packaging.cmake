@@ -6,7 +6,7 @@
 # DIR. The one directory outside the prefix, the store's /var/lib/svcmode,
 # follows the GNU rule at install time: /var when the prefix is /usr,
 # PREFIX/var otherwise. packaging/build-deb.sh builds the package with
-# Debian's compiler flags; docs/packaging.md explains it all.
+# Debian's compiler flags; the README (Packaging) explains it all.
 include(GNUInstallDirs)
 
 set(SVC_PKG_SRC ${CMAKE_CURRENT_LIST_DIR})
@@ -122,10 +122,11 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${SVC_PKG_MAINTAINER}")
-# Depends: the libraries actually linked (dpkg-shlibdeps), and adduser for
-# the postinst.
+# Depends: the libraries actually linked (dpkg-shlibdeps), adduser for the
+# postinst, and libarchive, which backup opens with dlopen() on first use
+# (so dpkg-shlibdeps cannot see it).
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser")
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser, libarchive13 (>= 3.6.2)")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "bash-completion")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
   ${SVC_PKG_SRC}/debian/postinst ${SVC_PKG_SRC}/debian/postrm)

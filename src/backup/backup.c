@@ -1,8 +1,6 @@
 /* Backup of Mail Box: create, verify, list and restore ZIP archives. */
 #include "backup/backup.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +14,7 @@
 #include <openssl/evp.h>
 
 #include "access/access.h"
+#include "backup/archive_lazy.h"
 #include "mailbox/mailbox.h"
 #include "store/store_mailbox.h"
 #include "util/fsutil.h"
@@ -289,6 +288,8 @@ static int
 rd_open(struct rd *r, int fd, const char *path, const char *passphrase, struct svc_err *err)
 {
 	memset(r, 0, sizeof *r);
+	if (archive_lazy_load(err) != 0)
+		return -1;
 	r->fd = fd;
 	r->buf = xmalloc(CHUNK);
 	if (lseek(fd, 0, SEEK_SET) != 0) {
@@ -943,7 +944,7 @@ write_archive(struct device *dev, struct out *o, const char *path, const char *p
 	      const struct strbuf *man, const struct collect *docs, int64_t total,
 	      const struct backup_cb *cb, struct svc_err *err)
 {
-	struct archive *a = archive_write_new();
+	struct archive *a = archive_lazy_load(err) == 0 ? archive_write_new() : NULL;
 	struct strbuf sums = STRBUF_INIT;
 	struct store_doc *ad = xcalloc((size_t)docs->n + 1, sizeof *ad);
 	unsigned char *buf = xmalloc(CHUNK);
@@ -951,7 +952,12 @@ write_archive(struct device *dev, struct out *o, const char *path, const char *p
 	int64_t now = (int64_t)time(NULL), done = 0;
 	int rc = -1;
 
-	if (a == NULL || archive_write_set_format_zip(a) != ARCHIVE_OK ||
+	if (a == NULL) {
+		if (err == NULL || err->code == 0)
+			svc_errf(err, EX_SOFTWARE, "cannot set up the ZIP writer");
+		goto out;
+	}
+	if (archive_write_set_format_zip(a) != ARCHIVE_OK ||
 	    archive_write_zip_set_compression_store(a) != ARCHIVE_OK ||
 	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK) {
 		svc_errf(err, EX_SOFTWARE, "cannot set up the ZIP writer");

@@ -13,7 +13,7 @@
 #include "mail/mail_int.h"
 #include "mailbox/mailbox.h"
 
-/* The one table of device error codes of the mail client (docs/mail.md
+/* The one table of device error codes of the mail client (README.md, Error codes
  * repeats it). #810, #813, #839 and #843 are the manual's; the others are
  * svcmode's own. */
 static const struct mail_code codes[] = {

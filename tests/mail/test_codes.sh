@@ -1,13 +1,13 @@
 #!/bin/sh
 # The error code table in the code (svcmode mail codes) and the one in
-# docs/mail.md are the same table; the mail commands' usage errors.
+# README.md are the same table; the mail commands' usage errors.
 . "$SRC/tests/cli/lib.sh"
 
 svc mail codes
 check_rc "codes" 0
-sed -n 's/^| #\([0-9]*\) | \([0-9]*\) | \(.*\) |$/#\1  \2  \3/p' "$SRC/docs/mail.md" >"$WORK/doc"
+sed -n 's/^| #\([0-9]*\) | \([0-9]*\) | \(.*\) |$/#\1  \2  \3/p' "$SRC/README.md" >"$WORK/doc"
 if [ -s "$WORK/doc" ] && diff "$WORK/doc" "$WORK/out" >"$WORK/diff"; then ok; else
-  fail "docs/mail.md and 'svcmode mail codes' differ: $(cat "$WORK/diff")"; fi
+  fail "README.md and 'svcmode mail codes' differ: $(cat "$WORK/diff")"; fi
 check_grep "manual's #839" out "#839  77  SMTP authentication refused"
 
 svc mail

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The Debian package: built from this source tree in a fresh Release build
 # (packaging/build-deb.sh), inspected with dpkg-deb -I/-c, checked by
-# lintian (no error; every warning explained in docs/packaging.md),
+# lintian (no error; every warning explained in README.md),
 # compared with 'cmake --install --prefix DIR', then unpacked into a fresh
 # directory (dpkg -x) where the installed svcmode runs against a fresh
 # store, its man page renders and its bash completion loads from the
@@ -40,7 +40,8 @@ check_grep "maintainer scripts" out " postrm"
 
 # Depends: exactly the packages of the shared libraries the installed programs
 # need (its ELF NEEDED entries, resolved by the dynamic linker, owner by
-# dpkg -S), each with a version, plus adduser for the postinst.
+# dpkg -S), each with a version, plus adduser for the postinst and libarchive13,
+# which backup opens with dlopen().
 dpkg-deb -x "$DEB" "$WORK/root"
 bin="$WORK/root/usr/bin/svcmode"
 owner() {
@@ -49,7 +50,7 @@ owner() {
   done
   echo "unowned:$1"
 }
-want="adduser"
+want="adduser libarchive13"
 for exe in "$WORK"/root/usr/bin/*; do
   needed=$(readelf -d "$exe" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
   [ -n "$needed" ] && ok || fail "readelf finds no NEEDED library in $exe"
@@ -103,15 +104,15 @@ grep -q "^drwx------ root/root .* ./var/lib/svcmode/$" "$WORK/contents" && ok ||
   fail "no /var/lib/svcmode directory 0700 root/root in the package"
 awk '$2 != "root/root"' "$WORK/contents" | grep -q . && fail "files not owned by root" || ok
 
-# --- lintian: no error; each warning explained in docs/packaging.md ---------
+# --- lintian: no error; each warning explained in README.md ---------
 if command -v lintian >/dev/null; then
   lintian --fail-on error "$DEB" >"$WORK/out" 2>"$WORK/err"
   RC=$?
   check_rc "lintian: no error" 0
   grep -q '^E:' "$WORK/out" && fail "lintian errors: $(grep '^E:' "$WORK/out")" || ok
   for tag in $(sed -n 's/^W: svcmode[^:]*: \([a-z0-9-]*\).*/\1/p' "$WORK/out" | sort -u); do
-    grep -qF -- "$tag" "$SRC/docs/packaging.md" && ok ||
-      fail "lintian warning '$tag' is not explained in docs/packaging.md"
+    grep -qF -- "$tag" "$SRC/README.md" && ok ||
+      fail "lintian warning '$tag' is not explained in README.md"
   done
 else
   fail "lintian is not installed"

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The erase/keep table of docs/wipe.md against the catalog: every key of
+# The erase/keep table of README.md against the catalog: every key of
 # 'svcmode list --json' has exactly one row, with the label, level and the
 # initialization rule that 'svcmode describe' gives; no row names a key
 # that does not exist. Then the rule is checked in behaviour: every key
@@ -8,7 +8,7 @@
 #
 # With --print, prints the rows the catalog wants (to paste into the doc).
 . "$SRC/tests/cli/lib.sh"
-DOC="$SRC/docs/wipe.md"
+DOC="$SRC/README.md"
 svc2() { SVCMODE_SERVICE_CODE=2828282 SVCMODE_SERVICE2_CODE=8282828 svc "$@"; }
 
 svc list --json
@@ -35,13 +35,13 @@ done <"$WORK/keys"
 if [ "${1:-}" = --print ]; then cat "$WORK/want"; exit 0; fi
 
 sed -n '/<!-- erase-keep:begin -->/,/<!-- erase-keep:end -->/p' "$DOC" | grep '^| `' >"$WORK/have"
-[ -s "$WORK/have" ] && ok || fail "no erase/keep table between the markers in docs/wipe.md"
+[ -s "$WORK/have" ] && ok || fail "no erase/keep table between the markers in README.md"
 if diff "$WORK/want" "$WORK/have" >"$WORK/diff"; then
   ok
 else
   cat "$WORK/diff"
   FAILED=$((FAILED + 1))
-  echo "FAIL: docs/wipe.md erase/keep table differs from the catalog (< catalog, > doc);"
+  echo "FAIL: README.md erase/keep table differs from the catalog (< catalog, > doc);"
   echo "      'sh tests/wipe/test_table.sh --print' prints the rows to paste"
 fi
 
