@@ -280,12 +280,11 @@ fill(struct mail_conn *c)
 			if (n <= 0) {
 				int e = SSL_get_error(c->ssl, n);
 				ERR_clear_error();
-				if (e == SSL_ERROR_ZERO_RETURN)
-					r = 0;
-				else if (e == SSL_ERROR_SYSCALL && errno == 0)
-					r = 0;
-				else
-					r = -1;
+				/* A clean close, or one without close_notify. */
+				r = (e == SSL_ERROR_ZERO_RETURN ||
+				     (e == SSL_ERROR_SYSCALL && errno == 0))
+					    ? 0
+					    : -1;
 			} else {
 				r = n;
 			}

@@ -120,6 +120,8 @@ capa_has(const char *caps, const char *kw, char *args, size_t n)
 {
 	size_t k = strlen(kw);
 
+	if (caps == NULL)
+		return false;
 	for (const char *l = caps; *l;) {
 		size_t w = strcspn(l, "\n");
 		if (w >= k && strncasecmp(l, kw, k) == 0 &&

@@ -213,7 +213,6 @@ smtp_auth_one(struct mail_sess *s, struct mail_conn *c, const char *mech, char *
 		}
 		if (rc != 0 || smtp_reply(c, &code, &t) != 0)
 			goto connfail;
-		rc = 1;
 	}
 	c->mask_in = false;
 	if (code == 235) {
