@@ -18,13 +18,14 @@ static const struct {
 	{ EX_USAGE, "usage error: unknown command, option or setting key" },
 	{ EX_DATAERR, "bad data: invalid value, damaged or foreign store, bad file" },
 	{ EX_NOINPUT, "input file missing" },
+	{ EX_NOHOST, "a mail server's name could not be resolved" },
+	{ EX_UNAVAILABLE, "function not available" },
 	{ EX_SOFTWARE, "internal error" },
 	{ EX_CANTCREAT, "cannot create a file or the store" },
 	{ EX_IOERR, "I/O error (disk full, read-only, ...)" },
 	{ EX_TEMPFAIL, "locked out after wrong credentials, or busy: try again later" },
 	{ EX_PROTOCOL, "a server broke the protocol" },
 	{ EX_NOPERM, "permission denied: credential missing or wrong" },
-	{ EX_UNAVAILABLE, "function not available" },
 };
 
 static const struct cli_cmd *
@@ -47,14 +48,22 @@ print_help(FILE *f)
 	      "commands:\n",
 	      f);
 	for (size_t g = 0; g < NGROUPS; g++)
-		for (const struct cli_cmd *c = groups[g]; c->name; c++)
-			fprintf(f, "  %-9s %-28s %s\n", c->name, c->usage, c->summary);
+		for (const struct cli_cmd *c = groups[g]; c->name; c++) {
+			/* A long usage gets its own line: the columns stay aligned. */
+			if (strlen(c->usage) > 28)
+				fprintf(f, "  %-9s %s\n  %-9s %-28s %s\n", c->name, c->usage, "",
+					"", c->summary);
+			else
+				fprintf(f, "  %-9s %-28s %s\n", c->name, c->usage, c->summary);
+		}
 	fputs("\nenvironment:\n"
 	      "  SVCMODE_DB             the store (else /var/lib/svcmode/device.db if\n"
 	      "                         writable, else $XDG_DATA_HOME/svcmode/device.db)\n"
 	      "  SVCMODE_OPERATOR       operator name for the audit log\n"
 	      "  SVCMODE_MANAGER_ID, SVCMODE_MANAGER_PIN    System Manager credentials\n"
 	      "  SVCMODE_SERVICE_CODE, SVCMODE_SERVICE2_CODE  service mode level 1 and 2\n"
+	      "  SVCMODE_BOX_PASSWORD   password of a protected User Inbox (box commands)\n"
+	      "  NO_COLOR               the menus use no colour\n"
 	      "\nexit codes:\n",
 	      f);
 	for (size_t i = 0; i < sizeof exit_codes / sizeof exit_codes[0]; i++)

@@ -243,9 +243,7 @@ info_mail(struct cli *cli, struct svc_err *err)
 }
 
 const struct cli_cmd cli_cmds_mail[] = {
-	{ "mail",
-	  "test-send [--to ADDR] | test-receive | receive --box NN | probe | log [--json] "
-	  "[--limit N] | codes",
+	{ "mail", "test-send|test-receive|receive|probe|log|codes ...",
 	  "mail connection tests, reception and the communication log",
 	  "  test-send [--to ADDR]  send a test message through the whole TX path with\n"
 	  "                         the current settings (POP before SMTP, STARTTLS,\n"
