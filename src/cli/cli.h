@@ -71,6 +71,8 @@ struct cli_opt {
 };
 int cli_parse(const char *cmd, int argc, char **argv, const struct cli_opt *opts,
 	      struct svc_err *err);
+/* Parses the value of --limit (1-1000000). */
+int cli_limit(const char *text, long *out, struct svc_err *err);
 /* EX_USAGE with the command's usage line. */
 int cli_usage(const char *cmd, struct svc_err *err);
 

@@ -228,3 +228,17 @@ cli_progress(void *arg, const char *what, double fraction)
 		fraction >= 1.0 ? "\n" : "");
 	fflush(cli->msg);
 }
+
+int
+cli_limit(const char *text, long *out, struct svc_err *err)
+{
+	char *end = NULL;
+	long n = strtol(text, &end, 10);
+
+	if (*text == '\0' || *end || n < 1 || n > 1000000)
+		return svc_errf(err, EX_USAGE,
+				"invalid value '%s' for --limit: expected an integer 1-1000000",
+				text);
+	*out = n;
+	return 0;
+}

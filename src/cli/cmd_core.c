@@ -109,20 +109,13 @@ cmd_log(struct cli *cli, int argc, char **argv, struct svc_err *err)
 	const char *json = NULL, *limit = NULL;
 	struct cli_opt opts[] = { { "json", &json }, { "limit=", &limit }, { NULL, NULL } };
 	struct log_out lo = { cli, false, 0 };
-	char *end = NULL;
 	long n = 0;
 	int npos = cli_parse("log", argc, argv, opts, err), rc;
 
 	if (npos != 0)
 		return npos < 0 ? -1 : cli_usage("log", err);
-	if (limit) {
-		n = strtol(limit, &end, 10);
-		if (*limit == '\0' || *end || n < 1 || n > 1000000)
-			return svc_errf(err, EX_USAGE,
-					"invalid value '%s' for --limit: expected an "
-					"integer 1-1000000",
-					limit);
-	}
+	if (limit && cli_limit(limit, &n, err) != 0)
+		return -1;
 	lo.json = json != NULL;
 	if (lo.json)
 		fputs("[\n", cli->out);
