@@ -482,6 +482,29 @@ out:
 
 extern char **environ;
 
+/* The environment for a child program, without the credentials that
+ * scripts pass to svcmode in it (they would show in /proc/PID/environ). */
+static char **
+child_environ(void)
+{
+	static const char *const secret[] = { "SVCMODE_MANAGER_", "SVCMODE_SERVICE",
+					      "SVCMODE_BOX_PASSWORD" };
+	size_t n = 0, k = 0;
+	char **env;
+
+	while (environ[n])
+		n++;
+	env = xcalloc(n + 1, sizeof *env);
+	for (size_t i = 0; i < n; i++) {
+		bool drop = false;
+		for (size_t j = 0; j < sizeof secret / sizeof secret[0]; j++)
+			drop |= strncmp(environ[i], secret[j], strlen(secret[j])) == 0;
+		if (!drop)
+			env[k++] = environ[i];
+	}
+	return env;
+}
+
 static int
 load(const char *path, struct svc_err *err)
 {
@@ -500,7 +523,9 @@ load(const char *path, struct svc_err *err)
 	posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
 	posix_spawn_file_actions_adddup2(&fa, fds[1], STDERR_FILENO);
 	posix_spawn_file_actions_addclose(&fa, fds[1]);
-	rc = posix_spawnp(&pid, "nft", &fa, NULL, argv, environ);
+	char **env = child_environ();
+	rc = posix_spawnp(&pid, "nft", &fa, NULL, argv, env);
+	free(env);
 	posix_spawn_file_actions_destroy(&fa);
 	close(fds[1]);
 	if (rc != 0) {
