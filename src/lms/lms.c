@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 
 #include "license/scheme.h"
-#include "lms/store_lms.h"
+#include "store/store_lms.h"
 #include "util/fsutil.h"
 #include "util/strbuf.h"
 

@@ -1,5 +1,5 @@
 /* The LMS database; see store_lms.h. */
-#include "lms/store_lms.h"
+#include "store/store_lms.h"
 
 #include <fcntl.h>
 #include <sqlite3.h>
