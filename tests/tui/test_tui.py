@@ -515,6 +515,39 @@ def q_in_an_open_edit_asks():
     check(c.get("network.tcpip.dhcp") == "OFF", "nothing saved")
 
 
+@case
+def progress_bar_during_a_long_action():
+    c = Case()
+    t = c.t
+    docs = os.path.join(WORK, "progress-docs")
+    os.makedirs(docs, exist_ok=True)
+    names = []
+    for i in range(8):
+        name = os.path.join(docs, "scan%d.pdf" % i)
+        with open(name, "wb") as fh:
+            fh.write(os.urandom(8 << 20))
+        names.append(name)
+    rc, _, err = svc(SVC, c.db, "box", "store", "05", *names,
+                     env={"SVCMODE_MANAGER_ID": MGR[0], "SVCMODE_MANAGER_PIN": MGR[1]})
+    check(rc == 0, "documents stored: " + err)
+    t.send("2", "ENTER", "2", "ENTER", "1", "ENTER")   # Mail Box > Backup > Create
+    if t.wait_for("System Manager ID:", 2):
+        c.login_manager()
+    check(t.wait_for("Backup file"), "asks the file", c)
+    start = len(t.raw)
+    t.send(os.path.join(WORK, "progress.zip"), "ENTER")
+    check(t.wait_for("Inboxes"), "asks the inboxes", c)
+    t.send("ENTER")
+    check(t.wait_for("Passphrase"), "asks a passphrase", c)
+    t.send("ENTER")
+    check(t.wait_for("exit code", 60) or t.wait_for("verified", 60), "backup finished", c)
+    drawn = bytes(t.raw[start:])
+    check(b"elapsed" in drawn and b"left" in drawn, "a progress bar with elapsed and left time")
+    check(re.search(rb"\b\d{1,3}%", drawn) is not None, "a percentage on the bar")
+    check(os.path.getsize(os.path.join(WORK, "progress.zip")) > (60 << 20), "the backup written")
+    c.close()
+
+
 def main():
     passed = failed = 0
     only = sys.argv[2:]
