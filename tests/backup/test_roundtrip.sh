@@ -132,7 +132,7 @@ check_rc "stdout backup verifies" 0
 
 # A document damaged in the store: create fails and leaves no file.
 f=$(sqlite3 "$DB" "SELECT file FROM mailbox_doc WHERE box = 99")
-printf 'Z' | dd of="$DB.d/docs/$f" bs=1 seek=10 conv=notrunc 2>/dev/null
+damage "$DB.d/docs/$f" 10
 svc backup create "$WORK/bad.zip"
 check_rc "damaged store document" 65
 check_grep "names the document" err "document 99/0001 'scan1.pdf' is damaged in the store"

@@ -39,3 +39,9 @@ finish() {
   echo "$PASSED passed, $FAILED failed"
   [ "$FAILED" -eq 0 ]
 }
+# damage FILE OFFSET: changes the byte at OFFSET, always to another value.
+damage() {
+  old=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+  new=$(( (old + 1) % 256 ))
+  printf "$(printf '\\%03o' "$new")" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}

@@ -59,7 +59,7 @@ check_grep "settings shown" out '{"box": "07", "name": "Sales dept", "password":
 
 # A damaged content file is caught by its SHA-256 on export.
 f=$(sqlite3 "$DB" "SELECT file FROM mailbox_doc WHERE box = 7 AND no = 1")
-printf 'X' | dd of="$DOCS/$f" bs=1 seek=1000 conv=notrunc 2>/dev/null
+damage "$DOCS/$f" 1000
 svc box export 07 0001 "$WORK/bad.pdf"
 check_rc "damaged document refused" 65
 check_grep "damage named" err "document 0001 of inbox 07 is damaged"
