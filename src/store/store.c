@@ -22,7 +22,6 @@ static const char SQL_IDENTITY_GET[] =
 static const char SQL_IDENTITY_ADD[] =
 	"INSERT INTO device (id, model, serial, mac, secret, created)"
 	" VALUES (1, ?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))";
-static const char SQL_IDENTITY_MAC[] = "UPDATE device SET mac = ?1 WHERE id = 1";
 static const char SQL_SETTING_GET[] = "SELECT value FROM setting WHERE key = ?1";
 static const char SQL_SETTING_PUT[] = "INSERT INTO setting (key, value) VALUES (?1, ?2)"
 				      " ON CONFLICT (key) DO UPDATE SET value = excluded.value";
@@ -578,17 +577,6 @@ store_identity_get(struct store *st, struct store_identity *out, struct svc_err 
 	if (rc != SQLITE_ROW)
 		return store_fail(st, "read identity", err);
 	return 0;
-}
-
-int
-store_identity_set_mac(struct store *st, const char *mac, struct svc_err *err)
-{
-	sqlite3_stmt *s = store_stmt(st, SQL_IDENTITY_MAC, err);
-
-	if (s == NULL)
-		return -1;
-	store_bind_text(s, 1, mac);
-	return store_exec_stmt(st, s, "write identity", err);
 }
 
 /* --- settings ------------------------------------------------------------- */

@@ -57,7 +57,6 @@ int store_commit(struct store *st, struct svc_err *err);
 void store_rollback(struct store *st);
 
 int store_identity_get(struct store *st, struct store_identity *out, struct svc_err *err);
-int store_identity_set_mac(struct store *st, const char *mac, struct svc_err *err);
 
 /* Settings: raw stored values (the catalog layer validates and formats). */
 /* Returns 1 and fills value when the key has a row, 0 when it has none. */

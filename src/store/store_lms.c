@@ -1,5 +1,6 @@
 /* The LMS database; see store_lms.h. */
 #include "store/store_lms.h"
+#include "store/store_int.h"
 
 #include <fcntl.h>
 #include <sqlite3.h>
@@ -181,37 +182,29 @@ lms_db_rollback(struct lms_db *db)
 		sqlite3_exec(db->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-static const char *
-col(sqlite3_stmt *s, int i)
-{
-	const char *v = (const char *)sqlite3_column_text(s, i);
-
-	return v ? v : "";
-}
-
 static void
 read_license(sqlite3_stmt *s, struct lms_license *l)
 {
 	memset(l, 0, sizeof *l);
 	l->number = sqlite3_column_int64(s, 0);
-	strlcpy_(l->serial, col(s, 1), sizeof l->serial);
-	strlcpy_(l->option, col(s, 2), sizeof l->option);
-	strlcpy_(l->state, col(s, 3), sizeof l->state);
-	strlcpy_(l->issued, col(s, 4), sizeof l->issued);
+	strlcpy_(l->serial, store_col(s, 1), sizeof l->serial);
+	strlcpy_(l->option, store_col(s, 2), sizeof l->option);
+	strlcpy_(l->state, store_col(s, 3), sizeof l->state);
+	strlcpy_(l->issued, store_col(s, 4), sizeof l->issued);
 }
 
 static void
 read_transfer(sqlite3_stmt *s, struct lms_transfer *t)
 {
 	memset(t, 0, sizeof *t);
-	strlcpy_(t->number, col(s, 0), sizeof t->number);
-	strlcpy_(t->from, col(s, 1), sizeof t->from);
-	strlcpy_(t->to, col(s, 2), sizeof t->to);
-	strlcpy_(t->option, col(s, 3), sizeof t->option);
+	strlcpy_(t->number, store_col(s, 0), sizeof t->number);
+	strlcpy_(t->from, store_col(s, 1), sizeof t->from);
+	strlcpy_(t->to, store_col(s, 2), sizeof t->to);
+	strlcpy_(t->option, store_col(s, 3), sizeof t->option);
 	t->counter = sqlite3_column_int64(s, 4);
 	t->license = sqlite3_column_int64(s, 5);
 	t->new_license = sqlite3_column_int64(s, 6);
-	strlcpy_(t->at, col(s, 7), sizeof t->at);
+	strlcpy_(t->at, store_col(s, 7), sizeof t->at);
 }
 
 int

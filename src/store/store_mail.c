@@ -9,10 +9,6 @@ static const char SQL_LOG_ADD[] =
 static const char SQL_LOG_LAST[] =
 	"SELECT id, at, direction, operation, server, mechs, mech, tls, result, code, message, "
 	"steps FROM (SELECT * FROM mail_log ORDER BY id DESC LIMIT ?1) ORDER BY id";
-static const char SQL_MSG_ADD[] =
-	"INSERT INTO mail_message (at, box, server, size, content) VALUES "
-	"(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?1, ?2, ?3, ?4)";
-static const char SQL_MSG_COUNT[] = "SELECT count(*) FROM mail_message WHERE box = ?1";
 static const char SQL_LOG_DEL[] = "DELETE FROM mail_log";
 static const char SQL_MSG_DEL[] = "DELETE FROM mail_message";
 
@@ -69,40 +65,6 @@ store_mail_log_each(struct store *st, int limit, store_mail_log_fn fn, void *arg
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
 		return store_fail(st, "read communication log", err);
-	return 0;
-}
-
-int
-store_mail_message_add(struct store *st, int box, const char *server, const void *data, size_t n,
-		       struct svc_err *err)
-{
-	sqlite3_stmt *s = store_stmt(st, SQL_MSG_ADD, err);
-
-	if (s == NULL)
-		return -1;
-	sqlite3_bind_int(s, 1, box);
-	store_bind_text(s, 2, server);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)n);
-	sqlite3_bind_blob64(s, 4, data, n, SQLITE_TRANSIENT);
-	return store_exec_stmt(st, s, "store received message", err);
-}
-
-int
-store_mail_message_count(struct store *st, int box, int64_t *n, struct svc_err *err)
-{
-	sqlite3_stmt *s = store_stmt(st, SQL_MSG_COUNT, err);
-	int rc;
-
-	if (s == NULL)
-		return -1;
-	sqlite3_bind_int(s, 1, box);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*n = sqlite3_column_int64(s, 0);
-	rc = rc == SQLITE_ROW ? sqlite3_step(s) : rc;
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return store_fail(st, "count received messages", err);
 	return 0;
 }
 

@@ -20,10 +20,6 @@ typedef int (*store_mail_log_fn)(void *arg, const struct store_mail_log *r);
 /* The last LIMIT rows (all if LIMIT <= 0), oldest first. */
 int store_mail_log_each(struct store *st, int limit, store_mail_log_fn fn, void *arg,
 			struct svc_err *err);
-int store_mail_message_add(struct store *st, int box, const char *server, const void *data,
-			   size_t n, struct svc_err *err);
-/* Messages stored for BOX. */
-int store_mail_message_count(struct store *st, int box, int64_t *n, struct svc_err *err);
 /* Deletes every log row and message; counts in *nlog and *nmsg. */
 int store_mail_erase(struct store *st, int64_t *nlog, int64_t *nmsg, struct svc_err *err);
 

@@ -1196,17 +1196,27 @@ struct list_ctx {
 	int failed;
 };
 
+/* What a list shows of the certificate in PEM. */
+static int
+info_from_pem(const char *pem, struct tls_info *in, struct svc_err *err)
+{
+	X509 *x = cert_from_pem(pem, err);
+
+	if (x == NULL)
+		return -1;
+	info_fill(x, in);
+	X509_free(x);
+	return 0;
+}
+
 static int
 list_one(void *arg, const struct store_tls_key *k)
 {
 	struct list_ctx *lc = arg;
 	struct tls_info in = { 0 };
-	X509 *x = cert_from_pem(k->cert_pem, lc->err);
 
-	if (x == NULL)
+	if (info_from_pem(k->cert_pem, &in, lc->err) != 0)
 		return -1;
-	info_fill(x, &in);
-	X509_free(x);
 	snprintf(in.name, sizeof in.name, "%s", k->name);
 	snprintf(in.origin, sizeof in.origin, "%s", k->origin);
 	in.in_use = k->in_use;
@@ -1417,12 +1427,9 @@ ca_one(void *arg, const struct store_tls_ca *ca)
 {
 	struct list_ctx *lc = arg;
 	struct tls_info in = { 0 };
-	X509 *x = cert_from_pem(ca->cert_pem, lc->err);
 
-	if (x == NULL)
+	if (info_from_pem(ca->cert_pem, &in, lc->err) != 0)
 		return -1;
-	info_fill(x, &in);
-	X509_free(x);
 	return lc->fn(lc->arg, &in);
 }
 
