@@ -91,6 +91,9 @@ tfix_reopen(struct tfix *f, enum level login, struct svc_err *err)
 	if (device_open(f->path, false, NULL, &f->dev, err) != 0)
 		return -1;
 	factory_creds(&c);
+	/* Level 2 is entered from inside level 1, as on the panel. */
+	if (login == LEVEL_SERVICE2 && device_login(f->dev, LEVEL_SERVICE1, &c, err) != 0)
+		return -1;
 	return login == LEVEL_USER ? 0 : device_login(f->dev, login, &c, err);
 }
 
