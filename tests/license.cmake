@@ -3,7 +3,7 @@
 svc_unit_test(test_license_scheme license/test_license_scheme.c svc_license)
 # The exhaustive proofs take seconds natively, minutes under valgrind.
 set_tests_properties(test_license_scheme PROPERTIES LABELS unit)
-svc_unit_test(test_license_actions license/test_license_actions.c svc_actions svc_license)
+svc_unit_test(test_license_actions license/test_license_actions.c svc_testfix svc_license)
 
 # CLI scripts: they get the LMS binary too.
 function(svc_license_test name script)
