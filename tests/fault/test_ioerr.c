@@ -23,6 +23,7 @@
 #include <sqlite3.h>
 
 #include "fixture.h"
+#include "license/license.h"
 #include "mailbox/mailbox.h"
 #include "wipe/wipe.h"
 
@@ -329,7 +330,7 @@ assert_intact(const char *path)
 	free(ic);
 }
 
-/* Reopens the store without faults, logged in as the System Manager. */
+/* Reopens the store without faults, at the set-up's level. */
 static void
 reopen(struct tfix *f)
 {
@@ -340,7 +341,7 @@ reopen(struct tfix *f)
 	f->dev = NULL;
 	fault_off();
 	assert_intact(f->path);
-	if (tfix_reopen(f, LEVEL_MANAGER, &err) != 0)
+	if (tfix_reopen(f, f->login, &err) != 0)
 		fail_msg("reopening the store after a fault: %s", err.msg);
 }
 
@@ -622,6 +623,74 @@ test_ioerr__init(void **state)
 	assert_true(sweep_both(*state, "initialize", &op) > 4);
 }
 
+/* --- license invalidate: active, or transferred with its number --- */
+
+/* An active SEND license: the one a failed run left, or a new one made
+ * with the demo secret. */
+static void
+prepare_invalidate(struct tfix *f, long run)
+{
+	unsigned char dk[LIC_DEVKEY_LEN];
+	struct license_installed in;
+	struct license_info li;
+	struct svc_err err = { 0 };
+	char key[LIC_TEXT];
+
+	assert_int_equal(license_info(f->dev, lic_option_find("SEND"), &li, &err), 0);
+	static long number = 100; /* a used number never enables again */
+
+	(void)run;
+	expected = li.status ? li.number : number++;
+	if (li.status)
+		return;
+	assert_int_equal(
+		lic_device_key(lic_demo_secret, strlen(lic_demo_secret), TFIX_SERIAL, dk, &err), 0);
+	assert_int_equal(lic_key_issue(dk, TFIX_SERIAL, (unsigned)lic_option_find("SEND")->code,
+				       (uint32_t)expected, key, &err),
+			 0);
+	if (license_install(f->dev, key, &in, &err) != 0)
+		fail_msg("install: %s", err.msg);
+}
+
+static int
+run_invalidate(struct tfix *f, long run, struct svc_err *err)
+{
+	char tr[LIC_TEXT];
+	bool already;
+
+	(void)run;
+	return license_invalidate(f->dev, lic_option_find("SEND"), true, tr, &already, err);
+}
+
+static void
+check_invalidate(struct tfix *f, long run, int rc, const struct svc_err *err)
+{
+	struct license_info li;
+	struct svc_err e2 = { 0 };
+
+	(void)run;
+	assert_int_equal(license_info(f->dev, lic_option_find("SEND"), &li, &e2), 0);
+	assert_int_equal(li.number, expected);
+	if (uncertain(rc, err) && li.transferred)
+		rc = 0;
+	if (rc == 0) {
+		/* Transferred, with a number to give the new device. */
+		assert_string_equal(li.state, "transferred");
+		assert_true(li.transferred && !li.status && strlen(li.transfer) > 20);
+	} else {
+		assert_string_equal(li.state, "active");
+		assert_true(!li.transferred && li.status && li.transfer[0] == '\0');
+	}
+}
+
+static void
+test_ioerr__license_invalidate(void **state)
+{
+	static const struct op op = { prepare_invalidate, run_invalidate, check_invalidate };
+
+	assert_true(sweep_both(*state, "license invalidate", &op) > 4);
+}
+
 /* --- opening a store: a clear error, never a crash or a changed file --- */
 
 static void
@@ -659,6 +728,13 @@ setup(void **state)
 	return tfix_setup(state, "ioerr", LEVEL_MANAGER);
 }
 
+/* Service Mode level 2, for the license. */
+static int
+setup2(void **state)
+{
+	return tfix_setup(state, "ioerr", LEVEL_SERVICE2);
+}
+
 int
 main(void)
 {
@@ -667,6 +743,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ioerr__import, setup, tfix_teardown),
 		cmocka_unit_test_setup_teardown(test_ioerr__store_document, setup, tfix_teardown),
 		cmocka_unit_test_setup_teardown(test_ioerr__init, setup, tfix_teardown),
+		cmocka_unit_test_setup_teardown(test_ioerr__license_invalidate, setup2,
+						tfix_teardown),
 		cmocka_unit_test_setup_teardown(test_ioerr__open, setup, tfix_teardown),
 	};
 

@@ -109,6 +109,7 @@ tfix_setup(void **state, const char *tag, enum level login)
 	if (mkdtemp(f->dir) == NULL)
 		return -1;
 	snprintf(f->path, sizeof f->path, "%s/device.db", f->dir);
+	f->login = login;
 	if (device_create(f->path, TFIX_SERIAL, &err) != 0 || tfix_reopen(f, login, &err) != 0) {
 		fprintf(stderr, "test store: %s\n", err.msg);
 		return -1;

@@ -16,6 +16,7 @@ struct tfix {
 	char dir[64];
 	char path[96]; /* DIR/device.db */
 	struct device *dev;
+	enum level login; /* the level tfix_setup logged in at */
 
 	/* the scripted person */
 	const char *answers[8]; /* ask() returns these in turn; then cancels */
