@@ -100,6 +100,9 @@ int sasl_start(struct mail_sasl **out, const char *mech, const char *service, co
 int sasl_step(struct mail_sasl *m, const char *in, char **out, bool *kerberos, char *why,
 	      size_t nwhy);
 void sasl_free(struct mail_sasl *m);
+/* A server refused a GSSAPI exchange whose ticket the KDC had issued:
+ * appends the likely Kerberos causes to WHY (the server's reply). */
+void sasl_refused_kerberos(char *why, size_t nwhy);
 
 /* The X509_STORE used to verify servers (the one place to add CAs). */
 X509_STORE *mail_trust_store(struct device *dev, char *why, size_t nwhy);

@@ -215,9 +215,14 @@ pop_auth_one(struct mail_sess *s, struct mail_conn *c, const char *mech, char *w
 	st = pop_status(c, &r);
 	if (st < 0)
 		goto out;
-	if (st == 1)
-		snprintf(why, nwhy, "%s", r.buf);
 	rc = st;
+	if (st == 1) {
+		snprintf(why, nwhy, "%s", r.buf);
+		if (strcmp(mech, "GSSAPI") == 0) {
+			sasl_refused_kerberos(why, nwhy);
+			rc = 2;
+		}
+	}
 out:
 	c->mask_in = false;
 	sasl_free(m);

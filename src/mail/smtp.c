@@ -221,6 +221,12 @@ smtp_auth_one(struct mail_sess *s, struct mail_conn *c, const char *mech, char *
 	}
 	snprintf(why, nwhy, "%d %.*s", code, (int)strcspn(sb_str(&t), "\n"), sb_str(&t));
 	rc = 1;
+	if (strcmp(mech, "GSSAPI") == 0) {
+		/* The KDC issued the ticket, so the server refused it: a
+		 * Kerberos failure between the two ends, not a password. */
+		sasl_refused_kerberos(why, nwhy);
+		rc = 2;
+	}
 	goto out;
 connfail:
 	c->mask_in = false;
