@@ -1,10 +1,13 @@
 /* SASL through libgsasl: the mechanism order and one client exchange. */
+#include <errno.h>
+#include <fcntl.h>
 #include <gsasl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "mail/mail_int.h"
@@ -145,6 +148,45 @@ sasl_candidates(const char *offer, bool tls, bool allow_plain, const char *cand[
 }
 
 int
+sasl_keytab_check(const char *path, char *why, size_t nwhy)
+{
+	struct stat sb;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	uid_t me = geteuid();
+
+	/* Opened, then checked: what is checked is what Kerberos reads next
+	 * (a symbolic link is followed, as ssh does for its keys). */
+	if (fd < 0) {
+		snprintf(why, nwhy, "cannot open the keytab '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &sb) != 0) {
+		snprintf(why, nwhy, "cannot read the keytab '%s': %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	if (!S_ISREG(sb.st_mode)) {
+		snprintf(why, nwhy, "keytab '%s' is not a regular file", path);
+		return -1;
+	}
+	if (sb.st_uid != me && sb.st_uid != 0) {
+		snprintf(why, nwhy,
+			 "keytab '%s' is owned by uid %lu; expected uid %lu (this user) or root",
+			 path, (unsigned long)sb.st_uid, (unsigned long)me);
+		return -1;
+	}
+	if (sb.st_mode & (S_IRWXG | S_IRWXO)) {
+		snprintf(why, nwhy,
+			 "keytab '%s' has mode %04o: group or others may use it; expected "
+			 "0600 or 0400 (chmod 600)",
+			 path, (unsigned)(sb.st_mode & 07777));
+		return -1;
+	}
+	return 0;
+}
+
+int
 sasl_start(struct mail_sasl **out, const char *mech, const char *service, const char *host,
 	   const char *user, const char *password, const char *keytab, char *why, size_t nwhy)
 {
@@ -166,6 +208,11 @@ sasl_start(struct mail_sasl **out, const char *mech, const char *service, const 
 		}
 	}
 	m->trace = -1;
+	if (strcmp(mech, "GSSAPI") == 0 && keytab && *keytab &&
+	    sasl_keytab_check(keytab, why, nwhy) != 0) {
+		free(m);
+		return 2;
+	}
 	if (strcmp(mech, "GSSAPI") == 0) {
 		krb_trace_start(m);
 		/* MIT: initiate from this client keytab; none set: the ticket cache

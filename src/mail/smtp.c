@@ -186,11 +186,12 @@ smtp_auth_one(struct mail_sess *s, struct mail_conn *c, const char *mech, char *
 {
 	struct mail_sasl *m = NULL;
 	struct strbuf t = STRBUF_INIT, cmd = STRBUF_INIT;
-	int code = 0, rc = 1;
+	int code = 0;
+	int rc = sasl_start(&m, mech, "smtp", c->host, sb_str(&s->cfg.smtp_user),
+			    sb_str(&s->cfg.smtp_password), sb_str(&s->cfg.keytab), why, nwhy);
 
-	if (sasl_start(&m, mech, "smtp", c->host, sb_str(&s->cfg.smtp_user),
-		       sb_str(&s->cfg.smtp_password), sb_str(&s->cfg.keytab), why, nwhy) != 0)
-		return 1;
+	if (rc != 0)
+		return rc == 2 ? 2 : 1;
 	sb_addf(&cmd, "AUTH %s", mech);
 	c->mask_in = true; /* the server's challenges are SASL payloads too */
 	if (smtp_cmd(c, cmd.buf, NULL, &code, &t) != 0)

@@ -206,6 +206,21 @@ check_grep "gssapi unknown service principal" err "Server smtp/127.0.0.1@EXAMPLE
 set_ network.email.smtp.server localhost
 kdestroy >/dev/null 2>&1
 set_ network.email.auth.gssapi_keytab "$MS/krb5/carol.keytab"
+# A keytab that group or others may read is refused before any Kerberos
+# exchange (as ssh refuses such private keys), and so is one that belongs
+# to another user.
+chmod 640 "$MS/krb5/carol.keytab"
+svc_mgr mail test-send
+check_rc "gssapi keytab mode 0640" 77
+code "gssapi keytab mode 0640" 843
+check_grep "gssapi keytab mode 0640" err "keytab '$MS/krb5/carol.keytab' has mode 0640: group or others may use it; expected 0600 or 0400"
+chmod 600 "$MS/krb5/carol.keytab"
+chown nobody "$MS/krb5/carol.keytab"
+svc_mgr mail test-send
+check_rc "gssapi keytab of another user" 77
+code "gssapi keytab of another user" 843
+check_grep "gssapi keytab of another user" err "is owned by uid $(id -u nobody); expected uid 0 (this user) or root"
+chown 0 "$MS/krb5/carol.keytab"
 svc_mgr mail test-send
 check_rc "gssapi keytab" 0
 check_grep "gssapi keytab" out "AUTH GSSAPI accepted"
