@@ -1,7 +1,10 @@
 # The mail client against real servers (Dovecot, Postfix, Cyrus SASL) on
 # 127.0.0.1; the packages are in tests/mail.deps.
 svc_cli_test(mail_servers mail/test_mail.sh mail)
-set_tests_properties(mail_servers PROPERTIES TIMEOUT 600)
+# POP reception: UIDL de-duplication, POP AUTH NTLM (tests/mail/pop_sasl.c).
+svc_cli_test(mail_rx mail/test_mail_rx.sh mail)
+# Both start the same kinds of servers: never at the same time.
+set_tests_properties(mail_servers mail_rx PROPERTIES TIMEOUT 600 RESOURCE_LOCK mail_servers)
 
 # Tests without servers. tests/*.cmake are included in name order, and
 # svc_unit_test and the valgrind wrapper (SVC_TEST_WRAP) come from

@@ -141,6 +141,16 @@ count_row(void *arg, const struct store_mail_log *r)
 	return 0;
 }
 
+static int
+count_uidl(void *arg, const char *uidl)
+{
+	int *n = arg;
+
+	assert_int_equal(strlen(uidl), 16);
+	(*n)++;
+	return 0;
+}
+
 /* A port with nothing listening. */
 static int
 free_port(void)
@@ -187,14 +197,44 @@ test_mail__erase_log(void **state)
 	assert_int_equal(mail_log_each(dev, 0, count_row, &n, &err), 0);
 	assert_int_equal(n, 1);
 
+	/* Two received message ids of one server and login, one of another. */
+	assert_int_equal(store_mail_uidl_add(device_store(dev), "pop.example.test", "alice",
+					     "0000000100000001", 5, &err),
+			 0);
+	assert_int_equal(store_mail_uidl_add(device_store(dev), "pop.example.test", "alice",
+					     "0000000200000001", 5, &err),
+			 0);
+	assert_int_equal(store_mail_uidl_add(device_store(dev), "pop.example.test", "bob",
+					     "0000000100000001", 5, &err),
+			 0);
+	n = 0;
+	assert_int_equal(store_mail_uidl_each(device_store(dev), "pop.example.test", "alice",
+					      count_uidl, &n, &err),
+			 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(store_mail_uidl_forget(device_store(dev), "pop.example.test", "alice",
+						"0000000100000001", &err),
+			 0);
+	n = 0;
+	assert_int_equal(store_mail_uidl_each(device_store(dev), "pop.example.test", "alice",
+					      count_uidl, &n, &err),
+			 0);
+	assert_int_equal(n, 1);
+
 	assert_int_equal(store_begin(device_store(dev), &err), 0);
 	assert_int_equal(mail_erase_log(dev, &st, &err), 0);
 	assert_int_equal(store_commit(device_store(dev), &err), 0);
-	assert_int_equal(st.nkinds, 1);
+	assert_int_equal(st.nkinds, 2);
 	assert_string_equal(st.kinds[0].kind, "communication log entries");
 	assert_int_equal(st.kinds[0].n, 1);
+	assert_string_equal(st.kinds[1].kind, "received message ids");
+	assert_int_equal(st.kinds[1].n, 2);
 	n = 0;
 	assert_int_equal(mail_log_each(dev, 0, count_row, &n, &err), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_mail_uidl_each(device_store(dev), "pop.example.test", "bob",
+					      count_uidl, &n, &err),
+			 0);
 	assert_int_equal(n, 0);
 
 	device_close(dev);
