@@ -3,7 +3,7 @@
 # de-duplication when the connection is lost after a message was stored
 # (a proxy cuts the session at DELE; svcmode killed with SIGKILL while its
 # DELE is pending), and POP AUTH NTLM against the test POP server that
-# uses Cyrus SASL.
+# uses the Cyrus SASL server library (tests/mail/pop_sasl.c).
 . "$SRC/tests/cli/lib.sh"
 . "$SRC/tests/mail/servers.sh"
 PROXY_PID=
@@ -118,5 +118,58 @@ grep -q "dele" "$WORK/fake.log" && ok || fail "no UIDL: not deleted on the serve
 docs "no UIDL" 07 1
 stop_proxy
 set_ network.email.pop.port "$MS_POP"
+
+# --- POP AUTH NTLM: the test POP server with the Cyrus SASL server library --
+# (Debian's Dovecot has no NTLM; tests/mail/pop_sasl.c, same sasldb as the
+# Postfix NTLM listener.)
+code() {
+  if grep -qF "svcmode: #$2 " "$WORK/err" && grep -qF "result: error #$2 " "$WORK/out"; then
+    ok
+  else
+    fail "$1: expected error #$2"
+  fi
+}
+if [ -z "${MS_POP_SASL_BIN:-}" ] || [ "$MS_POSTFIX" != 1 ]; then
+  fail "pop auth ntlm: the pop_sasl helper was not built (apt-get install libsasl2-dev) or not root"
+else
+  printf 'From: <x@example.test>\r\nSubject: ntlm\r\n\r\nbody over ntlm\r\n' \
+    >"$MS/popsasl/00000001ntlm"
+  set_ network.email.pop.port "$MS_POP_SASL"
+  set_ network.email.auth.pop_auth_method "POP AUTH"
+  secret network.email.pop.password bob-smtp-pw
+  for u in bob 'bob@EXAMPLE' 'EXAMPLE\bob'; do
+    set_ network.email.pop.login "$u"
+    svc_mgr -v mail test-receive
+    check_rc "pop auth ntlm $u" 0
+    check_grep "pop auth ntlm $u" out "server offers SASL NTLM"
+    check_grep "pop auth ntlm $u" out "AUTH NTLM accepted"
+    check_grep "pop auth ntlm $u" out "messages: 1"
+    check_nogrep "pop auth ntlm $u: no password" out "bob-smtp-pw"
+  done
+  [ "$(grep -c "auth NTLM ok user bob" "$MS/pop_sasl.log")" -eq 3 ] && ok ||
+    fail "pop auth ntlm: the server did not log three NTLM logins of bob"
+  svc_mgr mail log --json --limit 1
+  check_grep "pop auth ntlm: logged" out '"mechanism": "NTLM"'
+  # A reception through it: stored, then deleted at QUIT.
+  set_ network.email.pop.login bob
+  svc_mgr mail receive --box 08
+  check_rc "pop auth ntlm: receive" 0
+  check_grep "pop auth ntlm: receive" out "UIDL: 1 listed, 0 already stored, 0 forgotten"
+  check_grep "pop auth ntlm: receive" out "received: 1"
+  docs "pop auth ntlm: receive" 08 1
+  [ -z "$(ls "$MS/popsasl")" ] && ok || fail "pop auth ntlm: the message is still on the server"
+  # Wrong password: the server refuses the NTLM response: #854.
+  secret network.email.pop.password wrong-password
+  svc_mgr mail test-receive
+  check_rc "pop auth ntlm refused" 77
+  code "pop auth ntlm refused" 854
+  check_grep "pop auth ntlm refused" out "AUTH NTLM refused: -ERR [AUTH] authentication failed"
+  grep -q "auth NTLM failed" "$MS/pop_sasl.log" && ok ||
+    fail "pop auth ntlm refused: the server logged no failed NTLM login"
+  svc_mgr mail log --json
+  for s in bob-smtp-pw wrong-password alice-pop-pw; do
+    check_nogrep "no secret in the log: $s" out "$s"
+  done
+fi
 
 finish
