@@ -231,8 +231,12 @@ arrived "gssapi keytab"
 # rejects the ticket's authenticator; with a ticket cache from the real
 # time, the KDC rejects the TGS request. Both are #843, and both skew
 # errors are Kerberos's own (the server's and the KDC's logs say so).
+# In the ASan build: libfaketime is preloaded ahead of the ASan runtime,
+# and LeakSanitizer's check at exit aborts under it now and then ("The futex
+# facility returned an unexpected error code"), so these two runs go
+# without the leak check (every other run keeps it).
 skewed() {
-  ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+  ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0:detect_leaks=0" \
     SVCMODE_WRAP="faketime -f +10m" svc_mgr "$@"
 }
 skewed mail test-send
