@@ -663,7 +663,7 @@ mail_receive(struct device *dev, int box, const struct mail_io *io, int *code, s
 	struct strbuf r = STRBUF_INIT, msg = STRBUF_INIT, cmd = STRBUF_INIT, detail = STRBUF_INIT;
 	struct uidls u = { 0 };
 	int64_t count = 0, bytes = 0, got = 0, skipped = 0;
-	int lock = -1, rc = -1, forgot = 0;
+	int lock = -1, rc = -1, forgot = 0, st;
 
 	if (code)
 		*code = 0;
@@ -676,29 +676,27 @@ mail_receive(struct device *dev, int box, const struct mail_io *io, int *code, s
 	if (rx_begin(&s, &c, &lock) != 0 || pop_stat(&s, &c, &count, &bytes) != 0)
 		goto out;
 	u.count = count;
-	if (count > 0) {
-		int st = pop_uidl(&s, &c, &u);
-		if (st < 0)
+	/* An empty mailbox needs no UIDL: every record of it can go. */
+	st = count > 0 ? pop_uidl(&s, &c, &u) : 0;
+	if (st < 0)
+		goto out;
+	if (st == 1) {
+		mail_step(&s, "server has no UIDL: a message stored before a lost connection "
+			      "will be stored again");
+	} else {
+		int64_t stored = 0;
+		if (store_mail_uidl_each(device_store(dev), sb_str(&s.cfg.pop_host),
+					 sb_str(&s.cfg.pop_login), known_add, &u, err) != 0 ||
+		    uidl_forget_gone(&s, &u, &forgot) != 0)
 			goto out;
-		if (st == 1) {
-			mail_step(&s, "server has no UIDL: a message stored before a lost "
-				      "connection will be stored again");
-		} else {
-			if (store_mail_uidl_each(device_store(dev), sb_str(&s.cfg.pop_host),
-						 sb_str(&s.cfg.pop_login), known_add, &u,
-						 err) != 0 ||
-			    uidl_forget_gone(&s, &u, &forgot) != 0)
-				goto out;
-			int64_t stored = 0;
-			for (int64_t i = 0; i < count; i++)
-				stored += u.id[i] && uidl_known(&u, u.id[i]);
+		for (int64_t i = 0; i < count; i++)
+			stored += u.id[i] && uidl_known(&u, u.id[i]);
+		if (count > 0 || forgot > 0)
 			mail_step(&s, "UIDL: %lld listed, %lld already stored, %d forgotten",
 				  (long long)count, (long long)stored, forgot);
-		}
 	}
 	for (int64_t i = 1; i <= count; i++) {
 		const char *uid = u.id ? u.id[i - 1] : NULL;
-		int st;
 		if (uid && uidl_known(&u, uid)) {
 			/* Stored by an earlier reception whose DELE never took
 			 * effect: only delete it now. */

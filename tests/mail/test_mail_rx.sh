@@ -101,9 +101,14 @@ check_rc "forget" 0
 check_grep "forget" out "UIDL: 1 listed, 0 already stored, 1 forgotten"
 check_grep "forget" out "received: 1"
 docs "forget" 06 2
+# An empty mailbox: the last record goes too.
 svc_mgr mail receive --box 06
 check_rc "empty mailbox" 0
+check_grep "empty mailbox" out "UIDL: 0 listed, 0 already stored, 1 forgotten"
 check_grep "empty mailbox" out "received: 0"
+svc_mgr mail receive --box 06
+check_rc "empty mailbox, nothing recorded" 0
+check_nogrep "empty mailbox, nothing recorded" out "UIDL:"
 
 # --- a server without UIDL: stored and deleted as before --------------------
 "$PY" "$SRC/tests/mail/fake_server.py" "$MS_FAKE" pop-nouidl "$WORK/fake.log" &
