@@ -45,6 +45,13 @@ krb_trace_start(struct mail_sasl *m)
 	if (m->trace < 0)
 		return;
 	snprintf(path, sizeof path, "/proc/self/fd/%d", m->trace);
+	/* Without /proc the library could not open it, and an empty trace
+	 * would wrongly read as "no credentials". */
+	if (access(path, W_OK) != 0) {
+		close(m->trace);
+		m->trace = -1;
+		return;
+	}
 	setenv("KRB5_TRACE", path, 1);
 }
 
