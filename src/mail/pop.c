@@ -182,9 +182,10 @@ pop_auth_one(struct mail_sess *s, struct mail_conn *c, const char *mech, char *w
 	struct strbuf r = STRBUF_INIT, cmd = STRBUF_INIT;
 	int rc = -1, st;
 
-	if (sasl_start(&m, mech, "pop", c->host, sb_str(&s->cfg.pop_login),
-		       sb_str(&s->cfg.pop_password), sb_str(&s->cfg.keytab), why, nwhy) != 0)
-		return 1;
+	st = sasl_start(&m, mech, "pop", c->host, sb_str(&s->cfg.pop_login),
+			sb_str(&s->cfg.pop_password), sb_str(&s->cfg.keytab), why, nwhy);
+	if (st != 0)
+		return st == 2 ? 2 : 1;
 	sb_addf(&cmd, "AUTH %s", mech);
 	c->mask_in = true;
 	if (conn_writeline(c, cmd.buf, NULL) != 0)
@@ -215,9 +216,14 @@ pop_auth_one(struct mail_sess *s, struct mail_conn *c, const char *mech, char *w
 	st = pop_status(c, &r);
 	if (st < 0)
 		goto out;
-	if (st == 1)
-		snprintf(why, nwhy, "%s", r.buf);
 	rc = st;
+	if (st == 1) {
+		snprintf(why, nwhy, "%s", r.buf);
+		if (strcmp(mech, "GSSAPI") == 0) {
+			sasl_refused_kerberos(why, nwhy);
+			rc = 2;
+		}
+	}
 out:
 	c->mask_in = false;
 	sasl_free(m);
