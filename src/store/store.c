@@ -67,6 +67,11 @@ store_fail(struct store *st, const char *what, struct svc_err *err)
 	case SQLITE_CONSTRAINT: code = EX_DATAERR; break;
 	default: code = EX_SOFTWARE; break;
 	}
+	if ((rc & 0xff) == SQLITE_FULL || sqlite3_system_errno(st->db) == ENOSPC)
+		return svc_errf(err, EX_IOERR,
+				"the disk is full: cannot write the device store '%s' (%s); "
+				"nothing was changed",
+				st->path, what);
 	if (code == EX_IOERR)
 		return svc_errf(err, code, "cannot %s the device store '%s': %s (%s)",
 				rc == SQLITE_IOERR_READ ? "read" : "write", st->path,
@@ -122,8 +127,13 @@ store_exec(struct store *st, const char *sql, struct svc_err *err)
 	char *msg = NULL, verb[24];
 
 	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		/* The statement's first word says what failed ("COMMIT"). */
-		snprintf(verb, sizeof verb, "%.*s", (int)strcspn(sql, " ;"), sql);
+		/* The statement's start says what failed ("COMMIT",
+		 * "PRAGMA journal_mode"). */
+		size_t n = strcspn(sql, ";=(");
+
+		while (n > 0 && sql[n - 1] == ' ')
+			n--;
+		snprintf(verb, sizeof verb, "%.*s", (int)n, sql);
 		store_fail(st, verb, err);
 		sqlite3_free(msg);
 		return -1;
