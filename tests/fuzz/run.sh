@@ -8,6 +8,7 @@ set -eu
 cd "$(dirname "$0")/../.."
 secs=${1:-30}; [ $# -gt 0 ] && shift
 build=build-fuzz
+export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$PWD/tests/fuzz/lsan.supp"
 CC=clang cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DSVC_FUZZ=ON -DSVC_TESTS=ON \
   -DSVC_STATIC_OPENSSL=OFF >/dev/null
 cmake --build "$build" -j2 --target $(ls tests/fuzz/fuzz_*.c | sed 's|.*/\(fuzz_[a-z_]*\)\.c|\1|') >/dev/null
