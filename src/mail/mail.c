@@ -371,7 +371,7 @@ out:
 }
 
 /* STAT: "+OK count size". */
-static int
+int
 pop_stat(struct mail_sess *s, struct mail_conn *c, int64_t *count, int64_t *bytes)
 {
 	struct strbuf r = STRBUF_INIT;

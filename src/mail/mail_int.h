@@ -133,6 +133,13 @@ int pop_conn_failed(struct mail_sess *s, struct mail_conn *c, const struct pop_l
 /* SMTP: the whole TX after POP before SMTP. */
 int smtp_send(struct mail_sess *s, const char *to, bool probe_only);
 
+/* The reading of server replies on an open connection, without TLS, for
+ * the fuzz targets (tests/fuzz): SMTP greeting, EHLO and AUTH; POP greeting,
+ * CAPA and login; the STAT reply of a reception. */
+int smtp_replies(struct mail_sess *s, struct mail_conn *c);
+int pop_replies(struct mail_sess *s, struct mail_conn *c, const struct pop_login_codes *k);
+int pop_stat(struct mail_sess *s, struct mail_conn *c, int64_t *count, int64_t *bytes);
+
 /* Lock between a POP reception and POP before SMTP in other processes. */
 int mail_lock(struct mail_sess *s, int *fd);
 void mail_unlock(int fd);

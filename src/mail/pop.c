@@ -413,3 +413,24 @@ out:
 	sb_release(&caps);
 	return rc;
 }
+
+/* The server's side of a login on C, already open, as pop_open_login reads
+ * it: greeting, APOP timestamp, CAPA (STLS, SASL), then the login by the
+ * POP AUTH Method. No STLS: for the fuzz targets (tests/fuzz). */
+int
+pop_replies(struct mail_sess *s, struct mail_conn *c, const struct pop_login_codes *k)
+{
+	struct strbuf r = STRBUF_INIT, caps = STRBUF_INIT;
+	char stamp[256] = "", mechs[256];
+	int rc = -1;
+
+	if (pop_command(c, NULL, NULL, &r) == 0 && pop_capa(c, &caps) == 0) {
+		apop_stamp(r.buf, stamp, sizeof stamp);
+		capa_has(caps.buf, "STLS", NULL, 0);
+		capa_has(caps.buf, "SASL", mechs, sizeof mechs);
+		rc = pop_login(s, c, k, stamp, caps.buf);
+	}
+	sb_release(&r);
+	sb_release(&caps);
+	return rc;
+}

@@ -441,3 +441,23 @@ out:
 	sb_release(&cmd);
 	return rc;
 }
+
+/* The server's side of a session on C, already open, as smtp_send reads
+ * it: greeting, EHLO (or HELO), the AUTH exchange, then replies until one
+ * fails. No STARTTLS and no message: for the fuzz targets (tests/fuzz). */
+int
+smtp_replies(struct mail_sess *s, struct mail_conn *c)
+{
+	struct ehlo e = { .lines = STRBUF_INIT };
+	struct strbuf t = STRBUF_INIT;
+	int code = 0, rc = -1;
+
+	if (smtp_reply(c, &code, &t) == 0 && smtp_ehlo(s, c, &e) == 0 && smtp_auth(s, c, &e) == 0) {
+		while (expect(s, c, NULL, 250, 251, "reply") == 0)
+			;
+		rc = 0;
+	}
+	sb_release(&e.lines);
+	sb_release(&t);
+	return rc;
+}
