@@ -18,46 +18,28 @@
 #include <unistd.h>
 
 #include "backup/backup.h"
+#include "fixture.h"
 #include "store/store_mailbox.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct device *dev;
-static char dir[] = "/tmp/svc-fuzz-XXXXXX";
+static void *fix;
 
+/* A temporary store (tests/unit/fixture.h), removed when the fuzzer exits. */
 static void
 remove_store(void)
 {
-	static const char *const names[] = { "device.db", "device.db-wal", "device.db-shm" };
-	char path[64];
-
-	device_close(dev);
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-		unlink(path);
-	}
-	rmdir(dir);
+	tfix_teardown(&fix);
 }
 
 static void
 open_store(void)
 {
-	struct device_creds c = { .manager = true };
-	struct svc_err err = { 0 };
-	char path[64];
-
-	if (mkdtemp(dir) == NULL)
+	if (tfix_setup(&fix, "fuzz", LEVEL_MANAGER) != 0)
 		abort();
 	atexit(remove_store);
-	snprintf(path, sizeof path, "%s/device.db", dir);
-	snprintf(c.manager_id, sizeof c.manager_id, "7654321");
-	snprintf(c.manager_pin, sizeof c.manager_pin, "7654321");
-	if (device_create(path, "FUZ00001", &err) != 0 ||
-	    device_open(path, false, NULL, &dev, &err) != 0 ||
-	    device_login(dev, LEVEL_MANAGER, &c, &err) != 0) {
-		fprintf(stderr, "fuzz_backup: %s\n", err.msg);
-		abort();
-	}
+	dev = ((struct tfix *)fix)->dev;
 }
 
 static void

@@ -7,39 +7,27 @@
 #include <unistd.h>
 
 #include "config/config.h"
+#include "fixture.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct device *dev;
-static char dir[] = "/tmp/svc-fuzz-XXXXXX";
+static void *fix;
 
-/* The temporary store goes when the fuzzer exits. */
+/* A temporary store (tests/unit/fixture.h), removed when the fuzzer exits. */
 static void
 remove_store(void)
 {
-	static const char *const names[] = { "device.db", "device.db-wal", "device.db-shm" };
-	char path[64];
-
-	device_close(dev);
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-		unlink(path);
-	}
-	rmdir(dir);
+	tfix_teardown(&fix);
 }
 
 static void
 open_store(void)
 {
-	char path[64];
-
-	if (mkdtemp(dir) == NULL)
+	if (tfix_setup(&fix, "fuzz", LEVEL_USER) != 0)
 		abort();
 	atexit(remove_store);
-	snprintf(path, sizeof path, "%s/device.db", dir);
-	if (device_create(path, "FUZ00001", NULL) != 0 ||
-	    device_open(path, false, NULL, &dev, NULL) != 0)
-		abort();
+	dev = ((struct tfix *)fix)->dev;
 }
 
 int
