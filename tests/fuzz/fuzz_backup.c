@@ -24,23 +24,6 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct device *dev;
-static void *fix;
-
-/* A temporary store (tests/unit/fixture.h), removed when the fuzzer exits. */
-static void
-remove_store(void)
-{
-	tfix_teardown(&fix);
-}
-
-static void
-open_store(void)
-{
-	if (tfix_setup(&fix, "fuzz", LEVEL_MANAGER) != 0)
-		abort();
-	atexit(remove_store);
-	dev = ((struct tfix *)fix)->dev;
-}
 
 static void
 sha256_hex(const void *p, size_t n, char hex[65])
@@ -121,7 +104,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int64_t before;
 
 	if (dev == NULL)
-		open_store();
+		dev = tfix_process_store("fuzz", LEVEL_MANAGER);
 	if (size < 1)
 		return 0;
 	fd = memfd_create("fuzz-backup", MFD_CLOEXEC);

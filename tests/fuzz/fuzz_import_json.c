@@ -12,23 +12,6 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct device *dev;
-static void *fix;
-
-/* A temporary store (tests/unit/fixture.h), removed when the fuzzer exits. */
-static void
-remove_store(void)
-{
-	tfix_teardown(&fix);
-}
-
-static void
-open_store(void)
-{
-	if (tfix_setup(&fix, "fuzz", LEVEL_USER) != 0)
-		abort();
-	atexit(remove_store);
-	dev = ((struct tfix *)fix)->dev;
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -39,7 +22,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int64_t before;
 
 	if (dev == NULL)
-		open_store();
+		dev = tfix_process_store("fuzz", LEVEL_USER);
 	memcpy(json, data, size);
 	json[size] = '\0';
 	before = store_data_version(device_store(dev));

@@ -17,22 +17,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define P12_PASSWORD "fuzzpass1"
 
 static struct device *dev;
-static void *fix;
 
-/* A temporary store (tests/unit/fixture.h), removed when the fuzzer exits. */
-static void
-remove_store(void)
-{
-	tfix_teardown(&fix);
-}
-
+/* A temporary store with the factory key pair, removed at exit. */
 static void
 open_store(void)
 {
-	if (tfix_setup(&fix, "fuzz", LEVEL_USER) != 0)
-		abort();
-	atexit(remove_store);
-	dev = ((struct tfix *)fix)->dev;
+	dev = tfix_process_store("fuzz", LEVEL_USER);
 	if (tls_provision(dev, NULL) != 0)
 		abort();
 }

@@ -156,3 +156,20 @@ tfix_count_files(const struct tfix *f, const char *sub)
 	closedir(d);
 	return n;
 }
+
+static void *process_fix;
+
+static void
+process_teardown(void)
+{
+	tfix_teardown(&process_fix);
+}
+
+struct device *
+tfix_process_store(const char *tag, enum level login)
+{
+	if (tfix_setup(&process_fix, tag, login) != 0)
+		abort();
+	atexit(process_teardown);
+	return ((struct tfix *)process_fix)->dev;
+}

@@ -34,6 +34,9 @@ struct tfix {
 /* cmocka set-up: a new store (serial TFIX_SERIAL) under /tmp/svc-TAG.*,
  * logged in at LOGIN with the factory credentials (LEVEL_USER: not). */
 int tfix_setup(void **state, const char *tag, enum level login);
+/* For programs that keep one store for their whole run (fuzz targets): a
+ * store set up as tfix_setup does, removed at exit; aborts on failure. */
+struct device *tfix_process_store(const char *tag, enum level login);
 /* cmocka tear-down: closes the store and removes the directory. */
 int tfix_teardown(void **state);
 /* Opens the store again (after the test closed it) at LOGIN. */
