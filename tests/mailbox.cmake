@@ -7,3 +7,5 @@ cmake_language(DEFER CALL svc_cli_test mailbox_password mailbox/test_box_passwor
 cmake_language(DEFER CALL svc_unit_test test_mailbox mailbox/test_mailbox.c svc_mailbox)
 cmake_language(DEFER CALL svc_unit_test test_mailbox_actions mailbox/test_actions.c svc_actions)
 cmake_language(DEFER CALL set_tests_properties test_mailbox_actions PROPERTIES LABELS unit)
+cmake_language(DEFER CALL svc_cli_test mailbox_pages mailbox/test_pages.sh)
+cmake_language(DEFER CALL svc_unit_test test_mailbox_pages mailbox/test_pages.c svc_mailbox)
