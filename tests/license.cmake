@@ -1,9 +1,8 @@
 # Licenses: the scheme (unit, exhaustive check-symbol proofs), the device
 # side and the license server (CLI scripts on temporary stores).
 svc_unit_test(test_license_scheme license/test_license_scheme.c svc_license)
-# The exhaustive proofs take seconds natively, minutes under valgrind.
-set_tests_properties(test_license_scheme PROPERTIES LABELS unit)
-svc_unit_test(test_license_actions license/test_license_actions.c svc_actions svc_license)
+# The exhaustive proofs take seconds natively, under a minute in valgrind.
+svc_unit_test(test_license_actions license/test_license_actions.c svc_testfix svc_license)
 
 # CLI scripts: they get the LMS binary too.
 function(svc_license_test name script)

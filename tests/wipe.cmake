@@ -1,11 +1,11 @@
 # Initialize All Data/Settings.
 svc_unit_test(test_wipe wipe/test_wipe.c svc_actions svc_wipe)
 svc_cli_test(wipe_cli_quick wipe/test_cli_quick.sh valgrind)
-svc_cli_test(wipe_init wipe/test_init.sh)
-# 100 kill -9 runs on a small store: about 2 minutes in a Release build,
-# 3-8 in the ASan build (each ASan start costs 0.3 s) on a busy 2-CPU box; the
-# script's first argument or WIPE_KILL_LOOPS sets another count.
+svc_cli_test(wipe_init wipe/test_init.sh valgrind)
+# 200 kill -9 runs on a small store: about 4 minutes in a Release build,
+# 6-16 in the ASan build (each ASan start costs 0.3 s) on a busy 2-CPU box;
+# the script's first argument or WIPE_KILL_LOOPS sets another count.
 svc_cli_test(wipe_kill wipe/test_kill.sh)
-set_tests_properties(wipe_kill PROPERTIES TIMEOUT 1200)
-svc_cli_test(wipe_markers wipe/test_markers.sh)
-svc_cli_test(wipe_table wipe/test_table.sh)
+set_tests_properties(wipe_kill PROPERTIES TIMEOUT 2400)
+svc_cli_test(wipe_markers wipe/test_markers.sh valgrind)
+svc_cli_test(wipe_table wipe/test_table.sh valgrind)

@@ -92,7 +92,13 @@ extern const char *const mail_sasl_order[];
 /* Fills CAND with the offered mechanisms svcmode will try, in order. */
 int sasl_candidates(const char *offered, bool tls, bool allow_plain, const char *cand[], int max);
 struct mail_sasl;
-/* Starts MECH for USER/PASSWORD toward SERVICE@HOST. */
+/* The GSSAPI client keytab must be a regular file owned by this user (or
+ * root) that group and others can neither read nor write, as ssh demands
+ * of private keys. 0 fine; -1 with WHY naming the file, what it is and
+ * what is expected. */
+int sasl_keytab_check(const char *path, char *why, size_t nwhy);
+/* Starts MECH for USER/PASSWORD toward SERVICE@HOST: 0 started, 2 the
+ * client keytab was refused (a Kerberos failure), -1 anything else. */
 int sasl_start(struct mail_sasl **out, const char *mech, const char *service, const char *host,
 	       const char *user, const char *password, const char *keytab, char *why, size_t nwhy);
 /* One step: IN is the server's base64 (may be ""); *out the client's base64
@@ -100,6 +106,9 @@ int sasl_start(struct mail_sasl **out, const char *mech, const char *service, co
 int sasl_step(struct mail_sasl *m, const char *in, char **out, bool *kerberos, char *why,
 	      size_t nwhy);
 void sasl_free(struct mail_sasl *m);
+/* A server refused a GSSAPI exchange whose ticket the KDC had issued:
+ * appends the likely Kerberos causes to WHY (the server's reply). */
+void sasl_refused_kerberos(char *why, size_t nwhy);
 
 /* The X509_STORE used to verify servers (the one place to add CAs). */
 X509_STORE *mail_trust_store(struct device *dev, char *why, size_t nwhy);
@@ -123,6 +132,13 @@ int pop_conn_failed(struct mail_sess *s, struct mail_conn *c, const struct pop_l
 
 /* SMTP: the whole TX after POP before SMTP. */
 int smtp_send(struct mail_sess *s, const char *to, bool probe_only);
+
+/* The reading of server replies on an open connection, without TLS, for
+ * the fuzz targets (tests/fuzz): SMTP greeting, EHLO and AUTH; POP greeting,
+ * CAPA and login; the STAT reply of a reception. */
+int smtp_replies(struct mail_sess *s, struct mail_conn *c);
+int pop_replies(struct mail_sess *s, struct mail_conn *c, const struct pop_login_codes *k);
+int pop_stat(struct mail_sess *s, struct mail_conn *c, int64_t *count, int64_t *bytes);
 
 /* Lock between a POP reception and POP before SMTP in other processes. */
 int mail_lock(struct mail_sess *s, int *fd);

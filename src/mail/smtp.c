@@ -186,11 +186,12 @@ smtp_auth_one(struct mail_sess *s, struct mail_conn *c, const char *mech, char *
 {
 	struct mail_sasl *m = NULL;
 	struct strbuf t = STRBUF_INIT, cmd = STRBUF_INIT;
-	int code = 0, rc = 1;
+	int code = 0;
+	int rc = sasl_start(&m, mech, "smtp", c->host, sb_str(&s->cfg.smtp_user),
+			    sb_str(&s->cfg.smtp_password), sb_str(&s->cfg.keytab), why, nwhy);
 
-	if (sasl_start(&m, mech, "smtp", c->host, sb_str(&s->cfg.smtp_user),
-		       sb_str(&s->cfg.smtp_password), sb_str(&s->cfg.keytab), why, nwhy) != 0)
-		return 1;
+	if (rc != 0)
+		return rc == 2 ? 2 : 1;
 	sb_addf(&cmd, "AUTH %s", mech);
 	c->mask_in = true; /* the server's challenges are SASL payloads too */
 	if (smtp_cmd(c, cmd.buf, NULL, &code, &t) != 0)
@@ -221,6 +222,12 @@ smtp_auth_one(struct mail_sess *s, struct mail_conn *c, const char *mech, char *
 	}
 	snprintf(why, nwhy, "%d %.*s", code, (int)strcspn(sb_str(&t), "\n"), sb_str(&t));
 	rc = 1;
+	if (strcmp(mech, "GSSAPI") == 0) {
+		/* The KDC issued the ticket, so the server refused it: a
+		 * Kerberos failure between the two ends, not a password. */
+		sasl_refused_kerberos(why, nwhy);
+		rc = 2;
+	}
 	goto out;
 connfail:
 	c->mask_in = false;
@@ -432,5 +439,25 @@ out:
 	sb_release(&e.lines);
 	sb_release(&t);
 	sb_release(&cmd);
+	return rc;
+}
+
+/* The server's side of a session on C, already open, as smtp_send reads
+ * it: greeting, EHLO (or HELO), the AUTH exchange, then replies until one
+ * fails. No STARTTLS and no message: for the fuzz targets (tests/fuzz). */
+int
+smtp_replies(struct mail_sess *s, struct mail_conn *c)
+{
+	struct ehlo e = { .lines = STRBUF_INIT };
+	struct strbuf t = STRBUF_INIT;
+	int code = 0, rc = -1;
+
+	if (smtp_reply(c, &code, &t) == 0 && smtp_ehlo(s, c, &e) == 0 && smtp_auth(s, c, &e) == 0) {
+		while (expect(s, c, NULL, 250, 251, "reply") == 0)
+			;
+		rc = 0;
+	}
+	sb_release(&e.lines);
+	sb_release(&t);
 	return rc;
 }

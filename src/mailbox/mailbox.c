@@ -636,7 +636,10 @@ mailbox_doc_each(struct device *dev, int box, const char *password, mailbox_doc_
 	return store_doc_each(device_store(dev), box, doc_each_cb, &e, err);
 }
 
-/* Commits the row of a finished file F; on failure the file is removed. */
+/* Commits the row of a finished file F; on failure the file is removed,
+ * except when the commit itself failed: the row may then have reached the
+ * disk after all (see store_commit), so the file stays, and the start-up
+ * clean-up removes it if no row names it. */
 static int
 commit_doc(struct device *dev, struct mailbox_file *f, int box, const char *name, int *no,
 	   struct svc_err *err)
@@ -668,9 +671,12 @@ commit_doc(struct device *dev, struct mailbox_file *f, int box, const char *name
 		goto rollback;
 	snprintf(key, sizeof key, "box:%02d", box);
 	snprintf(detail, sizeof detail, "document %04d, %lld bytes", d.no, (long long)d.size);
-	if (device_audit(dev, "box.store", key, NULL, name, detail, err) != 0 ||
-	    store_commit(st, err) != 0)
+	if (device_audit(dev, "box.store", key, NULL, name, detail, err) != 0)
 		goto rollback;
+	if (store_commit(st, err) != 0) {
+		mailbox_file_release(f);
+		return -1;
+	}
 	mailbox_file_release(f);
 	if (no)
 		*no = d.no;

@@ -67,6 +67,15 @@ store_fail(struct store *st, const char *what, struct svc_err *err)
 	case SQLITE_CONSTRAINT: code = EX_DATAERR; break;
 	default: code = EX_SOFTWARE; break;
 	}
+	if ((rc & 0xff) == SQLITE_FULL || sqlite3_system_errno(st->db) == ENOSPC)
+		return svc_errf(err, EX_IOERR,
+				"the disk is full: cannot write the device store '%s' (%s); "
+				"nothing was changed",
+				st->path, what);
+	if (code == EX_IOERR)
+		return svc_errf(err, code, "cannot %s the device store '%s': %s (%s)",
+				rc == SQLITE_IOERR_READ ? "read" : "write", st->path,
+				sqlite3_errmsg(st->db), what);
 	return svc_errf(err, code, "store: %s: %s", what, sqlite3_errmsg(st->db));
 }
 
@@ -115,10 +124,17 @@ store_exec_stmt(struct store *st, sqlite3_stmt *s, const char *what, struct svc_
 int
 store_exec(struct store *st, const char *sql, struct svc_err *err)
 {
-	char *msg = NULL;
+	char *msg = NULL, verb[24];
 
 	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		store_fail(st, "exec", err);
+		/* The statement's start says what failed ("COMMIT",
+		 * "PRAGMA journal_mode"). */
+		size_t n = strcspn(sql, ";=(");
+
+		while (n > 0 && sql[n - 1] == ' ')
+			n--;
+		snprintf(verb, sizeof verb, "%.*s", (int)n, sql);
+		store_fail(st, verb, err);
 		sqlite3_free(msg);
 		return -1;
 	}
@@ -491,8 +507,18 @@ store_commit(struct store *st, struct svc_err *err)
 	if (--st->depth > 0)
 		return 0;
 	if (store_exec(st, "COMMIT", err) != 0) {
+		int rc = sqlite3_extended_errcode(st->db);
+
 		store_exec(st, "ROLLBACK", NULL);
 		pending_clear(st);
+		/* The change was written but the disk did not confirm it: like a
+		 * power loss at this moment, it may be there or not (never half). */
+		if (rc == SQLITE_IOERR_FSYNC || rc == SQLITE_IOERR_DIR_FSYNC)
+			svc_errf(err, EX_IOERR,
+				 "the disk did not confirm writing to the device store '%s' (%s); "
+				 "the change is either complete or absent: check it before "
+				 "repeating it",
+				 st->path, sqlite3_errstr(rc));
 		return -1;
 	}
 	for (int i = 0; i < st->npending; i++)

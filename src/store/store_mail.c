@@ -11,6 +11,14 @@ static const char SQL_LOG_LAST[] =
 	"steps FROM (SELECT * FROM mail_log ORDER BY id DESC LIMIT ?1) ORDER BY id";
 static const char SQL_LOG_DEL[] = "DELETE FROM mail_log";
 static const char SQL_MSG_DEL[] = "DELETE FROM mail_message";
+static const char SQL_UIDL_DEL_ALL[] = "DELETE FROM mail_uidl";
+static const char SQL_UIDL_ADD[] =
+	"INSERT OR REPLACE INTO mail_uidl (server, user, uidl, box, at) VALUES (?1, ?2, ?3, ?4, "
+	"strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))";
+static const char SQL_UIDL_EACH[] =
+	"SELECT uidl FROM mail_uidl WHERE server = ?1 AND user = ?2 ORDER BY uidl";
+static const char SQL_UIDL_DEL[] =
+	"DELETE FROM mail_uidl WHERE server = ?1 AND user = ?2 AND uidl = ?3";
 
 int
 store_mail_log_add(struct store *st, const struct store_mail_log *r, struct svc_err *err)
@@ -81,4 +89,67 @@ store_mail_erase(struct store *st, int64_t *nlog, int64_t *nmsg, struct svc_err 
 		return -1;
 	*nmsg = sqlite3_changes64(st->db);
 	return 0;
+}
+
+int
+store_mail_uidl_erase(struct store *st, int64_t *n, struct svc_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_UIDL_DEL_ALL, err);
+
+	if (s == NULL || store_exec_stmt(st, s, "erase received message ids", err) != 0)
+		return -1;
+	*n = sqlite3_changes64(st->db);
+	return 0;
+}
+
+int
+store_mail_uidl_add(struct store *st, const char *server, const char *user, const char *uidl,
+		    int box, struct svc_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_UIDL_ADD, err);
+
+	if (s == NULL)
+		return -1;
+	store_bind_text(s, 1, server);
+	store_bind_text(s, 2, user);
+	store_bind_text(s, 3, uidl);
+	sqlite3_bind_int(s, 4, box);
+	return store_exec_stmt(st, s, "record a received message id", err);
+}
+
+int
+store_mail_uidl_each(struct store *st, const char *server, const char *user, store_mail_uidl_fn fn,
+		     void *arg, struct svc_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_UIDL_EACH, err);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	store_bind_text(s, 1, server);
+	store_bind_text(s, 2, user);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (fn(arg, store_col(s, 0)) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, "read received message ids", err);
+	return 0;
+}
+
+int
+store_mail_uidl_forget(struct store *st, const char *server, const char *user, const char *uidl,
+		       struct svc_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_UIDL_DEL, err);
+
+	if (s == NULL)
+		return -1;
+	store_bind_text(s, 1, server);
+	store_bind_text(s, 2, user);
+	store_bind_text(s, 3, uidl);
+	return store_exec_stmt(st, s, "forget a received message id", err);
 }

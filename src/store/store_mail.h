@@ -23,4 +23,17 @@ int store_mail_log_each(struct store *st, int limit, store_mail_log_fn fn, void 
 /* Deletes every log row and message; counts in *nlog and *nmsg. */
 int store_mail_erase(struct store *st, int64_t *nlog, int64_t *nmsg, struct svc_err *err);
 
+/* The UIDLs of the messages stored from SERVER (host) for USER. Add
+ * inside the transaction that stores the message's document. */
+int store_mail_uidl_add(struct store *st, const char *server, const char *user, const char *uidl,
+			int box, struct svc_err *err);
+typedef int (*store_mail_uidl_fn)(void *arg, const char *uidl);
+/* Every recorded UIDL of SERVER and USER, in byte order. */
+int store_mail_uidl_each(struct store *st, const char *server, const char *user,
+			 store_mail_uidl_fn fn, void *arg, struct svc_err *err);
+int store_mail_uidl_forget(struct store *st, const char *server, const char *user, const char *uidl,
+			   struct svc_err *err);
+/* Deletes every recorded UIDL; the count in *n. */
+int store_mail_uidl_erase(struct store *st, int64_t *n, struct svc_err *err);
+
 #endif

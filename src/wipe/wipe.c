@@ -372,7 +372,15 @@ run_all(struct run *r, struct wipe_report **out, struct svc_err *err)
 	if (rc < 0)
 		return -1;
 	/* rc == 1: another svcmode completed it; its report is the last one. */
-	return out ? wipe_report_last(r->dev, out, err) : 0;
+	if (out && wipe_report_last(r->dev, out, err) != 0) {
+		struct svc_err why = *err;
+
+		/* Say what is true: the device is initialized. */
+		return svc_errf(err, why.code,
+				"the initialization is complete, but its report cannot be read: %s",
+				why.msg);
+	}
+	return 0;
 }
 
 static int

@@ -17,7 +17,7 @@ n=0; while [ $n -lt 40 ]; do
   svc_mgr set system.manager.comment "$long$n"; [ "$RC" -ne 0 ] && break; n=$((n + 1))
 done
 check_rc "a change on a full disk fails" 74
-check_grep "clear message" err "store:"
+check_grep "clear message" err "the disk is full"
 rm -f "$MNT/filler"
 [ "$(sqlite3 "$DB" 'PRAGMA integrity_check')" = ok ] && ok || fail "integrity after disk full"
 svc get system.manager.name; check_out "nothing lost" "$before"

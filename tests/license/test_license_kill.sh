@@ -1,6 +1,6 @@
 #!/bin/sh
 # Crash safety of #LMS > INACTIVE: 'license invalidate' is killed with
-# SIGKILL at a random moment, LOOPS times (default 100; first argument or
+# SIGKILL at a random moment, LOOPS times (default 200; first argument or
 # KILL_LOOPS). After every kill the store (read with the sqlite3 shell) must
 # hold SEND either still active with no transfer number, or transferred with
 # its number; asking again must then show a number (the stored one if there
@@ -8,7 +8,7 @@
 #   sh tests/license/test_license_kill.sh 1000
 . "$SRC/tests/cli/lib.sh"
 LMS=${LMS:-$BUILD/src/lms/svcmode-lms}
-LOOPS=${1:-${KILL_LOOPS:-100}}
+LOOPS=${1:-${KILL_LOOPS:-200}}
 export SVCMODE_SERVICE_CODE=2828282 SVCMODE_SERVICE2_CODE=8282828
 T="$WORK/template.db"
 X="$WORK/x.db"

@@ -11,50 +11,14 @@
 #include <cmocka.h>
 
 #include "actions/action.h"
+#include "fixture.h"
 #include "mac/mac.h"
 #include "util/fsutil.h"
-
-struct fixture {
-	char dir[64];
-	char path[96];
-	struct device *dev;
-};
 
 static int
 setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	struct device_creds c = { .manager = true };
-	struct svc_err err = { 0 };
-	bool created;
-
-	snprintf(f->dir, sizeof f->dir, "/tmp/svc-mac-unit.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof f->path, "%s/device.db", f->dir);
-	assert_int_equal(device_open(f->path, true, &created, &f->dev, &err), 0);
-	snprintf(c.manager_id, sizeof c.manager_id, "7654321");
-	snprintf(c.manager_pin, sizeof c.manager_pin, "7654321");
-	assert_int_equal(device_login(f->dev, LEVEL_MANAGER, &c, &err), 0);
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-	static const char *const files[] = { "device.db", "device.db-wal", "device.db-shm",
-					     MAC_RULESET_FILE };
-	char p[160];
-
-	device_close(f->dev);
-	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-		snprintf(p, sizeof p, "%s/%s", f->dir, files[i]);
-		unlink(p);
-	}
-	rmdir(f->dir);
-	free(f);
-	return 0;
+	return tfix_setup(state, "mac-unit", LEVEL_MANAGER);
 }
 
 static void
@@ -99,7 +63,7 @@ test_mac__normalize_table(void **state)
 static void
 test_mac__block_all_refused_unless_forced(void **state)
 {
-	struct fixture *f = *state;
+	struct tfix *f = *state;
 	struct svc_err err = { 0 };
 	struct mac_filter mf;
 
@@ -117,7 +81,7 @@ test_mac__block_all_refused_unless_forced(void **state)
 static void
 test_mac__limit_and_erase(void **state)
 {
-	struct fixture *f = *state;
+	struct tfix *f = *state;
 	struct svc_err err = { 0 };
 	struct erase_stats es = { 0 };
 	char addrs[MAC_MAX_ENTRIES + 1][18];
@@ -144,89 +108,39 @@ test_mac__limit_and_erase(void **state)
 	assert_int_equal(mf.count, 0);
 }
 
-struct script {
-	const char *answer;
-	char lines[1024];
-	char rows[512];
-};
-
-static int
-s_ask(void *arg, const char *prompt, bool hidden, struct strbuf *out)
-{
-	struct script *s = arg;
-
-	(void)prompt;
-	(void)hidden;
-	sb_reset(out);
-	sb_adds(out, s->answer);
-	return 0;
-}
-
-static int
-s_confirm(void *arg, const char *question, const char *expect)
-{
-	(void)arg;
-	(void)question;
-	(void)expect;
-	return 0;
-}
-
-static void
-s_progress(void *arg, const char *what, double fraction)
-{
-	(void)arg;
-	(void)what;
-	(void)fraction;
-}
-
-static void
-s_line(void *arg, const char *text)
-{
-	struct script *s = arg;
-	size_t n = strlen(s->lines);
-
-	snprintf(s->lines + n, sizeof s->lines - n, "%s\n", text);
-}
-
-static int
-collect_row(void *arg, const struct action_row *row)
-{
-	struct script *s = arg;
-	size_t n = strlen(s->rows);
-
-	snprintf(s->rows + n, sizeof s->rows - n, "%s|%s\n", row->id, row->label);
-	return 0;
-}
-
 static void
 test_mac__actions_add_list_remove_apply(void **state)
 {
-	struct fixture *f = *state;
-	struct script s = { .answer = "001e.8f12.3456" };
-	struct action_io io = { &s, s_ask, s_confirm, s_progress, s_line };
+	struct tfix *f = *state;
+	struct action_io *io = &f->io;
 	struct svc_err err = { 0 };
 	const struct action_def *entries = action_find("mac.entries");
 	char rules[160];
 	struct strbuf text = STRBUF_INIT;
 
+	/* The person gives this address whenever one is asked for. */
+	for (size_t i = 0; i < sizeof f->answers / sizeof *f->answers; i++)
+		f->answers[i] = "001e.8f12.3456";
 	assert_non_null(entries);
 	assert_string_equal(entries->row_actions, "mac.remove");
-	assert_int_equal(action_run(f->dev, "mac.add", "tx", &io, &err), 0);
-	assert_int_equal(entries->list(f->dev, "tx", &io, collect_row, &s, &err), 0);
-	assert_string_equal(s.rows, "tx/00:1E:8F:12:34:56|00:1E:8F:12:34:56\n");
+	assert_int_equal(action_run(f->dev, "mac.add", "tx", io, &err), 0);
+	assert_int_equal(entries->list(f->dev, "tx", io, tfix_row, f, &err), 0);
+	/* One row: id, label, then the date it was added. */
+	assert_int_equal(strncmp(f->rows.buf, "tx/00:1E:8F:12:34:56|00:1E:8F:12:34:56|", 39), 0);
+	assert_ptr_equal(strchr(f->rows.buf, '\n') + 1, f->rows.buf + f->rows.len);
 	assert_int_equal(mac_set_enabled(f->dev, MAC_TX, true, false, &err), 0);
 	assert_int_equal(mac_set_policy(f->dev, MAC_TX, true, false, &err), 0);
 	/* Removing the last exception would block everything: the action
 	 * offers to force it, and the scripted person confirms. */
-	assert_int_equal(action_run(f->dev, "mac.remove", "tx/00:1E:8F:12:34:56", &io, &err), 0);
-	assert_int_equal(action_run(f->dev, "mac.apply", "", &io, &err), 0);
+	assert_int_equal(action_run(f->dev, "mac.remove", "tx/00:1E:8F:12:34:56", io, &err), 0);
+	assert_int_equal(action_run(f->dev, "mac.apply", "", io, &err), 0);
 	snprintf(rules, sizeof rules, "%s/%s", f->dir, MAC_RULESET_FILE);
 	assert_int_equal(fs_read(rules, 65536, &text, &err), 0);
 	assert_non_null(
 		strstr(text.buf, "hook egress device \"eth0\" priority -500; policy drop;"));
 	assert_null(strstr(text.buf, "chain rx"));
-	assert_non_null(strstr(s.lines, "Ruleset written to"));
-	assert_int_equal(action_run(f->dev, "mac.entries", "tx", &io, &err), -1);
+	assert_non_null(strstr(f->lines.buf, "Ruleset written to"));
+	assert_int_equal(action_run(f->dev, "mac.entries", "tx", io, &err), -1);
 	sb_release(&text);
 }
 
@@ -236,10 +150,10 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mac__normalize_table),
 		cmocka_unit_test_setup_teardown(test_mac__block_all_refused_unless_forced, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_mac__limit_and_erase, setup, teardown),
+						tfix_teardown),
+		cmocka_unit_test_setup_teardown(test_mac__limit_and_erase, setup, tfix_teardown),
 		cmocka_unit_test_setup_teardown(test_mac__actions_add_list_remove_apply, setup,
-						teardown),
+						tfix_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

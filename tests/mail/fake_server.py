@@ -11,7 +11,8 @@ smtp-silent, smtp-oldauth (only the old AUTH= form). POP modes: pop-garbage, pop
 pop-midclose (closes in the middle of the CAPA list), pop-nostamp (APOP asked
 of a server whose greeting has no timestamp), pop-nostls (CAPA without
 STLS), pop-slow (a normal USER/PASS server whose first session holds the
-mailbox for 2 s before QUIT completes)."""
+mailbox for 2 s before QUIT completes), pop-nouidl (one message, no UIDL
+command)."""
 import socket
 import sys
 import threading
@@ -99,8 +100,15 @@ def pop(conn, n):
             send(b"+OK\r\n")
         elif cmd == "APOP":
             send(b"-ERR no APOP here\r\n")
+        elif cmd == "STAT" and mode == "pop-nouidl":
+            send(b"+OK 1 40\r\n")
         elif cmd == "STAT":
             send(b"+OK 0 0\r\n")
+        elif cmd == "RETR" and mode == "pop-nouidl":
+            send(b"+OK\r\nSubject: no uidl\r\n\r\nbody without uidl\r\n.\r\n")
+        elif cmd == "DELE" and mode == "pop-nouidl":
+            log("conn %d dele" % n)
+            send(b"+OK\r\n")
         elif cmd == "QUIT":
             if mode == "pop-slow" and n == 1:
                 time.sleep(2)

@@ -6,7 +6,7 @@
 # Debian packages. Runs as root (CI) or as a user (Dovecot rootless;
 # Postfix needs root, and its cases are skipped without it).
 #
-# Ports (all on 127.0.0.1, from a free block of 12 above 20000):
+# Ports (all on 127.0.0.1, from a free block of 14 above 20000):
 #   POP      POP3 with STLS; USER/PASS, APOP, SASL PLAIN LOGIN CRAM-MD5 GSSAPI
 #            (GSSAPI as pop/localhost: connect to "localhost")
 #   POP3S    POP3 over TLS
@@ -21,6 +21,11 @@
 #   SMTP_NTLM     AUTH NTLM only (Cyrus), requires authentication
 #   SMTP_GSS      AUTH GSSAPI only (Cyrus, MIT Kerberos), requires it
 #   KDC           an MIT krb5kdc for the realm EXAMPLE.TEST (UDP and TCP)
+#   POP_SASL      tests/mail/pop_sasl.c (built as mail_pop_sasl; started when
+#                 MS_POP_SASL_BIN names it): POP3 with AUTH NTLM through the
+#                 Cyrus SASL server library and the sasldb of the Postfix
+#                 listeners (user bob); mailbox: one file per message in
+#                 $MS/popsasl/, the file name being its UIDL
 # Kerberos: principal carol / carol-krb-pw, service smtp/localhost; the
 # client keytab $MS/krb5/carol.keytab; export KRB5_CONFIG=$MS/krb5/krb5.conf.
 # Users: POP alice / alice-pop-pw; SMTP AUTH bob / bob-smtp-pw (also NTLM).
@@ -29,9 +34,9 @@
 
 ms_free_block() {
   for try in 1 2 3 4 5 6 7 8 9 10; do
-    base=$(( 20000 + ( $(od -An -N2 -tu2 /dev/urandom) % 2000 ) * 13 ))
+    base=$(( 20000 + ( $(od -An -N2 -tu2 /dev/urandom) % 2000 ) * 14 ))
     busy=0
-    for i in 0 1 2 3 4 5 6 7 8 9 10 11 12; do
+    for i in 0 1 2 3 4 5 6 7 8 9 10 11 12 13; do
       if ss -Htan "sport = :$((base + i))" 2>/dev/null | grep -q .; then busy=1; fi
     done
     [ $busy -eq 0 ] && { echo "$base"; return 0; }
@@ -298,7 +303,7 @@ echo "action=DUNNO"
 echo
 EOS
   chmod 755 "$pf/stamp-policy.sh"
-  for app in smtpd lack ntlm gss; do
+  for app in smtpd lack ntlm gss popntlm; do
     printf 'pwcheck_method: auxprop\nauxprop_plugin: sasldb\nsasldb_path: %s\n' \
       "$pf/sasldb2" >"$pf/sasl/$app.conf"
   done
@@ -306,6 +311,7 @@ EOS
   echo 'mech_list: DIGEST-MD5' >>"$pf/sasl/lack.conf"
   echo 'mech_list: NTLM' >>"$pf/sasl/ntlm.conf"
   echo 'mech_list: GSSAPI' >>"$pf/sasl/gss.conf"
+  echo 'mech_list: NTLM' >>"$pf/sasl/popntlm.conf"
   printf '%s' bob-smtp-pw | saslpasswd2 -p -c -f "$pf/sasldb2" -u example.test bob || return 1
   chmod 644 "$pf/sasldb2"
   chmod 755 "$pf/pbs-policy.sh"
@@ -318,6 +324,15 @@ EOS
   done
 }
 
+# The test POP server with Cyrus SASL (after ms_postfix: its sasldb).
+ms_pop_sasl() {
+  mkdir -p "$MS/popsasl"
+  "$MS_POP_SASL_BIN" "$MS_POP_SASL" "$MS/postfix/sasl" popntlm example.test "$MS/popsasl" \
+    >"$MS/pop_sasl.log" 2>&1 &
+  MS_POP_SASL_PID=$!
+  ms_wait_port "$MS_POP_SASL"
+}
+
 mail_servers_start() {
   MS=$(mktemp -d "${TMPDIR:-/tmp}/svcmode-mail.XXXXXX") || return 1
   chmod 755 "$MS"
@@ -326,7 +341,7 @@ mail_servers_start() {
   MS_SMTP_AUTH=$((MS_BASE + 3)) MS_SMTP_LACK=$((MS_BASE + 4)) MS_SMTP_REQ=$((MS_BASE + 5))
   MS_SMTP_PBS=$((MS_BASE + 6)) MS_SMTPS=$((MS_BASE + 7)) MS_FREE=$((MS_BASE + 8))
   MS_FAKE=$((MS_BASE + 9)) MS_SMTP_NTLM=$((MS_BASE + 10)) MS_SMTP_GSS=$((MS_BASE + 11))
-  MS_KDC=$((MS_BASE + 12)) MS_KDC_PID=
+  MS_KDC=$((MS_BASE + 12)) MS_KDC_PID= MS_POP_SASL=$((MS_BASE + 13)) MS_POP_SASL_PID=
   ms_certs || { echo "mail servers: cannot make certificates" >&2; return 1; }
   ms_kdc || { echo "mail servers: the KDC did not start" >&2; cat "$MS/krb5/kdc.out" >&2; return 1; }
   ms_dovecot || { echo "mail servers: dovecot did not start" >&2; cat "$MS/dovecot.log" >&2; return 1; }
@@ -334,6 +349,9 @@ mail_servers_start() {
   if [ "$(id -u)" -eq 0 ]; then
     ms_postfix || { echo "mail servers: postfix did not start" >&2; cat "$MS/postfix.log" >&2; return 1; }
     MS_POSTFIX=1
+    if [ -n "${MS_POP_SASL_BIN:-}" ]; then
+      ms_pop_sasl || { echo "mail servers: pop_sasl did not start" >&2; cat "$MS/pop_sasl.log" >&2; return 1; }
+    fi
   fi
 }
 
@@ -345,6 +363,10 @@ mail_servers_stop() {
   fi
   if [ "${MS_POSTFIX:-0}" = 1 ]; then
     postfix -c "$MS/postfix" stop >/dev/null 2>&1
+  fi
+  if [ -n "${MS_POP_SASL_PID:-}" ]; then
+    kill "$MS_POP_SASL_PID" 2>/dev/null
+    wait "$MS_POP_SASL_PID" 2>/dev/null
   fi
   if [ -n "${MS_KDC_PID:-}" ]; then
     kill "$MS_KDC_PID" 2>/dev/null

@@ -14,49 +14,13 @@
 #include <openssl/x509v3.h>
 
 #include "actions/action.h"
+#include "fixture.h"
 #include "tls/tls.h"
-
-struct fixture {
-	char dir[64];
-	char path[96];
-	struct device *dev;
-};
 
 static int
 setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	struct device_creds c = { .manager = true };
-	struct svc_err err = { 0 };
-	bool created;
-
-	snprintf(f->dir, sizeof f->dir, "/tmp/svc-tls-unit.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof f->path, "%s/device.db", f->dir);
-	assert_int_equal(device_open(f->path, true, &created, &f->dev, &err), 0);
-	snprintf(c.manager_id, sizeof c.manager_id, "7654321");
-	snprintf(c.manager_pin, sizeof c.manager_pin, "7654321");
-	assert_int_equal(device_login(f->dev, LEVEL_MANAGER, &c, &err), 0);
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-	char cmd[160];
-
-	device_close(f->dev);
-	snprintf(cmd, sizeof cmd, "%s/device.db", f->dir);
-	unlink(cmd);
-	snprintf(cmd, sizeof cmd, "%s/device.db-wal", f->dir);
-	unlink(cmd);
-	snprintf(cmd, sizeof cmd, "%s/device.db-shm", f->dir);
-	unlink(cmd);
-	rmdir(f->dir);
-	free(f);
-	return 0;
+	return tfix_setup(state, "tls-unit", LEVEL_MANAGER);
 }
 
 /* A self-signed CA certificate made here, valid from now. */
@@ -115,7 +79,7 @@ count_info(void *arg, const struct tls_info *in)
 static void
 test_tls__provision_is_idempotent(void **state)
 {
-	struct fixture *f = *state;
+	struct tfix *f = *state;
 	struct svc_err err = { 0 };
 	struct counted c = { 0 };
 	struct tls_info in;
@@ -135,7 +99,7 @@ test_tls__provision_is_idempotent(void **state)
 static void
 test_tls__show_missing_resets_output(void **state)
 {
-	struct fixture *f = *state;
+	struct tfix *f = *state;
 	struct svc_err err = { 0 };
 	struct tls_info in;
 
@@ -179,7 +143,7 @@ test_tls__names_are_checked(void **state)
 static void
 test_tls__ca_load_and_erase(void **state)
 {
-	struct fixture *f = *state;
+	struct tfix *f = *state;
 	struct svc_err err = { 0 };
 	struct erase_stats es = { 0 };
 	struct tls_info before, after, ca;
@@ -214,98 +178,34 @@ test_tls__ca_load_and_erase(void **state)
 	free(pem);
 }
 
-/* A scripted action_io: answers in order, lines and progress recorded. */
-struct script {
-	const char *const *answers;
-	int next;
-	char lines[2048];
-	double last_progress;
-	int confirms;
-};
-
-static int
-s_ask(void *arg, const char *prompt, bool hidden, struct strbuf *out)
-{
-	struct script *s = arg;
-
-	(void)prompt;
-	(void)hidden;
-	if (s->answers[s->next] == NULL)
-		return -1;
-	sb_reset(out);
-	sb_adds(out, s->answers[s->next++]);
-	return 0;
-}
-
-static int
-s_confirm(void *arg, const char *question, const char *expect)
-{
-	struct script *s = arg;
-
-	(void)question;
-	(void)expect;
-	s->confirms++;
-	return 0;
-}
-
-static void
-s_progress(void *arg, const char *what, double fraction)
-{
-	struct script *s = arg;
-
-	(void)what;
-	s->last_progress = fraction;
-}
-
-static void
-s_line(void *arg, const char *text)
-{
-	struct script *s = arg;
-	size_t n = strlen(s->lines);
-
-	snprintf(s->lines + n, sizeof s->lines - n, "%s\n", text);
-}
-
-static int
-collect_row(void *arg, const struct action_row *row)
-{
-	struct strbuf *sb = arg;
-
-	sb_addf(sb, "%s|%s|%s\n", row->id, row->label, row->value);
-	return 0;
-}
-
 static void
 test_tls__actions_generate_list_delete(void **state)
 {
-	struct fixture *f = *state;
-	static const char *const answers[] = { "act", "rsa2048", "", "5y", "", NULL };
-	struct script s = { .answers = answers };
-	struct action_io io = { &s, s_ask, s_confirm, s_progress, s_line };
+	struct tfix *f = *state;
+	static const char *const answers[] = { "act", "rsa2048", "", "5y", "" };
+	struct action_io *io = &f->io;
 	struct svc_err err = { 0 };
-	struct strbuf rows = STRBUF_INIT;
 	const struct action_def *keys = action_find("tls.keys");
 
+	memcpy(f->answers, answers, sizeof answers);
 	assert_int_equal(tls_provision(f->dev, &err), 0);
-	assert_int_equal(action_run(f->dev, "tls.genkey", "", &io, &err), 0);
-	assert_true(s.last_progress == 1.0);
-	assert_non_null(strstr(s.lines, "Key pair 'act' generated."));
-	assert_non_null(strstr(s.lines, "Key:         RSA 2048"));
+	assert_int_equal(action_run(f->dev, "tls.genkey", "", io, &err), 0);
+	assert_true(f->progress == 1.0);
+	assert_non_null(strstr(f->lines.buf, "Key pair 'act' generated."));
+	assert_non_null(strstr(f->lines.buf, "Key:         RSA 2048"));
 	assert_non_null(keys);
 	assert_string_equal(keys->row_actions,
 			    "tls.show,tls.use,tls.csr,tls.install,tls.export,tls.delete");
-	assert_int_equal(keys->list(f->dev, "", &io, collect_row, &rows, &err), 0);
-	assert_non_null(strstr(rows.buf, "Default Key|* Default Key (ECDSA P-256)|"));
-	assert_non_null(strstr(rows.buf, "act|  act (RSA 2048)|"));
-	assert_int_equal(action_run(f->dev, "tls.delete", "act", &io, &err), 0);
-	assert_int_equal(s.confirms, 1);
-	assert_int_equal(action_run(f->dev, "tls.show", "act", &io, &err), -1);
+	assert_int_equal(keys->list(f->dev, "", io, tfix_row, f, &err), 0);
+	assert_non_null(strstr(f->rows.buf, "Default Key|* Default Key (ECDSA P-256)|"));
+	assert_non_null(strstr(f->rows.buf, "act|  act (RSA 2048)|"));
+	assert_int_equal(action_run(f->dev, "tls.delete", "act", io, &err), 0);
+	assert_int_equal(f->confirms, 1);
+	assert_int_equal(action_run(f->dev, "tls.show", "act", io, &err), -1);
 	assert_int_equal(err.code, EX_USAGE);
 	/* Cancelling a question changes nothing. */
-	s.next = 5;
-	assert_int_equal(action_run(f->dev, "tls.genkey", "", &io, &err), -1);
+	assert_int_equal(action_run(f->dev, "tls.genkey", "", io, &err), -1);
 	assert_string_equal(err.msg, "cancelled; nothing changed");
-	sb_release(&rows);
 }
 
 static void
@@ -329,13 +229,14 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_tls__provision_is_idempotent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tls__provision_is_idempotent, setup,
+						tfix_teardown),
 		cmocka_unit_test_setup_teardown(test_tls__show_missing_resets_output, setup,
-						teardown),
+						tfix_teardown),
 		cmocka_unit_test(test_tls__names_are_checked),
-		cmocka_unit_test_setup_teardown(test_tls__ca_load_and_erase, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tls__ca_load_and_erase, setup, tfix_teardown),
 		cmocka_unit_test_setup_teardown(test_tls__actions_generate_list_delete, setup,
-						teardown),
+						tfix_teardown),
 		cmocka_unit_test(test_tls__action_names_exist),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

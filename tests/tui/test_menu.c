@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "actions/action.h"
+#include "fixture.h"
 #include "menu/menu.h"
 
 static int
@@ -132,6 +133,117 @@ test_tui__breadcrumb_and_path(void **state)
 	sb_release(&s);
 }
 
+/* --- every menu item at every level --- */
+
+struct level_walk {
+	struct tfix *f;
+	enum level at;
+	int items, refused, allowed;
+	struct strbuf problems;
+};
+
+/* The level an item's own operation needs (a submenu: its guard). */
+static enum level
+item_need(const struct level_walk *w, const struct menu_item *it)
+{
+	const struct cat_entry *e;
+	const struct action_def *a;
+
+	switch (it->kind) {
+	case MENU_SETTING:
+		e = catalog_find(device_catalog(w->f->dev), it->target);
+		return e ? e->level : LEVEL_USER;
+	case MENU_ACTION: a = action_find(it->target); return a ? a->level : LEVEL_USER;
+	default: return it->guard;
+	}
+}
+
+/* A value the catalog accepts for E, so that only the level can refuse. */
+static const char *
+valid_value(const struct cat_entry *e)
+{
+	if (e->type == CT_PIN)
+		return "7777777";
+	if (e->type == CT_SECRET)
+		return "s3cret";
+	return e->deflt;
+}
+
+/* Tries the item's operation with no way to ask for more rights. */
+static int
+try_item(struct level_walk *w, const struct menu_item *it, struct svc_err *err)
+{
+	const struct cat_entry *e;
+
+	if (it->kind == MENU_SETTING) {
+		e = catalog_find(device_catalog(w->f->dev), it->target);
+		return config_set(w->f->dev, it->target, valid_value(e), err);
+	}
+	return action_run(w->f->dev, it->target, it->param, &w->f->io, err);
+}
+
+static int
+walk_level(void *arg, const struct menu_item *it)
+{
+	struct level_walk *w = arg;
+	enum level need = item_need(w, it);
+	struct svc_err err = { 0 };
+
+	w->items++;
+	if (it->kind != MENU_SETTING && it->kind != MENU_ACTION)
+		return 0;
+	if (need <= w->at) {
+		/* Within the session's rights: nothing to ask. */
+		if (device_require(w->f->dev, need, it->target, &err) != 0)
+			sb_addf(&w->problems, "%s:%d: %s refused at level %d: %s\n", it->file,
+				it->line, it->target, w->at, err.msg);
+		w->allowed++;
+		return 0;
+	}
+	if (try_item(w, it, &err) == 0 || err.code != EX_NOPERM)
+		sb_addf(&w->problems, "%s:%d: %s (level %d) not refused at level %d: %s\n",
+			it->file, it->line, it->target, need, w->at, err.msg);
+	w->refused++;
+	return 0;
+}
+
+/* At each level, every setting and action of the tree above it is refused
+ * (no credentials can be asked for), and every one within it needs
+ * nothing more; the store then holds no change but the refusals' audit. */
+static void
+test_tui__every_item_at_every_level(void **state)
+{
+	static const enum level levels[] = { LEVEL_USER, LEVEL_MANAGER, LEVEL_SERVICE1,
+					     LEVEL_SERVICE2 };
+	struct menu *m;
+	struct svc_err err = { 0 };
+
+	(void)state;
+	assert_int_equal(menu_new(&m, &err), 0);
+	for (size_t i = 0; i < sizeof levels / sizeof *levels; i++) {
+		struct level_walk w = { .at = levels[i], .problems = STRBUF_INIT };
+		void *fs;
+		struct strbuf before = STRBUF_INIT, after = STRBUF_INIT;
+
+		assert_int_equal(tfix_setup(&fs, "levels", levels[i]), 0);
+		w.f = fs;
+		assert_int_equal(config_export(w.f->dev, false, &before, &err), 0);
+		menu_walk(m, walk_level, &w);
+		assert_int_equal(config_export(w.f->dev, false, &after, &err), 0);
+		print_message("level %d: %d items, %d within the level, %d refused\n", levels[i],
+			      w.items, w.allowed, w.refused);
+		if (w.problems.len)
+			fail_msg("%s", w.problems.buf);
+		assert_string_equal(before.buf, after.buf);
+		assert_true(levels[i] == LEVEL_SERVICE2 ? w.refused == 0 : w.refused > 0);
+		sb_release(&w.problems);
+		sb_release(&before);
+		sb_release(&after);
+		tfix_teardown(&fs);
+	}
+	menu_free(m);
+}
+
 int
 main(void)
 {
@@ -141,6 +253,7 @@ main(void)
 		cmocka_unit_test(test_tui__unknown_key_is_reported),
 		cmocka_unit_test(test_tui__malformed_screens_name_the_line),
 		cmocka_unit_test(test_tui__breadcrumb_and_path),
+		cmocka_unit_test(test_tui__every_item_at_every_level),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,13 +1,13 @@
 #!/bin/sh
 # Kill -9 during initialization, LOOPS times (first argument or
-# $WIPE_KILL_LOOPS, default 100), each at a random moment of a run on a
+# $WIPE_KILL_LOOPS, default 200), each at a random moment of a run on a
 # store with settings, secrets, lockout states and documents. After each
 # kill, the next svcmode command must complete the initialization (or, if
 # the kill came before the intent was recorded, find nothing changed), and
 # the result must match a clean initialization: same settings, no user
 # data, no marker in any file, integrity check ok, exactly one report.
 . "$SRC/tests/cli/lib.sh"
-LOOPS=${1:-${WIPE_KILL_LOOPS:-100}}
+LOOPS=${1:-${WIPE_KILL_LOOPS:-200}}
 MARK=Kz7qMarker
 TMPL="$WORK/tmpl"
 RUN="$WORK/run"

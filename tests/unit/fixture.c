@@ -1,0 +1,158 @@
+/* The shared test fixture: see fixture.h. */
+#define _XOPEN_SOURCE 700
+#include <dirent.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fixture.h"
+
+static void
+factory_creds(struct device_creds *c)
+{
+	c->manager = c->service1 = c->service2 = true;
+	strlcpy_(c->manager_id, "7654321", sizeof c->manager_id);
+	strlcpy_(c->manager_pin, "7654321", sizeof c->manager_pin);
+	strlcpy_(c->service1_code, "2828282", sizeof c->service1_code);
+	strlcpy_(c->service2_code, "8282828", sizeof c->service2_code);
+}
+
+static int
+s_ask(void *arg, const char *prompt, bool hidden, struct strbuf *out)
+{
+	struct tfix *f = arg;
+
+	(void)prompt, (void)hidden;
+	if (f->next >= (int)(sizeof f->answers / sizeof *f->answers) || f->answers[f->next] == NULL)
+		return -1;
+	sb_reset(out);
+	sb_adds(out, f->answers[f->next++]);
+	return 0;
+}
+
+static int
+s_confirm(void *arg, const char *question, const char *expect)
+{
+	struct tfix *f = arg;
+
+	f->confirms++;
+	strlcpy_(f->question, question, sizeof f->question);
+	strlcpy_(f->expect, expect ? expect : "", sizeof f->expect);
+	return f->confirm_rc;
+}
+
+static void
+s_progress(void *arg, const char *what, double fraction)
+{
+	struct tfix *f = arg;
+
+	(void)what;
+	f->progress = fraction;
+}
+
+static void
+s_line(void *arg, const char *text)
+{
+	struct tfix *f = arg;
+
+	sb_addf(&f->lines, "%s\n", text);
+}
+
+int
+tfix_row(void *arg, const struct action_row *row)
+{
+	struct tfix *f = arg;
+
+	sb_addf(&f->rows, "%s|%s|%s\n", row->id, row->label, row->value);
+	return 0;
+}
+
+static int
+ask_creds(void *arg, enum level need, struct device_creds *out, struct svc_err *err)
+{
+	(void)arg, (void)need, (void)err;
+	factory_creds(out);
+	return 0;
+}
+
+void
+tfix_asker(struct tfix *f)
+{
+	device_set_asker(f->dev, ask_creds, NULL);
+}
+
+int
+tfix_reopen(struct tfix *f, enum level login, struct svc_err *err)
+{
+	struct device_creds c = { 0 };
+
+	if (device_open(f->path, false, NULL, &f->dev, err) != 0)
+		return -1;
+	factory_creds(&c);
+	/* Level 2 is entered from inside level 1, as on the panel. */
+	if (login == LEVEL_SERVICE2 && device_login(f->dev, LEVEL_SERVICE1, &c, err) != 0)
+		return -1;
+	return login == LEVEL_USER ? 0 : device_login(f->dev, login, &c, err);
+}
+
+int
+tfix_setup(void **state, const char *tag, enum level login)
+{
+	struct tfix *f = calloc(1, sizeof *f);
+	struct svc_err err = { 0 };
+
+	if (f == NULL)
+		return -1;
+	snprintf(f->dir, sizeof f->dir, "/tmp/svc-%s.XXXXXX", tag);
+	if (mkdtemp(f->dir) == NULL)
+		return -1;
+	snprintf(f->path, sizeof f->path, "%s/device.db", f->dir);
+	f->login = login;
+	if (device_create(f->path, TFIX_SERIAL, &err) != 0 || tfix_reopen(f, login, &err) != 0) {
+		fprintf(stderr, "test store: %s\n", err.msg);
+		return -1;
+	}
+	f->io = (struct action_io){ f, s_ask, s_confirm, s_progress, s_line };
+	*state = f;
+	return 0;
+}
+
+static int
+rm_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st, (void)type, (void)ftw;
+	return remove(path);
+}
+
+int
+tfix_teardown(void **state)
+{
+	struct tfix *f = *state;
+
+	if (f->dev != NULL)
+		device_close(f->dev);
+	nftw(f->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	sb_release(&f->lines);
+	sb_release(&f->rows);
+	free(f);
+	return 0;
+}
+
+long
+tfix_count_files(const struct tfix *f, const char *sub)
+{
+	char path[160];
+	struct dirent *de;
+	long n = 0;
+	DIR *d;
+
+	snprintf(path, sizeof path, "%s/%s", f->dir, sub);
+	if ((d = opendir(path)) == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL)
+		n += de->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
