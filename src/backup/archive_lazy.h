@@ -32,7 +32,7 @@
 	X(archive_entry_size_is_set)                                                               \
 	X(archive_error_string)                                                                    \
 	X(archive_read_add_passphrase)                                                             \
-	X(archive_read_data)                                                                       \
+	X(archive_read_data_block)                                                                 \
 	X(archive_read_free)                                                                       \
 	X(archive_read_new)                                                                        \
 	X(archive_read_next_header)                                                                \
@@ -77,7 +77,7 @@ int archive_lazy_load(struct svc_err *err);
 #define archive_entry_size_is_set (*lazy_archive_entry_size_is_set)
 #define archive_error_string (*lazy_archive_error_string)
 #define archive_read_add_passphrase (*lazy_archive_read_add_passphrase)
-#define archive_read_data (*lazy_archive_read_data)
+#define archive_read_data_block (*lazy_archive_read_data_block)
 #define archive_read_free (*lazy_archive_read_free)
 #define archive_read_new (*lazy_archive_read_new)
 #define archive_read_next_header (*lazy_archive_read_next_header)

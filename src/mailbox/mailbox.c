@@ -648,11 +648,16 @@ commit_doc(struct device *dev, struct mailbox_file *f, int box, const char *name
 	struct store_doc d = { .box = box, .pages = 1 };
 	int64_t docs[100], bytes[100];
 	char key[16], detail[160];
+	int fd;
 
 	d.stored_at = (int64_t)time(NULL);
 	strlcpy_(d.name, name, sizeof d.name);
 	if (mailbox_file_finish(f, true, d.file, &d.size, d.sha256, err) != 0)
 		goto fail;
+	if ((fd = open(f->final, O_RDONLY | O_CLOEXEC)) >= 0) {
+		d.pages = mailbox_count_pages(fd);
+		close(fd);
+	}
 	if (store_begin(st, err) != 0)
 		goto fail;
 	if (store_inbox_usage(st, docs, bytes, err) != 0)

@@ -33,6 +33,7 @@
 #define MAILBOX_MAX_DOCS 100 /* documents per inbox, as on the device */
 #define MAILBOX_NAME_MAX 24  /* inbox name */
 #define MAILBOX_DOCNAME_MAX 120
+#define MAILBOX_PAGES_MAX 999 /* a page count stops there */
 
 struct mailbox_inbox {
 	int box;
@@ -93,6 +94,12 @@ int mailbox_export(struct device *dev, int box, const char *password, int no, co
 		   struct svc_err *err);
 /* Overwrites and removes document NO. */
 int mailbox_delete(struct device *dev, int box, const char *password, int no, struct svc_err *err);
+
+/* The pages of the document file open on FD: a TIFF's image directories
+ * or a PDF's page objects (at most MAILBOX_PAGES_MAX); 1 for any other file
+ * or one that does not parse cleanly. Reads with pread(), in bounded
+ * memory. */
+int mailbox_count_pages(int fd);
 
 /* Erases the documents whose Auto Erase period has passed at NOW;
  * *ERASED (may be NULL) gets how many. */
