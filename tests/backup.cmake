@@ -1,6 +1,6 @@
 # Backup of Mail Box: round trips, damaged archives, kill -9 and a full disk.
-cmake_language(DEFER CALL svc_cli_test backup_roundtrip backup/test_roundtrip.sh)
-cmake_language(DEFER CALL svc_cli_test backup_corrupt backup/test_corrupt.sh)
+cmake_language(DEFER CALL svc_cli_test backup_roundtrip backup/test_roundtrip.sh valgrind)
+cmake_language(DEFER CALL svc_cli_test backup_corrupt backup/test_corrupt.sh valgrind)
 # 200 kills of create and 200 of restore (RUNS=N in the environment changes it).
 cmake_language(DEFER CALL svc_cli_test backup_kill backup/test_kill.sh fault)
 cmake_language(DEFER CALL set_tests_properties backup_kill PROPERTIES TIMEOUT 900)

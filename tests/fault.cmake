@@ -6,4 +6,4 @@ set_tests_properties(fault_kill fault_diskfull PROPERTIES LABELS fault TIMEOUT 9
 # I/O errors injected under SQLite by a wrapping VFS (cmocka; deferred:
 # svc_unit_test's valgrind wrapper is set up by files included later).
 cmake_language(DEFER CALL svc_unit_test test_ioerr fault/test_ioerr.c svc_testfix svc_wipe
-  svc_mailbox svc_license PkgConfig::SQLITE)
+  svc_mailbox svc_license svc_backup PkgConfig::SQLITE)

@@ -1370,8 +1370,10 @@ plan_commit(struct plan *pl, enum backup_mode mode, struct svc_err *err)
 		if (device_audit(dev, "backup.restore", key, NULL, NULL, detail, err) != 0)
 			goto fail;
 	}
+	/* -2: the commit itself failed, so it may have reached the disk after
+	 * all (see store_commit): the caller keeps the files. */
 	if (store_commit(st, err) != 0)
-		goto fail;
+		return -2;
 	return 0;
 fail:
 	store_rollback(st);
@@ -1387,7 +1389,7 @@ backup_restore(struct device *dev, const char *path, const char *passphrase, con
 	struct plan pl;
 	struct sink sink = { sink_begin, sink_write, sink_end, &pl };
 	struct erase_stats es;
-	int fd = -1, lock = -1, rc = -1;
+	int fd = -1, lock = -1, rc = -1, committed = 0;
 
 	memset(&pl, 0, sizeof pl);
 	memset(&p, 0, sizeof p);
@@ -1429,8 +1431,11 @@ backup_restore(struct device *dev, const char *path, const char *passphrase, con
 	parsed_free(&again);
 	/* 4: the files durable (one flush for all), then every row in one
 	 * transaction. */
-	if (mailbox_sync(dev, err) != 0 || plan_commit(&pl, mode, err) != 0) {
-		plan_undo(&pl);
+	if (mailbox_sync(dev, err) != 0 || (committed = plan_commit(&pl, mode, err)) != 0) {
+		/* After a failed commit the files stay: the rows may be on disk,
+		 * and the start-up clean-up removes files that no row names. */
+		if (committed != -2)
+			plan_undo(&pl);
 		goto out;
 	}
 	/* 5: the replaced documents' files, overwritten. */

@@ -22,6 +22,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "backup/backup.h"
 #include "fixture.h"
 #include "license/license.h"
 #include "mailbox/mailbox.h"
@@ -691,6 +692,88 @@ test_ioerr__license_invalidate(void **state)
 	assert_true(sweep_both(*state, "license invalidate", &op) > 4);
 }
 
+/* --- backup restore --replace: the old inbox or the backup's, whole --- */
+
+/* Inbox 07 holds one document of 'o's; the backup (made once) one of
+ * 'n's. The check reads the rows and their files. */
+static void
+prepare_restore(struct tfix *f, long run)
+{
+	struct svc_err err = { 0 };
+	char old[2000], path[160];
+	bool boxes[MAILBOX_INBOXES] = { 0 };
+
+	(void)run;
+	snprintf(path, sizeof path, "%s/box07.zip", f->dir);
+	boxes[7] = true;
+	if (access(path, F_OK) != 0) {
+		char fresh[3000];
+
+		memset(fresh, 'n', sizeof fresh);
+		assert_int_equal(
+			mailbox_store_document(f->dev, 7, "new", fresh, sizeof fresh, &err), 0);
+		if (backup_create(f->dev, path, boxes, NULL, NULL, NULL, &err) != 0)
+			fail_msg("backup: %s", err.msg);
+	}
+	/* Back to the old state: only the document of 'o's. */
+	fault_off();
+	while (query_long(f->path, "SELECT count(*) FROM mailbox_doc WHERE box = 7") > 0) {
+		long no = query_long(f->path, "SELECT min(no) FROM mailbox_doc WHERE box = 7");
+		assert_int_equal(mailbox_delete(f->dev, 7, NULL, (int)no, &err), 0);
+	}
+	memset(old, 'o', sizeof old);
+	assert_int_equal(mailbox_store_document(f->dev, 7, "old", old, sizeof old, &err), 0);
+	assert_int_equal(mailbox_cleanup(f->dev, &err), 0);
+}
+
+static int
+run_restore(struct tfix *f, long run, struct svc_err *err)
+{
+	bool boxes[MAILBOX_INBOXES] = { 0 };
+	char path[160];
+
+	(void)run;
+	boxes[7] = true;
+	snprintf(path, sizeof path, "%s/box07.zip", f->dir);
+	return backup_restore(f->dev, path, NULL, boxes, BACKUP_REPLACE, false, NULL, NULL, err);
+}
+
+static void
+check_restore(struct tfix *f, long run, int rc, const struct svc_err *err)
+{
+	struct svc_err e2 = { 0 };
+	char *name = query(f->path, "SELECT group_concat(name || ':' || size, ',') FROM "
+				    "mailbox_doc WHERE box = 7");
+	char *file = query(f->path, "SELECT file FROM mailbox_doc WHERE box = 7");
+	char *path;
+
+	(void)run;
+	if (uncertain(rc, err) && strcmp(name, "new:3000") == 0)
+		rc = 0;
+	assert_string_equal(name, rc == 0 ? "new:3000" : "old:2000");
+	/* The row's file is there, with the row's content. */
+	path = mailbox_file_path(f->dev, file);
+	assert_int_equal(access(path, R_OK), 0);
+	assert_int_equal(
+		mailbox_export(f->dev, 7, NULL,
+			       (int)query_long(f->path, "SELECT no FROM mailbox_doc WHERE box = 7"),
+			       "/dev/null", &e2),
+		0);
+	assert_int_equal(mailbox_cleanup(f->dev, &e2), 0);
+	assert_int_equal(tfix_count_files(f, "device.db.d/docs"), 1);
+	free(path);
+	free(name);
+	free(file);
+}
+
+static void
+test_ioerr__backup_restore(void **state)
+{
+	static const struct op op = { prepare_restore, run_restore, check_restore };
+
+	assert_true(sweep_both(*state, "backup restore", &op) > 4);
+}
+
 /* --- opening a store: a clear error, never a crash or a changed file --- */
 
 static void
@@ -745,6 +828,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ioerr__init, setup, tfix_teardown),
 		cmocka_unit_test_setup_teardown(test_ioerr__license_invalidate, setup2,
 						tfix_teardown),
+		cmocka_unit_test_setup_teardown(test_ioerr__backup_restore, setup, tfix_teardown),
 		cmocka_unit_test_setup_teardown(test_ioerr__open, setup, tfix_teardown),
 	};
 
