@@ -716,6 +716,12 @@ out_open(struct out *o, const char *path, struct svc_err *err)
 		o->is_stdout = true;
 		return 0;
 	}
+	/* A backup is named by renaming over FILE: never over a device. */
+	if (fs_is_special(path))
+		return svc_errf(err, EX_USAGE,
+				"'%s' is not a regular file: give a file name, or - for "
+				"standard output",
+				path);
 	dir = fs_dirname(path);
 	/* An unnamed file: if the process dies, nothing is left behind. */
 	o->fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);

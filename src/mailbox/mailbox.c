@@ -784,7 +784,8 @@ mailbox_export(struct device *dev, int box, const char *password, int no, const 
 	unsigned char *buf = NULL, md[32];
 	EVP_MD_CTX *ctx = NULL;
 	int in = -1, out = -1, rc = -1;
-	bool to_stdout = strcmp(path, "-") == 0;
+	/* stdout, or a device or FIFO: written through, not renamed over. */
+	bool direct = strcmp(path, "-") == 0 || fs_is_special(path);
 	struct strbuf sb = STRBUF_INIT;
 	ssize_t n;
 
@@ -798,8 +799,13 @@ mailbox_export(struct device *dev, int box, const char *password, int no, const 
 			 no, box, src, strerror(errno));
 		goto out;
 	}
-	if (to_stdout) {
-		out = STDOUT_FILENO;
+	if (strcmp(path, "-") == 0) {
+		out = dup(STDOUT_FILENO);
+	} else if (direct) {
+		if ((out = open(path, O_WRONLY | O_CLOEXEC)) < 0) {
+			svc_errf(err, EX_CANTCREAT, "cannot open '%s': %s", path, strerror(errno));
+			goto out;
+		}
 	} else {
 		sb_addf(&sb, "%s.tmp.XXXXXX", path);
 		tmp = sb_detach(&sb);
@@ -840,7 +846,7 @@ mailbox_export(struct device *dev, int box, const char *password, int no, const 
 			 no, box);
 		goto out;
 	}
-	if (!to_stdout) {
+	if (!direct) {
 		if (fsync(out) != 0 || close(out) != 0) {
 			out = -1;
 			write_error(path, errno, err);
@@ -858,7 +864,7 @@ mailbox_export(struct device *dev, int box, const char *password, int no, const 
 	}
 	rc = 0;
 out:
-	if (out >= 0 && !to_stdout)
+	if (out >= 0)
 		close(out);
 	if (tmp)
 		unlink(tmp);

@@ -125,6 +125,16 @@ fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode, str
 					strerror(errno));
 		return 0;
 	}
+	if (fs_is_special(path)) {
+		if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0)
+			return svc_errf(err, EX_CANTCREAT, "cannot open '%s': %s", path,
+					strerror(errno));
+		rc = fs_write_all(fd, data, len);
+		if (close(fd) != 0 || rc != 0)
+			return svc_errf(err, EX_IOERR, "cannot write '%s': %s", path,
+					strerror(errno));
+		return 0;
+	}
 	sb_addf(&tmp, "%s.tmp-XXXXXX", path);
 	fd = mkstemp(tmp.buf);
 	if (fd < 0) {
@@ -146,4 +156,12 @@ fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode, str
 out:
 	sb_release(&tmp);
 	return rc;
+}
+
+bool
+fs_is_special(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && !S_ISREG(st.st_mode);
 }

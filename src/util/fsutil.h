@@ -2,6 +2,7 @@
 #ifndef SVC_FSUTIL_H
 #define SVC_FSUTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -21,6 +22,10 @@ int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 		    struct svc_err *err);
 /* fsyncs the directory that holds PATH. */
 int fs_sync_dir(const char *path, struct svc_err *err);
+/* Whether PATH exists and is not a regular file (/dev/null, a FIFO, a
+ * terminal): such a target is written through, never replaced by a
+ * rename. */
+bool fs_is_special(const char *path);
 /* Writes all of buf to fd, retrying on EINTR and short writes. */
 int fs_write_all(int fd, const void *buf, size_t len);
 /* The directory part of PATH, in a new string. */

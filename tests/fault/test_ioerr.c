@@ -745,7 +745,7 @@ check_restore(struct tfix *f, long run, int rc, const struct svc_err *err)
 	char *name = query(f->path, "SELECT group_concat(name || ':' || size, ',') FROM "
 				    "mailbox_doc WHERE box = 7");
 	char *file = query(f->path, "SELECT file FROM mailbox_doc WHERE box = 7");
-	char *path;
+	char *path, out[160];
 
 	(void)run;
 	if (uncertain(rc, err) && strcmp(name, "new:3000") == 0)
@@ -754,10 +754,11 @@ check_restore(struct tfix *f, long run, int rc, const struct svc_err *err)
 	/* The row's file is there, with the row's content. */
 	path = mailbox_file_path(f->dev, file);
 	assert_int_equal(access(path, R_OK), 0);
+	snprintf(out, sizeof out, "%s/exported", f->dir);
 	assert_int_equal(
 		mailbox_export(f->dev, 7, NULL,
 			       (int)query_long(f->path, "SELECT no FROM mailbox_doc WHERE box = 7"),
-			       "/dev/null", &e2),
+			       out, &e2),
 		0);
 	assert_int_equal(mailbox_cleanup(f->dev, &e2), 0);
 	assert_int_equal(tfix_count_files(f, "device.db.d/docs"), 1);

@@ -32,6 +32,22 @@ check_rc "export" 0
 cmp -s "$WORK/scan1.pdf" "$WORK/back.pdf" && ok || fail "exported content differs"
 svc box export 07 2 -
 check_out "export to stdout" "hello inbox"
+# A device or FIFO is written through, never replaced (as root, a rename
+# would put a regular file in place of /dev/null).
+mkfifo "$WORK/fifo"
+cat "$WORK/fifo" >"$WORK/from-fifo" &
+svc box export 07 2 "$WORK/fifo"
+wait
+check_rc "export to a FIFO" 0
+[ -p "$WORK/fifo" ] && [ "$(cat "$WORK/from-fifo")" = "hello inbox" ] && ok ||
+  fail "export to a FIFO replaced it or lost the content"
+svc export "$WORK/fifo" & sleep 0.2; cat "$WORK/fifo" >"$WORK/from-fifo"; wait
+[ -p "$WORK/fifo" ] && grep -q '"settings"' "$WORK/from-fifo" && ok ||
+  fail "settings export to a FIFO replaced it or lost the content"
+svc_mgr backup create "$WORK/fifo"
+check_rc "backup refuses a FIFO" 64
+check_grep "backup names the FIFO" err "is not a regular file"
+[ -p "$WORK/fifo" ] && ok || fail "backup create replaced the FIFO"
 
 # Bad input changes nothing.
 before=$(store_snap)
