@@ -556,6 +556,16 @@ out:
 	return rc;
 }
 
+int
+pop_uidl_check(struct mail_sess *s, struct mail_conn *c, int64_t count)
+{
+	struct uidls u = { .count = count };
+	int rc = pop_uidl(s, c, &u);
+
+	uidls_release(&u);
+	return rc;
+}
+
 /* Forgets the recorded ids the server no longer lists (their messages were
  * deleted at an earlier QUIT), in one transaction; *forgot gets how many. */
 static int

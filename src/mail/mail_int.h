@@ -139,6 +139,9 @@ int smtp_send(struct mail_sess *s, const char *to, bool probe_only);
 int smtp_replies(struct mail_sess *s, struct mail_conn *c);
 int pop_replies(struct mail_sess *s, struct mail_conn *c, const struct pop_login_codes *k);
 int pop_stat(struct mail_sess *s, struct mail_conn *c, int64_t *count, int64_t *bytes);
+/* The UIDL list of a mailbox of COUNT messages, read and dropped: 0, 1
+ * (no UIDL) or -1 as a reception sees it. */
+int pop_uidl_check(struct mail_sess *s, struct mail_conn *c, int64_t count);
 
 /* Lock between a POP reception and POP before SMTP in other processes. */
 int mail_lock(struct mail_sess *s, int *fd);

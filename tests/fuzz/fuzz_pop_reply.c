@@ -1,7 +1,7 @@
 /* POP3 server replies as the mail client reads them (src/mail/pop.c,
  * mail.c, conn.c): the greeting and its APOP timestamp, CAPA (multi-line,
  * dot-stuffed; STLS, SASL lists), the login by the POP AUTH Method (USER/
- * PASS, APOP, or SASL with "+ " challenges), STAT, then RETR bodies
+ * PASS, APOP, or SASL with "+ " challenges), STAT, UIDL, then RETR bodies
  * (dot-unstuffed) as a reception reads them. The first byte picks the
  * method (bits 0-1: Standard, APOP, POP AUTH) and Allow PLAIN/LOGIN without SSL (bit 2); the rest
  * is what the server sends, through a socketpair (no network). */
@@ -61,7 +61,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (pop_replies(&s, &c, &codes) == 0 && pop_stat(&s, &c, &count, &bytes) == 0) {
 			if (count < 0 || bytes < 0)
 				abort();
-			retrieve(&c, count);
+			if (pop_uidl_check(&s, &c, count) >= 0)
+				retrieve(&c, count);
 			pop_quit(&c);
 		}
 		conn_close(&c);
