@@ -13,16 +13,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static bool init;
 	struct mail_sess s;
 	struct mail_conn c;
 	struct svc_err err = { 0 };
 	int peer;
 
-	if (!init) {
-		mail_fuzz_init();
-		init = true;
-	}
 	if (size < 1)
 		return 0;
 	mail_fuzz_session(&s, &err, data[0] & 1);

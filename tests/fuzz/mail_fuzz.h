@@ -15,12 +15,18 @@
 /* More than fits in the socket buffer is not tried. */
 #define MAIL_FUZZ_MAX (128 * 1024)
 
-/* No Kerberos: a GSSAPI offer fails on the client side without network. */
+/* No Kerberos: a GSSAPI offer fails on the client side without network.
+ * Set once, by the first session. */
 static void
 mail_fuzz_init(void)
 {
+	static bool done;
+
+	if (done)
+		return;
 	setenv("KRB5_CONFIG", "/dev/null", 1);
 	setenv("KRB5CCNAME", "FILE:/nonexistent/svc-fuzz-ccache", 1);
+	done = true;
 }
 
 static void
@@ -30,6 +36,7 @@ mail_fuzz_session(struct mail_sess *s, struct svc_err *err, bool allow_plain)
 				 &s->cfg.pop_login,     &s->cfg.pop_password, &s->cfg.smtp_user,
 				 &s->cfg.smtp_password, &s->cfg.pop_method,   &s->cfg.keytab };
 
+	mail_fuzz_init();
 	memset(s, 0, sizeof *s);
 	s->err = err;
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
