@@ -107,17 +107,6 @@ doc_path(const struct store_doc *d, char *out, size_t cap)
 	snprintf(out, cap, "inboxes/%02d/%04d %.60s", d->box, d->no, safe);
 }
 
-/* System Manager rights; a refusal is audited. */
-static int
-require(struct device *dev, const char *what, struct svc_err *err)
-{
-	if (device_require(dev, LEVEL_MANAGER, what, err) == 0)
-		return 0;
-	if (err && err->code == EX_NOPERM)
-		device_audit(dev, "refused", "backup", NULL, NULL, err->msg, NULL);
-	return -1;
-}
-
 /* --- the parsed backup --------------------------------------------------- */
 
 struct parsed {
@@ -594,8 +583,6 @@ backup_verify(struct device *dev, const char *path, const char *passphrase,
 
 	if (sum)
 		memset(sum, 0, sizeof *sum);
-	if (require(dev, "verifying a Backup of Mail Box", err) != 0)
-		return -1;
 	if ((fd = open_input(path, err)) < 0)
 		return -1;
 	rc = read_backup(dev, fd, path, passphrase, &p, NULL, true, cb, "verifying", err);
@@ -607,17 +594,96 @@ backup_verify(struct device *dev, const char *path, const char *passphrase,
 	return rc;
 }
 
-int
-backup_list(struct device *dev, const char *path, const char *passphrase, bool json,
-	    const struct backup_cb *cb, struct svc_err *err)
+/* Where the members of the listing's JSON object go. */
+struct members {
+	backup_field_fn field; /* NULL: into J, then one line */
+	void *arg;
+	struct strbuf j;
+};
+
+static void
+member(struct members *m, const char *name, const char *value)
+{
+	if (m->field) {
+		m->field(m->arg, name, value);
+		return;
+	}
+	sb_adds(&m->j, m->j.len ? ", " : "{");
+	json_add_str(&m->j, name);
+	sb_addf(&m->j, ": %s", value);
+}
+
+static void
+member_str(struct members *m, const char *name, const char *value)
+{
+	struct strbuf v = STRBUF_INIT;
+
+	json_add_str(&v, value);
+	member(m, name, v.buf);
+	sb_release(&v);
+}
+
+/* The manifest as one JSON object, member by member. */
+static void
+list_json(const struct parsed *p, backup_field_fn field, const struct backup_cb *cb)
+{
+	struct members m = { field, cb ? cb->arg : NULL, STRBUF_INIT };
+	struct strbuf v = STRBUF_INIT;
+	char period[16], at[32];
+
+	sb_addf(&v, "%lld", (long long)p->head.format);
+	member(&m, "format", v.buf);
+	member_str(&m, "svcmode", p->head.svcmode);
+	member_str(&m, "model", p->head.model);
+	member_str(&m, "serial", p->head.serial);
+	member_str(&m, "created", p->head.created);
+	member(&m, "encrypted", p->encrypted ? "true" : "false");
+	sb_reset(&v);
+	sb_adds(&v, "[");
+	for (int b = 0, n = 0; b < MAILBOX_INBOXES; b++) {
+		if (!p->has_inbox[b])
+			continue;
+		mailbox_format_period(p->inboxes[b].auto_erase, period, sizeof period);
+		sb_addf(&v, "%s\n  {\"box\": \"%02d\", \"name\": ", n++ ? "," : "", b);
+		json_add_str(&v, p->inboxes[b].name);
+		sb_addf(&v, ", \"password\": %s, \"auto_erase\": \"%s\", \"print_on_store\": %s}",
+			p->inboxes[b].password[0] ? "true" : "false", period,
+			p->inboxes[b].print_on_store ? "true" : "false");
+	}
+	sb_adds(&v, "]");
+	member(&m, "inboxes", v.buf);
+	sb_reset(&v);
+	sb_adds(&v, "[");
+	for (int i = 0; i < p->ndocs; i++) {
+		const struct store_doc *d = &p->docs[i];
+		iso_time(d->stored_at, at, sizeof at);
+		sb_addf(&v, "%s\n  {\"box\": \"%02d\", \"doc\": \"%04d\", \"name\": ", i ? "," : "",
+			d->box, d->no);
+		json_add_str(&v, d->name);
+		sb_addf(&v,
+			", \"stored\": \"%s\", \"pages\": %d, \"size\": %lld, \"sha256\": "
+			"\"%s\"}",
+			at, d->pages, (long long)d->size, d->sha256);
+	}
+	sb_adds(&v, "]");
+	member(&m, "documents", v.buf);
+	/* Not through say(): the object is longer than its buffer. */
+	if (field == NULL && cb && cb->line) {
+		sb_adds(&m.j, "}");
+		cb->line(cb->arg, m.j.buf);
+	}
+	sb_release(&m.j);
+	sb_release(&v);
+}
+
+static int
+list(struct device *dev, const char *path, const char *passphrase, bool json, backup_field_fn field,
+     const struct backup_cb *cb, struct svc_err *err)
 {
 	struct parsed p;
-	struct strbuf j = STRBUF_INIT;
 	char period[16], at[32];
 	int fd, rc;
 
-	if (require(dev, "listing a Backup of Mail Box", err) != 0)
-		return -1;
 	if ((fd = open_input(path, err)) < 0)
 		return -1;
 	rc = read_backup(dev, fd, path, passphrase, &p, NULL, false, cb, "reading", err);
@@ -625,41 +691,7 @@ backup_list(struct device *dev, const char *path, const char *passphrase, bool j
 	if (rc != 0)
 		return -1;
 	if (json) {
-		sb_addf(&j, "{\"format\": %lld, \"svcmode\": ", (long long)p.head.format);
-		json_add_str(&j, p.head.svcmode);
-		sb_adds(&j, ", \"model\": ");
-		json_add_str(&j, p.head.model);
-		sb_adds(&j, ", \"serial\": ");
-		json_add_str(&j, p.head.serial);
-		sb_adds(&j, ", \"created\": ");
-		json_add_str(&j, p.head.created);
-		sb_addf(&j, ", \"encrypted\": %s, \"inboxes\": [", p.encrypted ? "true" : "false");
-		for (int b = 0, n = 0; b < MAILBOX_INBOXES; b++) {
-			if (!p.has_inbox[b])
-				continue;
-			mailbox_format_period(p.inboxes[b].auto_erase, period, sizeof period);
-			sb_addf(&j, "%s\n  {\"box\": \"%02d\", \"name\": ", n++ ? "," : "", b);
-			json_add_str(&j, p.inboxes[b].name);
-			sb_addf(&j,
-				", \"password\": %s, \"auto_erase\": \"%s\", \"print_on_store\": "
-				"%s}",
-				p.inboxes[b].password[0] ? "true" : "false", period,
-				p.inboxes[b].print_on_store ? "true" : "false");
-		}
-		sb_adds(&j, "],\n \"documents\": [");
-		for (int i = 0; i < p.ndocs; i++) {
-			const struct store_doc *d = &p.docs[i];
-			iso_time(d->stored_at, at, sizeof at);
-			sb_addf(&j, "%s\n  {\"box\": \"%02d\", \"doc\": \"%04d\", \"name\": ",
-				i ? "," : "", d->box, d->no);
-			json_add_str(&j, d->name);
-			sb_addf(&j,
-				", \"stored\": \"%s\", \"pages\": %d, \"size\": %lld, \"sha256\": "
-				"\"%s\"}",
-				at, d->pages, (long long)d->size, d->sha256);
-		}
-		sb_adds(&j, "]}");
-		say(cb, "%s", j.buf);
+		list_json(&p, field, cb);
 	} else {
 		say(cb, "backup of %s serial %s, made %s by svcmode %s (format %lld)%s",
 		    p.head.model, p.head.serial, p.head.created, p.head.svcmode,
@@ -686,9 +718,22 @@ backup_list(struct device *dev, const char *path, const char *passphrase, bool j
 			}
 		}
 	}
-	sb_release(&j);
 	parsed_free(&p);
 	return 0;
+}
+
+int
+backup_list(struct device *dev, const char *path, const char *passphrase, bool json,
+	    const struct backup_cb *cb, struct svc_err *err)
+{
+	return list(dev, path, passphrase, json, NULL, cb, err);
+}
+
+int
+backup_list_fields(struct device *dev, const char *path, const char *passphrase,
+		   backup_field_fn field, const struct backup_cb *cb, struct svc_err *err)
+{
+	return list(dev, path, passphrase, true, field, cb, err);
 }
 
 /* --- creating ------------------------------------------------------------ */
@@ -1069,8 +1114,6 @@ backup_create(struct device *dev, const char *path, const bool *boxes, const cha
 
 	if (sum)
 		memset(sum, 0, sizeof *sum);
-	if (require(dev, "creating a Backup of Mail Box", err) != 0)
-		goto out;
 	if (passphrase && strlen(passphrase) < BACKUP_PASSPHRASE_MIN) {
 		svc_errf(err, EX_USAGE, "a backup passphrase needs at least %d characters",
 			 BACKUP_PASSPHRASE_MIN);
@@ -1386,10 +1429,10 @@ fail:
 	return -1;
 }
 
-int
-backup_restore(struct device *dev, const char *path, const char *passphrase, const bool *boxes,
-	       enum backup_mode mode, bool dry_run, const struct backup_cb *cb,
-	       struct backup_summary *sum, struct svc_err *err)
+static int
+restore(struct device *dev, const char *path, const char *passphrase, const bool *boxes,
+	enum backup_mode mode, bool dry_run, backup_confirm_fn confirm, const struct backup_cb *cb,
+	struct backup_summary *sum, struct svc_err *err)
 {
 	struct parsed p, again;
 	struct plan pl;
@@ -1401,8 +1444,6 @@ backup_restore(struct device *dev, const char *path, const char *passphrase, con
 	memset(&p, 0, sizeof p);
 	if (sum)
 		memset(sum, 0, sizeof *sum);
-	if (require(dev, "restoring a Backup of Mail Box", err) != 0)
-		return -1;
 	if ((fd = open_input(path, err)) < 0)
 		return -1;
 	/* 1: the whole archive is checked before anything is written. */
@@ -1426,6 +1467,8 @@ backup_restore(struct device *dev, const char *path, const char *passphrase, con
 		rc = 0;
 		goto out;
 	}
+	if (confirm && confirm(cb ? cb->arg : NULL, err) != 0)
+		goto out;
 	/* 3: the documents, to files that no row names yet (checked again). */
 	if (read_backup(dev, fd, path, passphrase, &again, &sink, true, cb, "restoring", err) !=
 	    0) {
@@ -1460,4 +1503,20 @@ out:
 	plan_free(&pl);
 	parsed_free(&p);
 	return rc;
+}
+
+int
+backup_restore(struct device *dev, const char *path, const char *passphrase, const bool *boxes,
+	       enum backup_mode mode, bool dry_run, const struct backup_cb *cb,
+	       struct backup_summary *sum, struct svc_err *err)
+{
+	return restore(dev, path, passphrase, boxes, mode, dry_run, NULL, cb, sum, err);
+}
+
+int
+backup_restore_confirm(struct device *dev, const char *path, const char *passphrase,
+		       const bool *boxes, enum backup_mode mode, backup_confirm_fn confirm,
+		       const struct backup_cb *cb, struct backup_summary *sum, struct svc_err *err)
+{
+	return restore(dev, path, passphrase, boxes, mode, false, confirm, cb, sum, err);
 }

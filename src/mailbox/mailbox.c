@@ -459,7 +459,7 @@ mailbox_unlock(struct device *dev, int box, const char *password, struct svc_err
 		return svc_errf(err, EX_USAGE, "invalid inbox %d (00-99)", box);
 	if (store_inbox_get(device_store(dev), box, &in, err) < 0)
 		return -1;
-	if (in.password[0] == '\0' || device_level(dev) >= LEVEL_MANAGER) {
+	if (in.password[0] == '\0' || (device_doors(dev) & DOOR_MANAGER)) {
 		svc_wipe(&in, sizeof in);
 		return 0;
 	}
@@ -553,6 +553,23 @@ set_value(struct store_inbox *in, const char *field, const char *value, char *sh
 				field);
 	}
 	return 0;
+}
+
+int
+mailbox_check_setting(const char *field, const char *value, struct svc_err *err)
+{
+	struct store_inbox scratch;
+	char pin[8], shown[64];
+	int rc;
+
+	if (strcmp(field, "password") == 0) {
+		/* The form only: hashing is for the real thing. */
+		rc = *value ? password_form(value, pin, err) : 0;
+		svc_wipe(pin, sizeof pin);
+		return rc;
+	}
+	memset(&scratch, 0, sizeof scratch);
+	return set_value(&scratch, field, value, shown, sizeof shown, err);
 }
 
 int

@@ -111,7 +111,8 @@ int store_counter_each(struct store *st, store_counter_fn fn, void *arg, struct 
  * Parses JSON with SQLite's JSON functions: FN gets each member of the
  * object (or element of the array) at PATH ("$.settings"), with its JSON
  * type ("text", "integer", "true", "object", ...) and its value as text.
- * Malformed JSON is EX_DATAERR.
+ * Malformed JSON, a member name repeated at PATH, and a NUL ("\u0000")
+ * in a name or a text value are EX_DATAERR.
  */
 typedef int (*store_json_fn)(void *arg, const char *key, const char *type, const char *value);
 int store_json_each(struct store *st, const char *json, const char *path, store_json_fn fn,

@@ -26,8 +26,10 @@ check_grep "names level 2" err "Service Mode level 2"
 SVCMODE_SERVICE_CODE=2828282 SVCMODE_SERVICE2_CODE=8282828 svc set service.lockout.delay 60
 check_rc "level 2 key with both codes" 0
 SVCMODE_SERVICE2_CODE=8282828 svc set service.lockout.delay 61; check_rc "level 2 alone" 77
-# A service code also opens System Manager settings.
-SVCMODE_SERVICE_CODE=2828282 svc set system.manager.contact desk-4; check_rc "service opens manager" 0
+# A service code does not open System Settings keys: they are the
+# customer's; the message says how to get in.
+SVCMODE_SERVICE_CODE=2828282 svc set system.manager.contact desk-4; check_rc "service does not open manager" 77
+check_grep "says how to get in" err "PWD-CLR"
 
 # passwd: the old credential from the environment, the new ones on stdin.
 printf '1234\n55\n' | SVCMODE_MANAGER_ID=7654321 SVCMODE_MANAGER_PIN=7654321 \

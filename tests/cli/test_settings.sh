@@ -45,7 +45,7 @@ bad network.tcpip.ipv4.address 300.1.1.1 "an IPv4 address"
 bad network.tcpip.ipv4.netmask 255.0.255.0 "a subnet mask"
 bad network.email.smtp.server "bad_host!" "a host name"
 bad network.email.address "not-an-address" "an e-mail address"
-bad system.manager.name "123456789012345678901234567890123" "printable ASCII text of at most 32"
+bad system.manager.name "123456789012345678901234567890123" "printable text (UTF-8, no control characters) of at most 32"
 svc_mgr set network.no.such 1; check_rc "unknown key on set" 64
 svc_mgr set network.email.smtp.port; check_rc "missing value" 64
 [ "$(snapshot)" = "$before" ] && ok || fail "invalid input changed the store's files"

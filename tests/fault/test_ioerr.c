@@ -360,7 +360,7 @@ uncertain(int rc, const struct svc_err *err)
  * RUN with the fault armed, CHECK after the store was reopened without
  * faults (RC is what RUN returned).
  */
-struct op {
+struct fault_op {
 	void (*prepare)(struct tfix *f, long run);
 	int (*run)(struct tfix *f, long run, struct svc_err *err);
 	void (*check)(struct tfix *f, long run, int rc, const struct svc_err *err);
@@ -374,7 +374,7 @@ static long expected;
  * so a long operation (Initialize runs thousands) is still sampled from
  * start to end in a few hundred runs. Returns the number of runs. */
 static long
-sweep(struct tfix *f, int sticky, const struct op *op)
+sweep(struct tfix *f, int sticky, const struct fault_op *op)
 {
 	long n, runs;
 
@@ -404,7 +404,7 @@ sweep(struct tfix *f, int sticky, const struct op *op)
 
 /* Both kinds of fault; prints and returns the number of runs. */
 static long
-sweep_both(struct tfix *f, const char *what, const struct op *op)
+sweep_both(struct tfix *f, const char *what, const struct fault_op *op)
 {
 	long runs = sweep(f, 0, op);
 
@@ -449,7 +449,7 @@ check_set(struct tfix *f, long run, int rc, const struct svc_err *err)
 static void
 test_ioerr__set(void **state)
 {
-	static const struct op op = { NULL, run_set, check_set };
+	static const struct fault_op op = { NULL, run_set, check_set };
 
 	expected = 0;
 	assert_true(sweep_both(*state, "set", &op) > 4);
@@ -522,7 +522,7 @@ check_import(struct tfix *f, long run, int rc, const struct svc_err *err)
 static void
 test_ioerr__import(void **state)
 {
-	static const struct op op = { prepare_import, run_import, check_import };
+	static const struct fault_op op = { prepare_import, run_import, check_import };
 
 	assert_true(sweep_both(*state, "import", &op) > 4);
 }
@@ -558,7 +558,7 @@ check_store(struct tfix *f, long run, int rc, const struct svc_err *err)
 static void
 test_ioerr__store_document(void **state)
 {
-	static const struct op op = { NULL, run_store, check_store };
+	static const struct fault_op op = { NULL, run_store, check_store };
 
 	expected = 0;
 	assert_true(sweep_both(*state, "document store", &op) > 4);
@@ -619,7 +619,7 @@ check_init(struct tfix *f, long run, int rc, const struct svc_err *err)
 static void
 test_ioerr__init(void **state)
 {
-	static const struct op op = { prepare_init, run_init, check_init };
+	static const struct fault_op op = { prepare_init, run_init, check_init };
 
 	assert_true(sweep_both(*state, "initialize", &op) > 4);
 }
@@ -687,7 +687,7 @@ check_invalidate(struct tfix *f, long run, int rc, const struct svc_err *err)
 static void
 test_ioerr__license_invalidate(void **state)
 {
-	static const struct op op = { prepare_invalidate, run_invalidate, check_invalidate };
+	static const struct fault_op op = { prepare_invalidate, run_invalidate, check_invalidate };
 
 	assert_true(sweep_both(*state, "license invalidate", &op) > 4);
 }
@@ -770,7 +770,7 @@ check_restore(struct tfix *f, long run, int rc, const struct svc_err *err)
 static void
 test_ioerr__backup_restore(void **state)
 {
-	static const struct op op = { prepare_restore, run_restore, check_restore };
+	static const struct fault_op op = { prepare_restore, run_restore, check_restore };
 
 	assert_true(sweep_both(*state, "backup restore", &op) > 4);
 }

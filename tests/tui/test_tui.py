@@ -6,6 +6,7 @@ it says otherwise), sends keys, renders the output with pyte and checks the
 screen text and what the store holds (svcmode get / log). No timing
 assertions: figures go to bench/."""
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -442,7 +443,7 @@ def reports_actions_and_placeholders():
     c.service_mode()
     t.send("1", "ENTER", "1", "ENTER")        # COPIER > DISPLAY
     check(t.wait_for("ABC12345"), "serial on DISPLAY", c)
-    check("Store Size" in t.text() and "Model" in t.text(), "DISPLAY fields", c)
+    check("store size:" in t.text() and "model:" in t.text(), "DISPLAY fields", c)
     t.send("ENTER", "2", "ENTER", "2", "ENTER")   # FUNCTION > Store Check
     check(t.wait_for("settings,"), "store check result", c)
     t.send("ENTER", "ESC", "ESC", "2", "ENTER", "1", "ENTER")   # #REPORT > SPEC LIST
@@ -472,8 +473,8 @@ def clear_lockouts_needs_typed_confirmation():
     t.send("clear", "ENTER")
     check(t.wait_for("that is not 'CLEAR'"), "wrong text refused inline", c)
     t.send("ESC")
-    check(t.wait_for("Error: not confirmed: nothing changed"), "result box with the error", c)
-    check("exit code 77" in t.text(), "error code and meaning", c)
+    check(t.wait_for("Error: not confirmed; nothing changed"), "result box with the error", c)
+    check("exit code 64" in t.text(), "error code and meaning", c)
     check("manager   3 wrong attempt(s), locked" in t.text(), "door state listed", c)
     t.send("ENTER", "3", "ENTER", "CLEAR", "ENTER")
     check(t.wait_for("1 door(s) cleared"), "cleared", c)
@@ -545,6 +546,103 @@ def progress_bar_during_a_long_action():
     check(b"elapsed" in drawn and b"left" in drawn, "a progress bar with elapsed and left time")
     check(re.search(rb"\b\d{1,3}%", drawn) is not None, "a percentage on the bar")
     check(os.path.getsize(os.path.join(WORK, "progress.zip")) > (60 << 20), "the backup written")
+    c.close()
+
+
+# --- Every job from the menus, at TERM=vt100, with no shell -----------------
+# What an engineer on a serial console whose login opens the menus must be
+# able to do without a shell (the operation table puts every operation in
+# the menus; these drive the jobs the CLI alone used to offer).
+
+def answer(t, prompt, text, limit=5.0):
+    """Waits for PROMPT, then types TEXT and Enter."""
+    if not t.wait_for(prompt, limit):
+        raise AssertionError("prompt '%s' not shown\n%s" % (prompt, t.text()))
+    t.send(text, "ENTER")
+
+
+@case
+def job_device_information_and_audit_log():
+    c = Case()
+    t = c.t
+    t.send("5", "ENTER")                      # Device Information (needs no code)
+    check(t.wait_for("Audit Log"), "device information menu", c)
+    t.send("1", "ENTER")
+    check(t.wait_for("serial:") and "ABC12345" in t.text(), "identity shown", c)
+    check("store size:" in t.text(), "store facts", c)
+    t.send("ENTER", "3", "ENTER")             # Audit Log: a list of records
+    check(t.wait_for("entries"), "audit list", c)
+    t.send("ENTER")                           # a record in full
+    check(t.wait_for("record:") and "event:" in t.text(), "one record in full", c)
+    c.close()
+
+
+@case
+def job_export_and_import_settings():
+    c = Case()
+    t = c.t
+    path = os.path.join(WORK, "job-export.json")
+    t.send("4", "ENTER", "1", "ENTER")        # Export/Import > Export
+    check(t.wait_for("include the mail passwords"), "asks about secrets", c)
+    t.send("n")
+    answer(t, "file to write", "-")
+    check(t.wait_for("type a file name"), "no standard output in the menus", c)
+    t.send("CTRL_U", path, "ENTER")
+    check(t.wait_for("Settings written to"), "export result", c)
+    with open(path) as fh:
+        data = json.load(fh)
+    check(data["format"] == "svcmode-settings", "an export file")
+    data["settings"]["system.manager.name"] = "Alice"
+    with open(path, "w") as fh:
+        json.dump(data, fh)
+    t.send("ENTER", "2", "ENTER")             # Import
+    answer(t, "settings file", path)
+    check(t.wait_for("system.manager.name: '' -> 'Alice'"), "the plan before the question", c)
+    t.send("ENTER")
+    check(t.wait_for("Import these 1 change?"), "confirmation asked", c)
+    t.send("y")
+    c.login_manager()                         # the key is the customer's
+    check(t.wait_for("imported 1 changed setting"), "import result", c)
+    check(c.get("system.manager.name") == "Alice", "imported value stored")
+    check("import" in c.log(), "import audited")
+    c.close()
+
+
+@case
+def job_change_ids_codes_and_pwd_clr():
+    c = Case()
+    t = c.t
+    c.system_settings()
+    t.send("1", "ENTER", "8", "ENTER")        # System Manager Settings > Change ID and PIN
+    answer(t, "new System Manager ID", "1111111")
+    answer(t, "(again)", "1111111")
+    answer(t, "new System PIN", "2222222")
+    answer(t, "(again)", "2222222")
+    check(t.wait_for("System Manager ID and PIN changed"), "changed", c)
+    rc, _, _ = svc(SVC, c.db, "set", "system.manager.name", "X",
+                   env={"SVCMODE_MANAGER_ID": "1111111", "SVCMODE_MANAGER_PIN": "2222222"})
+    check(rc == 0, "the new ID and PIN open System Settings")
+    t.send("ENTER", "ESC", "ESC")
+    c.service_mode()
+    t.send("4", "ENTER", "2", "ENTER")        # OPTION > Change Level 1 Code
+    answer(t, "new Service Code (Level 1)", "3333333")
+    answer(t, "(again)", "3333333")
+    check(t.wait_for("service code changed"), "level 1 code changed", c)
+    t.send("ENTER", "ESC", "5", "ENTER")      # Level 2
+    answer(t, "Level 2 service code", "8282828")
+    t.send("4", "ENTER", "3", "ENTER")        # OPTION > Change Level 2 Code
+    answer(t, "new Service Code (Level 2)", "4444444")
+    answer(t, "(again)", "4444444")
+    check(t.wait_for("service code changed"), "level 2 code changed", c)
+    t.send("ENTER", "ESC", "1", "ENTER", "2", "ENTER", "4", "ENTER", "1", "ENTER")
+    check(t.wait_for("Type CLEAR to confirm"), "PWD-CLR asks", c)   # COPIER > FUNCTION > CLEAR
+    t.send("CLEAR", "ENTER")
+    check(t.wait_for("7654321 again"), "PWD-CLR done", c)
+    rc, _, _ = svc(SVC, c.db, "set", "system.manager.name", "Y")
+    check(rc == 0, "the factory ID and PIN open System Settings again")
+    check(re.search(r"service[12] +pwd-clr", c.log()), "PWD-CLR audited in Service Mode:\n" + c.log())
+    rc, _, _ = svc(SVC, c.db, "check", env={"SVCMODE_SERVICE_CODE": "3333333"})
+    check(rc == 0, "the new level-1 code works")
     c.close()
 
 
