@@ -213,7 +213,7 @@ cli_op_help(FILE *f, const struct op *op)
 		fputc('\n', f);
 		print_params(f, op);
 	}
-	fprintf(f, "\nWho: %s%s.\n", d.buf, op->doors_for ? " (as the setting's level says)" : "");
+	fprintf(f, "\nWho: %s.\n", op->who ? op->who : d.buf);
 	sb_release(&u);
 	sb_release(&d);
 }
@@ -655,8 +655,8 @@ run(struct cli *cli, int argc, char **argv, struct svc_err *err)
 			return 0;
 	}
 	if (n == 0 && is_group(argv[0]))
-		return svc_errf(err, EX_USAGE, "unknown command '%s%s%.40s' (see 'svcmode %s --help')",
-				argv[0], argc > 1 ? " " : "", argc > 1 ? argv[1] : "", argv[0]);
+		return svc_errf(err, EX_USAGE, "unknown %s command '%.40s' (see 'svcmode %s --help')",
+				argv[0], argc > 1 ? argv[1] : "", argv[0]);
 	if (n == 0)
 		return svc_errf(err, EX_USAGE, "unknown command '%.40s' (see 'svcmode --help')",
 				argv[0]);

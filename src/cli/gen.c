@@ -178,8 +178,8 @@ cli_gen_man(FILE *f)
 		fputs("\n", f);
 		roff(f, o->help);
 		fputs(". Who: ", f);
-		roff(f, d.buf);
-		fprintf(f, "%s.\n", o->doors_for ? " (as the setting's level says)" : "");
+		roff(f, o->who ? o->who : d.buf);
+		fputs(".\n", f);
 		if (o->more) {
 			fputs(".PP\n.nf\n", f);
 			roff(f, o->more);

@@ -141,6 +141,9 @@ struct op {
 	const struct op_param *params; /* ended by a NULL name; may be NULL */
 	const char *row_ops;           /* OP_LIST: "tls.show,tls.use" */
 	int (*run)(struct op_ctx *c, struct svc_err *err);
+	/* Who may run it, in words, when doors_for decides (else the doors
+	 * are named): help, the menus' '?', the man page. */
+	const char *who;
 	/* When the doors depend on the arguments (set KEY): returns them. */
 	unsigned (*doors_for)(const struct op_ctx *c);
 	/* Reads and checks what the run will need from the person (new PINs,

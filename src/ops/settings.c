@@ -283,19 +283,23 @@ static const struct op_param p_import[] = {
 	{ NULL, 0, 0, NULL, NULL, 0, 0 },
 };
 
+#define KEY_WHO                                                                                    \
+	"the door of the setting's level ('describe KEY' says): System Settings keys "            \
+	"open only with the System Manager ID and PIN"
+
 const struct op ops_settings[] = {
 	{ .name = "settings.get", .words = "get", .kind = OP_EDIT, .params = p_key, .run = get_run,
 	  .help = "print a setting's value (*** for a set secret)",
 	  .more = "Secrets and PINs print *** when set and nothing when unset." },
 	{ .name = "settings.set", .words = "set", .kind = OP_EDIT, .params = p_set,
-	  .run = set_run, .prepare = set_prepare, .doors_for = key_doors,
+	  .run = set_run, .prepare = set_prepare, .doors_for = key_doors, .who = KEY_WHO,
 	  .help = "change a setting (secrets: value on stdin)",
 	  .more = "Booleans take on/off/true/false/1/0, choices the panel's spelling, in any\n"
 		  "case. A secret or PIN is read from stdin (or asked twice at the terminal);\n"
 		  "a value on the command line is refused. System Settings keys open only\n"
 		  "with the System Manager ID and PIN; a service code does not open them." },
 	{ .name = "settings.reset", .words = "reset", .kind = OP_EDIT, .params = p_key,
-	  .run = reset_run, .doors_for = key_doors,
+	  .run = reset_run, .doors_for = key_doors, .who = KEY_WHO,
 	  .help = "return a setting to its factory default" },
 	{ .name = "settings.list", .words = "list", .kind = OP_LIST, .params = p_list,
 	  .run = list_run, .row_ops = "settings.describe",
@@ -304,6 +308,7 @@ const struct op ops_settings[] = {
 	  .run = describe_run, .help = "label, type, range, default, level, menu path, help" },
 	{ .name = "settings.export", .words = "export", .kind = OP_RUN, .params = p_export,
 	  .run = export_run, .doors_for = export_doors,
+	  .who = "anyone; with --include-secrets, the System Manager",
 	  .help = "write all settings as JSON (stdout by default)",
 	  .more = "Secrets are left out unless --include-secrets, which needs the System\n"
 		  "Manager credentials. PINs and codes are never exported." },

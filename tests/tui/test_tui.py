@@ -10,6 +10,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import traceback
@@ -643,6 +644,69 @@ def job_change_ids_codes_and_pwd_clr():
     check(re.search(r"service[12] +pwd-clr", c.log()), "PWD-CLR audited in Service Mode:\n" + c.log())
     rc, _, _ = svc(SVC, c.db, "check", env={"SVCMODE_SERVICE_CODE": "3333333"})
     check(rc == 0, "the new level-1 code works")
+    c.close()
+
+
+@case
+def job_store_a_file_and_copy_a_document_out():
+    c = Case()
+    t = c.t
+    src = os.path.join(WORK, "job-scan.pdf")
+    out = os.path.join(WORK, "job-copy.pdf")
+    with open(src, "wb") as fh:
+        fh.write(b"%PDF-1.4 job test\n" + os.urandom(4096))
+    t.send("2", "ENTER", "1", "ENTER")        # Mail Box Settings > User Inboxes
+    check(t.wait_for("entries"), "the inboxes", c)
+    t.send("6", "ENTER")                      # inbox 05
+    check(t.wait_for("Store files as documents"), "the inbox's operations", c)
+    t.send("j", "ENTER")                      # the second: store files
+    answer(t, "File to store", src)
+    answer(t, "Document name", "")
+    check(t.wait_for("stored") or t.wait_for("0001"), "stored", c)
+    t.send("ENTER", "6", "ENTER")             # inbox 05 again: its documents
+    check(t.wait_for("The documents of inbox"), "the inbox's operations", c)
+    t.send("ENTER")                           # the first: its documents
+    check(t.wait_for("job-scan"), "the document listed", c)
+    t.send("ENTER")                           # the document's operations
+    check(t.wait_for("Copy a document out"), "document operations", c)
+    t.send("ENTER")                           # the first: copy it out
+    answer(t, "Copy to file", out)
+    check(t.wait_for("Done") or t.wait_for("copied"), "copied", c)
+    with open(src, "rb") as a, open(out, "rb") as b:
+        check(a.read() == b.read(), "the copy is the document")
+    c.close()
+
+
+@case
+def job_csr_then_install_the_signed_certificate():
+    c = Case()
+    t = c.t
+    d = os.path.join(WORK, "job-ca")
+    os.makedirs(d, exist_ok=True)
+    csr, signed = os.path.join(d, "req.pem"), os.path.join(d, "signed.pem")
+    c.system_settings()
+    t.send("2", "ENTER", "3", "ENTER", "1", "ENTER")   # Network > SSL Settings > Key Pairs
+    check(t.wait_for("Default Key"), "key pairs", c)
+    t.send("ENTER")                           # the pair's operations
+    check(t.wait_for("certificate signing request"), "row operations", c)
+    t.send("j", "j", "ENTER")                 # the third: the CSR
+    answer(t, "file to write", csr)
+    check(t.wait_for("Done") or t.wait_for("written") or t.wait_for("request"), "csr", c)
+    check(os.path.exists(csr), "the request written")
+    # A test CA signs it, as the customer's CA would.
+    for cmd in (["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                 "ec_paramgen_curve:P-256", "-nodes", "-keyout", d + "/ca.key", "-out",
+                 d + "/ca.pem", "-subj", "/CN=Job Test CA", "-days", "30"],
+                ["openssl", "x509", "-req", "-in", csr, "-CA", d + "/ca.pem", "-CAkey",
+                 d + "/ca.key", "-CAcreateserial", "-out", signed, "-days", "30"]):
+        check(subprocess.run(cmd, capture_output=True).returncode == 0, " ".join(cmd))
+    t.send("ENTER", "ENTER")                  # close the result; the row again
+    check(t.wait_for("install the CA-signed"), "row operations again", c)
+    t.send("j", "j", "j", "ENTER")            # the fourth: install
+    answer(t, "certificate", signed)
+    check(t.wait_for("Done") or t.wait_for("installed"), "installed", c)
+    rc, out, err = svc(SVC, c.db, "cert", "show", "Default Key")
+    check(rc == 0 and "Job Test CA" in out, "the CA-signed certificate in use:\n" + out + err)
     c.close()
 
 
