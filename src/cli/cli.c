@@ -225,10 +225,26 @@ group_help(FILE *f, const char *group)
 	const struct op *o;
 	char w[40];
 
+	const char *shown[32];
+	int nshown = 0;
+
 	fprintf(f, "usage: svcmode %s ...\n\n", group);
 	for (int i = 0; (o = op_at(i)) != NULL; i++)
 		if (word_at(o->words, 0, w, sizeof w) && strcmp(w, group) == 0)
 			print_usage_line(f, o);
+	/* The group's longer texts, each once. */
+	for (int i = 0; (o = op_at(i)) != NULL; i++) {
+		bool seen = false;
+
+		if (!o->more || !word_at(o->words, 0, w, sizeof w) || strcmp(w, group) != 0)
+			continue;
+		for (int k = 0; k < nshown; k++)
+			seen |= strcmp(shown[k], o->more) == 0;
+		if (!seen && nshown < 32) {
+			shown[nshown++] = o->more;
+			fprintf(f, "\n%s\n", o->more);
+		}
+	}
 	fprintf(f, "\n'svcmode %s SUBCOMMAND --help' tells more.\n", group);
 }
 
@@ -418,6 +434,8 @@ fe_row(void *arg, const struct op_row *r)
 	}
 	if (r->text)
 		fprintf(stdout, "%s\n", r->text);
+	else if (r->label == NULL && r->value == NULL)
+		return 0; /* a row for --json only */
 	else if (r->value && *r->value)
 		fprintf(stdout, "%-40s %s\n", r->label ? r->label : "", r->value);
 	else

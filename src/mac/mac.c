@@ -119,14 +119,13 @@ check_block_all(enum mac_dir d, const struct mac_filter *f, bool force, struct s
 			dirs[d].title);
 }
 
+/* A refusal writes nothing: the operation table checks the door first,
+ * this only guards direct callers. */
 static int
 need_manager(struct device *dev, const char *what, const char *key, struct svc_err *err)
 {
-	if (device_require(dev, LEVEL_MANAGER, what, err) == 0)
-		return 0;
-	if (err && err->code == EX_NOPERM)
-		device_audit(dev, "refused", key, NULL, NULL, err->msg, NULL);
-	return -1;
+	(void)key;
+	return device_require(dev, DOOR_MANAGER, what, err);
 }
 
 static const char *
@@ -152,41 +151,56 @@ find_dup(void *arg, const char *addr, const char *added)
 	return 0;
 }
 
+/* Every refusal of an addition, into NORM (N normalized addresses). */
+static int
+add_check(struct device *dev, enum mac_dir d, const char *const *addrs, int n, char (*norm)[18],
+	  struct svc_err *err)
+{
+	struct mac_filter f;
+
+	for (int i = 0; i < n; i++) {
+		if (mac_normalize(addrs[i], norm[i], err) != 0)
+			return -1;
+		for (int j = 0; j < i; j++)
+			if (strcmp(norm[i], norm[j]) == 0)
+				return svc_errf(err, EX_USAGE, "'%s' is given twice", addrs[i]);
+	}
+	if (mac_filter_get(dev, d, &f, err) != 0)
+		return -1;
+	struct dup_find df = { norm, n, -1 };
+	if (mac_each(dev, d, find_dup, &df, err) < 0)
+		return -1;
+	if (df.found >= 0)
+		return svc_errf(err, EX_DATAERR, "%s is already in the %s list", norm[df.found],
+				dirs[d].title);
+	if (f.count + n > MAC_MAX_ENTRIES)
+		return svc_errf(err, EX_DATAERR,
+				"the %s holds at most %d exception addresses (it has %d); remove "
+				"some first",
+				dirs[d].title, MAC_MAX_ENTRIES, f.count);
+	return 0;
+}
+
+int
+mac_add_check(struct device *dev, enum mac_dir d, const char *const *addrs, int n,
+	      struct svc_err *err)
+{
+	char(*norm)[18] = xcalloc((size_t)(n > 0 ? n : 1), sizeof *norm);
+	int rc = add_check(dev, d, addrs, n, norm, err);
+
+	free(norm);
+	return rc;
+}
+
 int
 mac_add(struct device *dev, enum mac_dir d, const char *const *addrs, int n, struct svc_err *err)
 {
 	struct store *st = device_store(dev);
 	char(*norm)[18] = xcalloc((size_t)(n > 0 ? n : 1), sizeof *norm);
-	struct mac_filter f;
 	int rc = -1;
 
-	for (int i = 0; i < n; i++) {
-		if (mac_normalize(addrs[i], norm[i], err) != 0)
-			goto out;
-		for (int j = 0; j < i; j++)
-			if (strcmp(norm[i], norm[j]) == 0) {
-				svc_errf(err, EX_USAGE, "'%s' is given twice", addrs[i]);
-				goto out;
-			}
-	}
-	if (mac_filter_get(dev, d, &f, err) != 0)
-		goto out;
-	struct dup_find df = { norm, n, -1 };
-	if (mac_each(dev, d, find_dup, &df, err) < 0)
-		goto out;
-	if (df.found >= 0) {
-		svc_errf(err, EX_DATAERR, "%s is already in the %s list", norm[df.found],
-			 dirs[d].title);
-		goto out;
-	}
-	if (f.count + n > MAC_MAX_ENTRIES) {
-		svc_errf(err, EX_DATAERR,
-			 "the %s holds at most %d exception addresses (it has %d); remove some "
-			 "first",
-			 dirs[d].title, MAC_MAX_ENTRIES, f.count);
-		goto out;
-	}
-	if (need_manager(dev, "changing the MAC Address Block", list_key(d), err) != 0 ||
+	if (add_check(dev, d, addrs, n, norm, err) != 0 ||
+	    need_manager(dev, "changing the MAC Address Block", list_key(d), err) != 0 ||
 	    store_begin(st, err) != 0)
 		goto out;
 	for (int i = 0; i < n; i++) {
@@ -199,9 +213,14 @@ mac_add(struct device *dev, enum mac_dir d, const char *const *addrs, int n, str
 		if (device_audit(dev, "mac.add", list_key(d), NULL, norm[i], NULL, err) != 0)
 			goto fail;
 	}
+	/* Counted again inside the write transaction: another svcmode may have
+	 * added addresses since the check above. Over the limit is the same
+	 * refusal however the race ran (65), never "busy". */
 	if (store_mac_count(st, dirs[d].name, err) > MAC_MAX_ENTRIES) {
-		svc_errf(err, EX_TEMPFAIL, "the %s list was filled meanwhile; nothing added",
-			 dirs[d].title);
+		svc_errf(err, EX_DATAERR,
+			 "the %s holds at most %d exception addresses (filled meanwhile); nothing "
+			 "added",
+			 dirs[d].title, MAC_MAX_ENTRIES);
 		goto fail;
 	}
 	rc = store_commit(st, err);
@@ -249,13 +268,12 @@ do_remove(struct device *dev, enum mac_dir d, const void *arg, struct svc_err *e
 	return n;
 }
 
-int
-mac_remove(struct device *dev, enum mac_dir d, const char *addr, bool force, struct svc_err *err)
+static int
+remove_check(struct device *dev, enum mac_dir d, const char *addr, bool force, char norm[18],
+	     struct svc_err *err)
 {
 	struct mac_filter f;
-	char norm[18];
-
-	struct dup_find df = { &norm, 1, -1 };
+	struct dup_find df = { (char(*)[18])norm, 1, -1 };
 
 	if (mac_normalize(addr, norm, err) != 0 || mac_filter_get(dev, d, &f, err) != 0 ||
 	    mac_each(dev, d, find_dup, &df, err) < 0)
@@ -263,8 +281,25 @@ mac_remove(struct device *dev, enum mac_dir d, const char *addr, bool force, str
 	if (df.found < 0)
 		return svc_errf(err, EX_USAGE, "%s is not in the %s list", norm, dirs[d].title);
 	f.count--;
+	return check_block_all(d, &f, force, err);
+}
+
+int
+mac_remove_check(struct device *dev, enum mac_dir d, const char *addr, bool force,
+		 struct svc_err *err)
+{
+	char norm[18];
+
+	return remove_check(dev, d, addr, force, norm, err);
+}
+
+int
+mac_remove(struct device *dev, enum mac_dir d, const char *addr, bool force, struct svc_err *err)
+{
+	char norm[18];
+
 	/* Checked before the login too, so that a refusal leaves no trace. */
-	if (check_block_all(d, &f, force, err) != 0 ||
+	if (remove_check(dev, d, addr, force, norm, err) != 0 ||
 	    need_manager(dev, "changing the MAC Address Block", list_key(d), err) != 0)
 		return -1;
 	return guarded(dev, d, force, do_remove, norm, err) < 0 ? -1 : 0;
@@ -284,14 +319,20 @@ do_clear(struct device *dev, enum mac_dir d, const void *arg, struct svc_err *er
 }
 
 int
-mac_clear(struct device *dev, enum mac_dir d, bool force, struct svc_err *err)
+mac_clear_check(struct device *dev, enum mac_dir d, bool force, struct svc_err *err)
 {
 	struct mac_filter f;
 
 	if (mac_filter_get(dev, d, &f, err) != 0)
 		return -1;
 	f.count = 0;
-	if (check_block_all(d, &f, force, err) != 0 ||
+	return check_block_all(d, &f, force, err);
+}
+
+int
+mac_clear(struct device *dev, enum mac_dir d, bool force, struct svc_err *err)
+{
+	if (mac_clear_check(dev, d, force, err) != 0 ||
 	    need_manager(dev, "changing the MAC Address Block", list_key(d), err) != 0)
 		return -1;
 	return guarded(dev, d, force, do_clear, NULL, err);
@@ -318,6 +359,21 @@ set_guarded(struct device *dev, enum mac_dir d, const struct mac_filter *after,
 	    need_manager(dev, "changing the MAC Address Block", sa->key, err) != 0)
 		return -1;
 	return guarded(dev, d, force, do_set, sa, err) < 0 ? -1 : 0;
+}
+
+int
+mac_set_check(struct device *dev, enum mac_dir d, int enabled, int reject, bool force,
+	      struct svc_err *err)
+{
+	struct mac_filter f;
+
+	if (mac_filter_get(dev, d, &f, err) != 0)
+		return -1;
+	if (enabled >= 0)
+		f.enabled = enabled;
+	if (reject >= 0)
+		f.reject = reject;
+	return check_block_all(d, &f, force, err);
 }
 
 int
@@ -447,11 +503,24 @@ mac_ruleset(struct device *dev, const char *iface, struct strbuf *out, struct sv
 }
 
 int
+mac_apply_check(struct device *dev, const char *iface, bool force, struct svc_err *err)
+{
+	struct mac_filter f;
+
+	if (iface && iface_check(iface, err) != 0)
+		return -1;
+	for (int d = MAC_RX; d <= MAC_TX; d++)
+		if (mac_filter_get(dev, (enum mac_dir)d, &f, err) != 0 ||
+		    check_block_all((enum mac_dir)d, &f, force, err) != 0)
+			return -1;
+	return 0;
+}
+
+int
 mac_apply(struct device *dev, const char *path, const char *iface, bool force,
 	  struct strbuf *written, struct svc_err *err)
 {
 	struct strbuf rules = STRBUF_INIT, def = STRBUF_INIT;
-	struct mac_filter f;
 	int rc = -1;
 
 	if (path == NULL) {
@@ -460,12 +529,8 @@ mac_apply(struct device *dev, const char *path, const char *iface, bool force,
 		free(dir);
 		path = def.buf;
 	}
-	if (mac_ruleset(dev, iface, &rules, err) != 0)
+	if (mac_apply_check(dev, iface, force, err) != 0 || mac_ruleset(dev, iface, &rules, err) != 0)
 		goto out;
-	for (int d = MAC_RX; d <= MAC_TX; d++)
-		if (mac_filter_get(dev, (enum mac_dir)d, &f, err) != 0 ||
-		    check_block_all((enum mac_dir)d, &f, force, err) != 0)
-			goto out;
 	if (need_manager(dev, "applying the MAC Address Block", "network.mac", err) != 0 ||
 	    fs_write_atomic(path, rules.buf, rules.len, 0644, err) != 0)
 		goto out;

@@ -197,6 +197,21 @@ need(const struct strbuf *v, const char *key, struct svc_err *err)
 	return svc_errf(err, EX_CONFIG, "%s is not set (svcmode set %s VALUE)", key, key);
 }
 
+int
+mail_ready(struct device *dev, bool send, struct svc_err *err)
+{
+	static const char *const tx[] = { "network.email.smtp.server", "network.email.address", NULL };
+	static const char *const rx[] = { "network.email.pop.server", NULL };
+	struct strbuf v = STRBUF_INIT;
+	int rc = 0;
+
+	for (const char *const *k = send ? tx : rx; *k && rc == 0; k++)
+		if ((rc = config_get(dev, *k, &v, err)) == 0)
+			rc = need(&v, *k, err);
+	sb_release(&v);
+	return rc;
+}
+
 /* --- sessions and the communication log ------------------------------------- */
 
 static int
@@ -209,7 +224,7 @@ sess_begin(struct mail_sess *s, struct device *dev, const struct mail_io *io, co
 	s->err = err;
 	snprintf(s->direction, sizeof s->direction, "%s", direction);
 	snprintf(s->operation, sizeof s->operation, "%s", operation);
-	if (device_require(dev, LEVEL_MANAGER, "a mail connection test", err) != 0)
+	if (device_require(dev, DOOR_MANAGER, "a mail connection test", err) != 0)
 		return -1;
 	return cfg_read(dev, &s->cfg, err);
 }

@@ -63,6 +63,10 @@ enum op_ptype {
 			   are read by the run through op_ask) */
 #define OP_STDIO 0x80u  /* OP_P_FILE/OUT left out means stdin/stdout: the menus,
 			   which have neither, ask for a file (and refuse "-") */
+#define OP_OVERRIDE 0x100u /* an OP_P_FLAG that overrides a refusal (--force): the
+			      menus do not ask it up front; when the run is refused
+			      (EX_DATAERR) they show why and offer to run it again
+			      with the flag (PROMPT is the question) */
 
 struct op_param {
 	const char *name; /* "file", "iface": --iface on the CLI when OP_DASH */

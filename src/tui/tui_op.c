@@ -123,6 +123,8 @@ fe_row(void *arg, const struct op_row *or)
 	if (c->rows == NULL) { /* a report: its rows are its lines */
 		if (or->text)
 			fe_line(c, or->text);
+		else if (or->label == NULL && or->value == NULL)
+			return 0; /* a row for --json only */
 		else
 			sb_addf(&c->out, "%-24s %s\n", or->label ? or->label : "",
 				or->value ? or->value : "");
@@ -312,7 +314,7 @@ fill_args(struct tui *t, struct op_ctx *c, const char *title, const char *fixed,
 			}
 			continue;
 		}
-		if (p->flags & OP_NOASK)
+		if (p->flags & (OP_NOASK | OP_OVERRIDE))
 			continue;
 		rc = ask_param(t, c, i, title, &vals[i]);
 		if (rc < 0)
@@ -373,6 +375,28 @@ push_list(struct tui *t, const struct op_ctx *c, const char *label)
 	snprintf(t->msg, sizeof t->msg, "%d entries", f->nrows);
 }
 
+/* A refusal that an OP_OVERRIDE flag would lift: shows why and asks. */
+static bool
+offer_override(struct tui *t, struct op_ctx *c, const char *label, const struct svc_err *err)
+{
+	struct strbuf q = STRBUF_INIT;
+	bool yes = false;
+
+	for (int i = 0; i < op_nparams(c->op); i++) {
+		const struct op_param *p = &c->op->params[i];
+
+		if (!(p->flags & OP_OVERRIDE) || c->argv[i])
+			continue;
+		sb_addf(&q, "%s\n\n%s", err->msg, p->prompt ? p->prompt : p->name);
+		yes = dlg_yesno(t, label, q.buf) == 1;
+		if (yes)
+			c->argv[i] = "";
+		break;
+	}
+	sb_release(&q);
+	return yes;
+}
+
 void
 tui_run_op(struct tui *t, const struct op *op, const char *label, const char *fixed,
 	   const char *rowid)
@@ -394,6 +418,12 @@ tui_run_op(struct tui *t, const struct op *op, const char *label, const char *fi
 		goto out;
 	}
 	r = op_exec(&c, &err);
+	if (r != 0 && err.code == EX_DATAERR && offer_override(t, &c, label, &err)) {
+		for (size_t k = 0; k < sizeof c.in / sizeof c.in[0]; k++)
+			sb_release(&c.in[k]); /* prepare reads them again */
+		svc_err_clear(&err);
+		r = op_exec(&c, &err);
+	}
 	if (r != 0) {
 		if (rc.out.len)
 			sb_addc(&rc.out, '\n');
