@@ -18,10 +18,10 @@ struct cli {
 	const char *confirm; /* --confirm SERIAL */
 	struct device *dev;
 	const struct op *op;
-	bool json;               /* --json */
-	int nrows;               /* rows printed so far (--json) */
-	struct strbuf report;    /* a report's fields (--json) */
-	struct strbuf many;      /* OP_MANY values, NUL-separated */
+	bool json;            /* --json */
+	int nrows;            /* rows printed so far (--json) */
+	struct strbuf report; /* a report's fields (--json) */
+	struct strbuf many;   /* OP_MANY values, NUL-separated */
 };
 
 static const struct {
@@ -193,8 +193,10 @@ print_params(FILE *f, const struct op *op)
 			sb_adds(&u, p->choices);
 		else
 			for (const char *s = p->name; *s; s++)
-				sb_addc(&u, *s == '_' ? '-' : (char)(*s - 32 * (*s >= 'a' && *s <= 'z')));
-		fprintf(f, "  %-22s %s%s\n", u.buf, p->prompt, (p->flags & OP_OPT) ? " (optional)" : "");
+				sb_addc(&u, *s == '_' ? '-'
+						      : (char)(*s - 32 * (*s >= 'a' && *s <= 'z')));
+		fprintf(f, "  %-22s %s%s\n", u.buf, p->prompt,
+			(p->flags & OP_OPT) ? " (optional)" : "");
 		sb_release(&u);
 	}
 }
@@ -363,8 +365,9 @@ parse_args(struct cli *cli, struct op_ctx *c, int argc, char **argv, struct svc_
 			if (take_option(cli, c, &i, argc, argv, err) != 0)
 				return -1;
 		} else if (!dashdash && a[0] == '-' && a[1] != '\0') {
-			return svc_errf(err, EX_USAGE, "unknown option '%s' for '%s' (see 'svcmode %s --help')",
-					a, c->op->words, c->op->words);
+			return svc_errf(err, EX_USAGE,
+					"unknown option '%s' for '%s' (see 'svcmode %s --help')", a,
+					c->op->words, c->op->words);
 		} else if (pos < 0) {
 			return usage_err(c->op, err);
 		} else if (c->op->params[pos].flags & OP_MANY) {
@@ -483,8 +486,9 @@ confirm_typed(const char *question, const char *expect, int wrong, struct svc_er
 	if (cli_read_tty(q.buf, &typed, err) != 0)
 		rc = -1;
 	else if (strcmp(sb_str(&typed), expect) != 0)
-		rc = svc_errf(err, wrong, "not confirmed (typed '%.40s', expected '%.40s'); nothing "
-				   "changed",
+		rc = svc_errf(err, wrong,
+			      "not confirmed (typed '%.40s', expected '%.40s'); nothing "
+			      "changed",
 			      sb_str(&typed), expect);
 	sb_release(&typed);
 	sb_release(&q);
@@ -508,8 +512,9 @@ fe_confirm(void *arg, const struct op *op, const char *question, const char *exp
 		if (cli->yes)
 			return 0;
 		if (!tty)
-			return svc_errf(err, EX_USAGE, "%s Add --yes to confirm from a script; "
-						      "nothing changed",
+			return svc_errf(err, EX_USAGE,
+					"%s Add --yes to confirm from a script; "
+					"nothing changed",
 					question);
 		return confirm_typed(question, expect, EX_USAGE, err);
 	case OP_CONFIRM_SERIAL:
@@ -521,9 +526,10 @@ fe_confirm(void *arg, const struct op *op, const char *question, const char *exp
 					"(see 'svcmode info'); nothing changed",
 					cli->confirm);
 		if (!tty)
-			return svc_errf(err, EX_USAGE,
-					"not confirmed: give --confirm SERIAL (this device's serial "
-					"number, see 'svcmode info'); nothing changed");
+			return svc_errf(
+				err, EX_USAGE,
+				"not confirmed: give --confirm SERIAL (this device's serial "
+				"number, see 'svcmode info'); nothing changed");
 		return confirm_typed(question, expect, EX_NOPERM, err);
 	}
 	return 0;
@@ -619,8 +625,9 @@ check_serial(struct cli *cli, const struct op_ctx *c, struct svc_err *err)
 				cli->confirm);
 	if (cli->confirm == NULL && !isatty(STDIN_FILENO))
 		return svc_errf(err, EX_USAGE,
-				"not confirmed: give --confirm SERIAL (this device's serial "
-				"number, see 'svcmode info'); nothing changed");
+				"not confirmed: give --confirm %s (this device's serial number, "
+				"see 'svcmode info'); nothing changed",
+				serial);
 	return 0;
 }
 
@@ -673,8 +680,9 @@ run(struct cli *cli, int argc, char **argv, struct svc_err *err)
 			return 0;
 	}
 	if (n == 0 && is_group(argv[0]))
-		return svc_errf(err, EX_USAGE, "unknown %s command '%.40s' (see 'svcmode %s --help')",
-				argv[0], argc > 1 ? argv[1] : "", argv[0]);
+		return svc_errf(err, EX_USAGE,
+				"unknown %s command '%.40s' (see 'svcmode %s --help')", argv[0],
+				argc > 1 ? argv[1] : "", argv[0]);
 	if (n == 0)
 		return svc_errf(err, EX_USAGE, "unknown command '%.40s' (see 'svcmode --help')",
 				argv[0]);

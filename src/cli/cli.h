@@ -22,6 +22,8 @@ int cli_main(int argc, char **argv);
 void cli_help(FILE *f);
 /* svcmode WORDS --help for one operation. */
 void cli_op_help(FILE *f, const struct op *op);
+/* Every operation's CLI words, one per line. */
+void cli_gen_words(FILE *f);
 /* The bash completion script. */
 void cli_gen_completion(FILE *f);
 /* The COMMANDS and EXIT STATUS sections of svcmode(1), in roff. */

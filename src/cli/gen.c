@@ -1,5 +1,6 @@
 /* The CLI reference generated from the operation table: the bash
  * completion script and the COMMANDS section of svcmode(1). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -58,8 +59,13 @@ positionals(const struct op *op, struct strbuf *out)
 		case OP_P_FILE:
 		case OP_P_OUT:
 		case OP_P_DIR: sb_adds(out, " @file"); break;
-		/* The value of the key before it: what 'describe' accepts. */
-		default: sb_adds(out, after_key ? " @value" : " @none"); break;
+		/* The value of the key before it: what 'describe' accepts; a
+		 * text's own hint ("@key" for a prefix of keys). */
+		default:
+			sb_adds(out, after_key ? " @value" : p->choices ? " " : " @none");
+			if (!after_key && p->choices)
+				sb_adds(out, p->choices);
+			break;
 		}
 		after_key = p->type == OP_P_KEY;
 	}
@@ -112,32 +118,46 @@ cli_gen_completion(FILE *f)
 		struct strbuf w = STRBUF_INIT, opts = STRBUF_INIT, args = STRBUF_INIT;
 
 		plain_words(o, &w);
-		if (line_in(sb_str(&words), w.buf)) {
+		if (line_in(sb_str(&words), sb_str(&w))) {
 			sb_release(&w);
 			continue;
 		}
-		sb_addf(&words, "%s\n", w.buf);
+		sb_addf(&words, "%s\n", sb_str(&w));
 		/* Operations that share their words (init, init --report): one
 		 * line, every option; the first one's arguments. */
 		for (int k = i; (p = op_at(k)) != NULL; k++) {
 			struct strbuf pw = STRBUF_INIT, po = STRBUF_INIT;
 			plain_words(p, &pw);
-			if (strcmp(pw.buf, w.buf) == 0) {
+			if (strcmp(sb_str(&pw), sb_str(&w)) == 0) {
 				options(p, &po);
-				merge_options(&opts, po.buf);
+				merge_options(&opts, sb_str(&po));
 			}
 			sb_release(&pw);
 			sb_release(&po);
 		}
 		positionals(o, &args);
-		fprintf(f, "_svcmode_opts[\"%s\"]='%s'\n_svcmode_args[\"%s\"]='%s'\n", w.buf,
-			sb_str(&opts), w.buf, sb_str(&args));
+		fprintf(f, "_svcmode_opts[\"%s\"]='%s'\n_svcmode_args[\"%s\"]='%s'\n", sb_str(&w),
+			sb_str(&opts), sb_str(&w), sb_str(&args));
 		sb_release(&w);
 		sb_release(&opts);
 		sb_release(&args);
 	}
 	fprintf(f, "_svcmode_words='%s'\n", sb_str(&words));
 	sb_release(&words);
+}
+
+/* Every operation's words, one per line (tests: the completion covers them). */
+void
+cli_gen_words(FILE *f)
+{
+	const struct op *o;
+
+	for (int i = 0; (o = op_at(i)) != NULL; i++) {
+		struct strbuf w = STRBUF_INIT;
+		plain_words(o, &w);
+		fprintf(f, "%s\n", sb_str(&w));
+		sb_release(&w);
+	}
 }
 
 /* roff: a backslash and a leading dot or quote are escaped; '-' is \-. */
@@ -181,9 +201,22 @@ cli_gen_man(FILE *f)
 		roff(f, o->who ? o->who : d.buf);
 		fputs(".\n", f);
 		if (o->more) {
-			fputs(".PP\n.nf\n", f);
-			roff(f, o->more);
-			fputs("\n.fi\n", f);
+			/* Filled, so that it fits the reader's width; a blank line
+			 * starts a paragraph. */
+			fputs(".PP\n", f);
+			for (const char *l = o->more; *l;) {
+				size_t len = strcspn(l, "\n");
+				char *line = xmalloc(len + 1);
+				memcpy(line, l, len);
+				line[len] = '\0';
+				if (len == 0)
+					fputs(".PP", f);
+				else
+					roff(f, line);
+				fputc('\n', f);
+				free(line);
+				l += len + (l[len] == '\n');
+			}
 		}
 		sb_release(&u);
 		sb_release(&d);

@@ -8,6 +8,7 @@
  *                                     ".\" svcmode-gen: COMMANDS" line
  *                                     replaced
  *   svcmode-gen help                  what 'svcmode --help' prints
+ *   svcmode-gen words                 every operation's CLI words
  */
 #include <stdio.h>
 #include <string.h>
@@ -45,8 +46,11 @@ main(int argc, char **argv)
 		return fill(argv[2], "svcmode-gen: COMMANDS", cli_gen_man);
 	else if (argc == 2 && strcmp(argv[1], "help") == 0)
 		cli_help(stdout);
+	else if (argc == 2 && strcmp(argv[1], "words") == 0)
+		cli_gen_words(stdout);
 	else {
-		fputs("usage: svcmode-gen completion TEMPLATE | man TEMPLATE | help\n", stderr);
+		fputs("usage: svcmode-gen completion TEMPLATE | man TEMPLATE | help | words\n",
+		      stderr);
 		return 64;
 	}
 	return fflush(stdout) == 0 ? 0 : 1;

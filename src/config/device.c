@@ -403,19 +403,45 @@ missing(unsigned doors, const char *what, struct svc_err *err)
 			what);
 }
 
-/* Opens the cheapest of DOORS that the credentials C fit. A level-1 code
- * is tried even when level 2 is wanted and its code is missing: a wrong
- * one counts towards the level-1 lockout, as on the panel. */
+/*
+ * A level-2 operation with only a level-1 code: a wrong code still counts
+ * towards the level-1 lockout (as on the panel), but a right one opens
+ * nothing and so writes nothing: the refusal names what is missing.
+ */
+static int
+level1_only(struct device *dev, unsigned doors, const struct device_creds *c, const char *what,
+	    struct svc_err *err)
+{
+	struct strbuf want = STRBUF_INIT, pin = STRBUF_INIT;
+	bool ok;
+
+	if (access_locked_for(dev->st, "service1", NULL) > 0 ||
+	    stored_pin(dev, "service.code.level1", &want, err) != 0)
+		ok = false;
+	else
+		ok = padded(dev, "service.code.level1", c->service1_code, &pin) &&
+		     access_matches(want.buf, pin.buf);
+	sb_release(&want);
+	sb_release(&pin);
+	if (!ok)
+		return device_login(dev, LEVEL_SERVICE1, c, err);
+	return missing(doors, what, err);
+}
+
+/* Opens the cheapest of DOORS that the credentials C fit. */
 static int
 open_door(struct device *dev, unsigned doors, const struct device_creds *c, const char *what,
 	  struct svc_err *err)
 {
+	bool held1 = dev->doors & DOOR_SERVICE1;
+
 	if ((doors & DOOR_MANAGER) && c->manager)
 		return device_login(dev, LEVEL_MANAGER, c, err);
-	if (!(doors & (DOOR_SERVICE1 | DOOR_SERVICE2)))
+	if (!(doors & (DOOR_SERVICE1 | DOOR_SERVICE2)) || (!held1 && !c->service1))
 		return missing(doors, what, err);
-	if (!(dev->doors & DOOR_SERVICE1) &&
-	    (!c->service1 ? missing(doors, what, err) : device_login(dev, LEVEL_SERVICE1, c, err)) != 0)
+	if (!held1 && !(doors & DOOR_SERVICE1) && !c->service2)
+		return level1_only(dev, doors, c, what, err);
+	if (!held1 && device_login(dev, LEVEL_SERVICE1, c, err) != 0)
 		return -1;
 	if (dev->doors & doors)
 		return 0;

@@ -236,7 +236,8 @@ import_run(struct device *dev, const char *json, struct strbuf *problems, struct
 	for (size_t i = 0; plan && i < im.n; i++)
 		plan_line(&im, &im.items[i], plan);
 	for (unsigned door = 1; write && im.n > 0 && door <= DOOR_SERVICE2; door <<= 1)
-		if ((im.need & door) && device_require(dev, door, "importing these settings", err) != 0)
+		if ((im.need & door) &&
+		    device_require(dev, door, "importing these settings", err) != 0)
 			goto out;
 	if (write && im.n > 0 && apply(&im, err) != 0)
 		goto out;

@@ -8,10 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "store/store_mac.h"
 #include "util/fsutil.h"
+
+/* Write transactions tried again when the store is busy. */
+#define MAC_TXN_ATTEMPTS 5
 
 static const struct {
 	const char *name, *title, *enabled_key, *policy_key, *hook, *match;
@@ -151,13 +155,10 @@ find_dup(void *arg, const char *addr, const char *added)
 	return 0;
 }
 
-/* Every refusal of an addition, into NORM (N normalized addresses). */
+/* The addresses themselves, into NORM (N normalized addresses). */
 static int
-add_check(struct device *dev, enum mac_dir d, const char *const *addrs, int n, char (*norm)[18],
-	  struct svc_err *err)
+add_norm(const char *const *addrs, int n, char (*norm)[18], struct svc_err *err)
 {
-	struct mac_filter f;
-
 	for (int i = 0; i < n; i++) {
 		if (mac_normalize(addrs[i], norm[i], err) != 0)
 			return -1;
@@ -165,20 +166,46 @@ add_check(struct device *dev, enum mac_dir d, const char *const *addrs, int n, c
 			if (strcmp(norm[i], norm[j]) == 0)
 				return svc_errf(err, EX_USAGE, "'%s' is given twice", addrs[i]);
 	}
-	if (mac_filter_get(dev, d, &f, err) != 0)
-		return -1;
+	return 0;
+}
+
+/* Whether the N addresses of NORM fit into the list of D: none there yet,
+ * and room for all of them. */
+static int
+add_room(struct device *dev, enum mac_dir d, char (*norm)[18], int n, struct svc_err *err)
+{
 	struct dup_find df = { norm, n, -1 };
-	if (mac_each(dev, d, find_dup, &df, err) < 0)
+	int count;
+
+	if ((count = store_mac_count(device_store(dev), dirs[d].name, err)) < 0 ||
+	    mac_each(dev, d, find_dup, &df, err) < 0)
 		return -1;
 	if (df.found >= 0)
 		return svc_errf(err, EX_DATAERR, "%s is already in the %s list", norm[df.found],
 				dirs[d].title);
-	if (f.count + n > MAC_MAX_ENTRIES)
+	if (count + n > MAC_MAX_ENTRIES)
 		return svc_errf(err, EX_DATAERR,
 				"the %s holds at most %d exception addresses (it has %d); remove "
 				"some first",
-				dirs[d].title, MAC_MAX_ENTRIES, f.count);
+				dirs[d].title, MAC_MAX_ENTRIES, count);
 	return 0;
+}
+
+/* The refusals of an addition, read before any login. A busy store is no
+ * refusal here: the write transaction of mac_add checks again and decides. */
+static int
+add_check(struct device *dev, enum mac_dir d, const char *const *addrs, int n, char (*norm)[18],
+	  struct svc_err *err)
+{
+	struct svc_err e = { 0 };
+
+	if (add_norm(addrs, n, norm, err) != 0)
+		return -1;
+	if (add_room(dev, d, norm, n, &e) == 0 || e.code == EX_TEMPFAIL)
+		return 0;
+	if (err)
+		*err = e;
+	return -1;
 }
 
 int
@@ -192,44 +219,100 @@ mac_add_check(struct device *dev, enum mac_dir d, const char *const *addrs, int 
 	return rc;
 }
 
+/* Runs FN in one write transaction, again when the store was busy (another
+ * svcmode writing longer than the busy timeout), a few times at most.
+ * Returns what FN returned, or -1. */
+static int
+write_txn(struct device *dev, int (*fn)(struct device *, void *, struct svc_err *), void *arg,
+	  struct svc_err *err)
+{
+	struct store *st = device_store(dev);
+	int n = -1;
+
+	for (int attempt = 1; attempt <= MAC_TXN_ATTEMPTS; attempt++) {
+		struct svc_err e = { 0 };
+
+		if (store_begin(st, &e) == 0) {
+			if ((n = fn(dev, arg, &e)) >= 0 && store_commit(st, &e) == 0)
+				return n;
+			store_rollback(st);
+		}
+		if (err)
+			*err = e;
+		if (e.code != EX_TEMPFAIL)
+			break;
+		/* 10, 20, 40, ... ms: let the other writer finish. */
+		struct timespec ts = { 0, 10000000L << (attempt - 1) };
+		nanosleep(&ts, NULL);
+	}
+	return -1;
+}
+
+struct add_arg {
+	enum mac_dir d;
+	char (*norm)[18];
+	int n;
+};
+
+/* Inside the write transaction: the room is counted where the insert is
+ * made, so of several svcmode filling the list at once each is either
+ * done or refused as full (EX_DATAERR), never more than the limit. */
+static int
+do_add(struct device *dev, void *arg, struct svc_err *err)
+{
+	struct add_arg *a = arg;
+
+	if (add_room(dev, a->d, a->norm, a->n, err) != 0)
+		return -1;
+	for (int i = 0; i < a->n; i++) {
+		if (store_mac_add(device_store(dev), dirs[a->d].name, a->norm[i], err) != 0) {
+			if (err && err->code == EX_DATAERR)
+				svc_errf(err, EX_DATAERR, "%s is already in the %s list",
+					 a->norm[i], dirs[a->d].title);
+			return -1;
+		}
+		if (device_audit(dev, "mac.add", list_key(a->d), NULL, a->norm[i], NULL, err) != 0)
+			return -1;
+	}
+	return a->n;
+}
+
 int
 mac_add(struct device *dev, enum mac_dir d, const char *const *addrs, int n, struct svc_err *err)
 {
-	struct store *st = device_store(dev);
 	char(*norm)[18] = xcalloc((size_t)(n > 0 ? n : 1), sizeof *norm);
+	struct add_arg a = { d, norm, n };
 	int rc = -1;
 
+	/* Checked before the login too, so that a refusal leaves no trace. */
 	if (add_check(dev, d, addrs, n, norm, err) != 0 ||
-	    need_manager(dev, "changing the MAC Address Block", list_key(d), err) != 0 ||
-	    store_begin(st, err) != 0)
+	    need_manager(dev, "changing the MAC Address Block", list_key(d), err) != 0)
 		goto out;
-	for (int i = 0; i < n; i++) {
-		if (store_mac_add(st, dirs[d].name, norm[i], err) != 0) {
-			if (err && err->code == EX_DATAERR)
-				svc_errf(err, EX_DATAERR, "%s is already in the %s list", norm[i],
-					 dirs[d].title);
-			goto fail;
-		}
-		if (device_audit(dev, "mac.add", list_key(d), NULL, norm[i], NULL, err) != 0)
-			goto fail;
-	}
-	/* Counted again inside the write transaction: another svcmode may have
-	 * added addresses since the check above. Over the limit is the same
-	 * refusal however the race ran (65), never "busy". */
-	if (store_mac_count(st, dirs[d].name, err) > MAC_MAX_ENTRIES) {
-		svc_errf(err, EX_DATAERR,
-			 "the %s holds at most %d exception addresses (filled meanwhile); nothing "
-			 "added",
-			 dirs[d].title, MAC_MAX_ENTRIES);
-		goto fail;
-	}
-	rc = store_commit(st, err);
-	goto out;
-fail:
-	store_rollback(st);
+	rc = write_txn(dev, do_add, &a, err) < 0 ? -1 : 0;
 out:
 	free(norm);
 	return rc;
+}
+
+struct guard {
+	enum mac_dir d;
+	bool force;
+	int (*change)(struct device *, enum mac_dir, const void *, struct svc_err *);
+	const void *arg;
+};
+
+static int
+do_guarded(struct device *dev, void *arg, struct svc_err *err)
+{
+	struct guard *g = arg;
+	struct mac_filter f;
+	int n;
+
+	if ((n = g->change(dev, g->d, g->arg, err)) < 0 ||
+	    mac_filter_get(dev, g->d, &f, err) != 0 ||
+	    check_block_all(g->d, &f, g->force, err) != 0)
+		return -1;
+	return n;
 }
 
 /* Runs CHANGE in one transaction and refuses it if the filter then blocks
@@ -239,20 +322,9 @@ guarded(struct device *dev, enum mac_dir d, bool force,
 	int (*change)(struct device *, enum mac_dir, const void *, struct svc_err *),
 	const void *arg, struct svc_err *err)
 {
-	struct store *st = device_store(dev);
-	struct mac_filter f;
-	int n;
+	struct guard g = { d, force, change, arg };
 
-	if (store_begin(st, err) != 0)
-		return -1;
-	if ((n = change(dev, d, arg, err)) < 0 || mac_filter_get(dev, d, &f, err) != 0 ||
-	    check_block_all(d, &f, force, err) != 0) {
-		store_rollback(st);
-		return -1;
-	}
-	if (store_commit(st, err) != 0)
-		return -1;
-	return n;
+	return write_txn(dev, do_guarded, &g, err);
 }
 
 static int
@@ -529,7 +601,8 @@ mac_apply(struct device *dev, const char *path, const char *iface, bool force,
 		free(dir);
 		path = def.buf;
 	}
-	if (mac_apply_check(dev, iface, force, err) != 0 || mac_ruleset(dev, iface, &rules, err) != 0)
+	if (mac_apply_check(dev, iface, force, err) != 0 ||
+	    mac_ruleset(dev, iface, &rules, err) != 0)
 		goto out;
 	if (need_manager(dev, "applying the MAC Address Block", "network.mac", err) != 0 ||
 	    fs_write_atomic(path, rules.buf, rules.len, 0644, err) != 0)

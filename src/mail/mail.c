@@ -200,7 +200,8 @@ need(const struct strbuf *v, const char *key, struct svc_err *err)
 int
 mail_ready(struct device *dev, bool send, struct svc_err *err)
 {
-	static const char *const tx[] = { "network.email.smtp.server", "network.email.address", NULL };
+	static const char *const tx[] = { "network.email.smtp.server", "network.email.address",
+					  NULL };
 	static const char *const rx[] = { "network.email.pop.server", NULL };
 	struct strbuf v = STRBUF_INIT;
 	int rc = 0;

@@ -249,7 +249,9 @@ run_restore(struct op_ctx *c, struct svc_err *err)
 	}
 
 static const struct op_param p_create[] = {
-	{ .name = "file", .type = OP_P_OUT, .flags = OP_STDIO,
+	{ .name = "file",
+	  .type = OP_P_OUT,
+	  .flags = OP_STDIO,
 	  .prompt = "Backup file (path; - for standard output)" },
 	P_BOXES,
 	{ .name = "encrypt",

@@ -437,7 +437,9 @@ static const struct op_param p_store[] = {
 static const struct op_param p_export[] = {
 	P_BOX(OP_ROWID),
 	P_DOC,
-	{ .name = "file", .type = OP_P_OUT, .flags = OP_STDIO,
+	{ .name = "file",
+	  .type = OP_P_OUT,
+	  .flags = OP_STDIO,
 	  .prompt = "Copy to file (path; - for standard output)" },
 	{ .name = NULL },
 };

@@ -24,8 +24,10 @@ fact(struct op_ctx *c, const char *name, const char *value, bool num)
 
 	/* "model:          iR5570": the value in column 17. */
 	snprintf(text, sizeof text, "%s:%*s%s", name, (int)(15 - strlen(name)), "", value);
-	return op_emit(c, &(struct op_row){ .label = name, .value = value, .text = text,
-					     .fields = &f, .nfields = 1 });
+	return op_emit(
+		c,
+		&(struct op_row){
+			.label = name, .value = value, .text = text, .fields = &f, .nfields = 1 });
 }
 
 static int
@@ -47,8 +49,9 @@ counter_row(void *arg, const char *name, int64_t value)
 	snprintf(v, sizeof v, "%lld", (long long)value);
 	snprintf(key, sizeof key, "counter.%s", name);
 	snprintf(text, sizeof text, "counter %-10s %s", name, v);
-	return op_emit(c, &(struct op_row){ .label = name, .value = v, .text = text,
-					     .fields = &f, .nfields = 1 });
+	return op_emit(
+		c, &(struct op_row){
+			   .label = name, .value = v, .text = text, .fields = &f, .nfields = 1 });
 }
 
 /* The key pair in use, and certificates that expire. */
@@ -131,8 +134,12 @@ audit_row(void *arg, const struct store_audit *r)
 		{ "new", r->new, r->new ? OP_F_STR : OP_F_NULL },
 		{ "detail", r->detail, r->detail ? OP_F_STR : OP_F_NULL },
 	};
-	rc = op_emit(w->c, &(struct op_row){ .id = id, .label = label, .value = r->actor,
-					      .text = text.buf, .fields = f, .nfields = 9 });
+	rc = op_emit(w->c, &(struct op_row){ .id = id,
+					     .label = label,
+					     .value = r->actor,
+					     .text = text.buf,
+					     .fields = f,
+					     .nfields = 9 });
 	sb_release(&text);
 	return rc;
 }
@@ -161,9 +168,8 @@ record_row(void *arg, const struct store_audit *r)
 	    fact(w->c, "operator", r->actor, false) || fact(w->c, "level", r->level, false) ||
 	    fact(w->c, "event", r->event, false) || fact(w->c, "key", r->key ? r->key : "-", false))
 		return -1;
-	if ((r->old || r->new) &&
-	    (fact(w->c, "old", r->old ? r->old : "", false) ||
-	     fact(w->c, "new", r->new ? r->new : "", false)))
+	if ((r->old || r->new) && (fact(w->c, "old", r->old ? r->old : "", false) ||
+				   fact(w->c, "new", r->new ? r->new : "", false)))
 		return -1;
 	return r->detail ? fact(w->c, "detail", r->detail, false) : 0;
 }
@@ -235,8 +241,8 @@ unlock_run(struct op_ctx *c, struct svc_err *err)
 			 d.locked_until ? ", locked" : "",
 			 (device_doors(c->dev) & lockouts[i].needs) ? "" : " (level 2 clears it)");
 	}
-	if (op_confirm(c, "Clear the failed attempts and lockouts of these doors?", "CLEAR",
-		       err) != 0)
+	if (op_confirm(c, "Clear the failed attempts and lockouts of these doors?", "CLEAR", err) !=
+	    0)
 		return -1;
 	if (store_begin(st, err) != 0)
 		return -1;
@@ -266,7 +272,8 @@ fail:
 static int
 pwd_clr_run(struct op_ctx *c, struct svc_err *err)
 {
-	if (op_confirm(c, "Set the System Manager ID and PIN back to 7654321?", "CLEAR", err) != 0 ||
+	if (op_confirm(c, "Set the System Manager ID and PIN back to 7654321?", "CLEAR", err) !=
+		    0 ||
 	    config_pwd_clear(c->dev, err) != 0)
 		return -1;
 	op_line(c, "System Manager ID and PIN are 7654321 again; the customer sets new ones.");
@@ -353,41 +360,85 @@ static const struct op_param p_init_store[] = {
 	{ NULL, 0, 0, NULL, NULL, 0, 0 },
 };
 
-#define PASSWD_MORE \
-	"The new value is asked first (twice at a terminal; one line per value on\n" \
-	"stdin) and checked; then the current credential opens the door (from the\n" \
+#define PASSWD_MORE                                                                                \
+	"The new value is asked first (twice at a terminal; one line per value on\n"               \
+	"stdin) and checked; then the current credential opens the door (from the\n"               \
 	"environment or a prompt). A refused value changes nothing."
 
 const struct op ops_core[] = {
-	{ .name = "core.info", .words = "info", .kind = OP_REPORT, .run = info_run,
+	{ .name = "core.info",
+	  .words = "info",
+	  .kind = OP_REPORT,
+	  .run = info_run,
 	  .help = "device identity, store, library versions and counters" },
-	{ .name = "core.log", .words = "log", .kind = OP_LIST, .params = p_log, .run = log_run,
-	  .row_ops = "core.log_show", .help = "show the audit log, oldest first" },
-	{ .name = "core.log_show", .words = "log show", .kind = OP_REPORT, .params = p_record,
-	  .run = log_show_run, .help = "one audit record in full" },
-	{ .name = "core.check", .words = "check", .kind = OP_RUN, .doors = DOOR_SERVICE1,
-	  .run = check_run, .help = "check the store and list the changed settings" },
-	{ .name = "core.unlock", .words = "unlock", .kind = OP_RUN, .doors = DOOR_SERVICE1,
-	  .confirm = OP_CONFIRM_WORD, .run = unlock_run,
+	{ .name = "core.log",
+	  .words = "log",
+	  .kind = OP_LIST,
+	  .params = p_log,
+	  .run = log_run,
+	  .row_ops = "core.log_show",
+	  .help = "show the audit log, oldest first" },
+	{ .name = "core.log_show",
+	  .words = "log show",
+	  .kind = OP_REPORT,
+	  .params = p_record,
+	  .run = log_show_run,
+	  .help = "one audit record in full" },
+	{ .name = "core.check",
+	  .words = "check",
+	  .kind = OP_RUN,
+	  .doors = DOOR_SERVICE1,
+	  .run = check_run,
+	  .help = "check the store and list the changed settings" },
+	{ .name = "core.unlock",
+	  .words = "unlock",
+	  .kind = OP_RUN,
+	  .doors = DOOR_SERVICE1,
+	  .confirm = OP_CONFIRM_WORD,
+	  .run = unlock_run,
 	  .help = "clear the lockouts of the System Manager and service doors",
 	  .more = "Level 1 clears the System Manager's and its own door; the level-2 door's\n"
 		  "lockout needs level 2." },
-	{ .name = "core.pwd_clr", .words = "pwd-clr", .kind = OP_RUN, .doors = DOOR_SERVICE1,
-	  .confirm = OP_CONFIRM_WORD, .run = pwd_clr_run,
+	{ .name = "core.pwd_clr",
+	  .words = "pwd-clr",
+	  .kind = OP_RUN,
+	  .doors = DOOR_SERVICE1,
+	  .confirm = OP_CONFIRM_WORD,
+	  .run = pwd_clr_run,
 	  .help = "PWD-CLR: System Manager ID and PIN back to the factory 7654321",
 	  .more = "COPIER > FUNCTION > CLEAR > PWD-CLR in Service Mode, for a customer who\n"
 		  "has forgotten them. Also clears the System Manager door's lockout. Audited." },
-	{ .name = "passwd.manager", .words = "passwd manager", .kind = OP_RUN,
-	  .doors = DOOR_MANAGER, .prepare = passwd_prepare, .run = passwd_run,
-	  .help = "change the System Manager ID and PIN", .more = PASSWD_MORE },
-	{ .name = "passwd.service1", .words = "passwd service1", .kind = OP_RUN,
-	  .doors = DOOR_SERVICE1, .prepare = passwd_prepare, .run = passwd_run,
-	  .help = "change the level-1 service code", .more = PASSWD_MORE },
-	{ .name = "passwd.service2", .words = "passwd service2", .kind = OP_RUN,
-	  .doors = DOOR_SERVICE2, .prepare = passwd_prepare, .run = passwd_run,
-	  .help = "change the level-2 service code", .more = PASSWD_MORE },
-	{ .name = "core.init_store", .words = "init-store", .kind = OP_RUN, .flags = OP_NOSTORE,
-	  .params = p_init_store, .run = init_store_run, .help = "create a new device store",
+	{ .name = "passwd.manager",
+	  .words = "passwd manager",
+	  .kind = OP_RUN,
+	  .doors = DOOR_MANAGER,
+	  .prepare = passwd_prepare,
+	  .run = passwd_run,
+	  .help = "change the System Manager ID and PIN",
+	  .more = PASSWD_MORE },
+	{ .name = "passwd.service1",
+	  .words = "passwd service1",
+	  .kind = OP_RUN,
+	  .doors = DOOR_SERVICE1,
+	  .prepare = passwd_prepare,
+	  .run = passwd_run,
+	  .help = "change the level-1 service code",
+	  .more = PASSWD_MORE },
+	{ .name = "passwd.service2",
+	  .words = "passwd service2",
+	  .kind = OP_RUN,
+	  .doors = DOOR_SERVICE2,
+	  .prepare = passwd_prepare,
+	  .run = passwd_run,
+	  .help = "change the level-2 service code",
+	  .more = PASSWD_MORE },
+	{ .name = "core.init_store",
+	  .words = "init-store",
+	  .kind = OP_RUN,
+	  .flags = OP_NOSTORE,
+	  .params = p_init_store,
+	  .run = init_store_run,
+	  .help = "create a new device store",
 	  .more = "Creates the store at --db (or the default path) with a new identity and\n"
 		  "factory defaults. Refuses to overwrite an existing store.\n"
 		  "--device-key-file: the device license key made by 'svcmode-lms device-key'\n"

@@ -93,7 +93,7 @@ static int
 options_json(void *arg, const struct license_info *i)
 {
 	struct strbuf *j = arg;
-	struct info_fields f;
+	struct info_fields f = { 0 };
 
 	info_fields(i, &f);
 	sb_adds(j, j->len > 1 ? ", " : "");
@@ -142,7 +142,7 @@ static int
 list_row(void *arg, const struct license_info *i)
 {
 	struct op_ctx *c = arg;
-	struct info_fields f;
+	struct info_fields f = { 0 };
 	char num[16] = "", st[8], text[160], value[96];
 
 	info_fields(i, &f);

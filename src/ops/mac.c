@@ -55,8 +55,8 @@ list_filter(struct op_ctx *c, enum mac_dir d, bool blank, struct svc_err *err)
 	sb_addf(&obj, "{\"enabled\": %s, \"policy\": \"%s\", \"addresses\": [%s]}",
 		f.enabled ? "true" : "false", f.reject ? "Reject" : "Allow", sb_str(&json));
 	struct op_field fld = { mac_dir_name(d), obj.buf, OP_F_JSON };
-	rc = op_emit(c, &(struct op_row){ .fields = &fld, .nfields = 1, .text = NULL,
-					   .label = NULL });
+	rc = op_emit(c,
+		     &(struct op_row){ .fields = &fld, .nfields = 1, .text = NULL, .label = NULL });
 out:
 	sb_release(&json);
 	sb_release(&obj);
@@ -96,8 +96,9 @@ entry_row(void *arg, const char *addr, const char *added)
 	snprintf(id, sizeof id, "%s/%s", mac_dir_name(e->d), addr);
 	snprintf(date, sizeof date, "%.10s", added);
 	struct op_field f[] = { { "address", addr, OP_F_STR }, { "added", added, OP_F_STR } };
-	return op_emit(e->c, &(struct op_row){ .id = id, .label = addr, .value = date,
-						.fields = f, .nfields = 2 });
+	return op_emit(e->c,
+		       &(struct op_row){
+			       .id = id, .label = addr, .value = date, .fields = f, .nfields = 2 });
 }
 
 static int
@@ -116,7 +117,8 @@ addresses(const struct op_ctx *c, const char **addrs)
 {
 	int n = 0;
 
-	for (const char *a = op_many_next(c, NULL); a && n <= MAC_MAX_ENTRIES; a = op_many_next(c, a))
+	for (const char *a = op_many_next(c, NULL); a && n <= MAC_MAX_ENTRIES;
+	     a = op_many_next(c, a))
 		addrs[n++] = a;
 	if (n == 0)
 		addrs[n++] = op_arg(c, "address");
@@ -254,14 +256,18 @@ apply_run(struct op_ctx *c, struct svc_err *err)
 		.name = NULL                                                                       \
 	}
 
-static const struct op_param p_list[] = { { .name = "dir", .type = OP_P_WORD,
-					    .flags = OP_OPT | OP_FIXED | OP_NOASK, .choices = "rx|tx",
+static const struct op_param p_list[] = { { .name = "dir",
+					    .type = OP_P_WORD,
+					    .flags = OP_OPT | OP_FIXED | OP_NOASK,
+					    .choices = "rx|tx",
 					    .prompt = "only this filter (rx or tx)" },
 					  END };
 static const struct op_param p_entries[] = { DIR_PARAM(OP_FIXED), END };
 static const struct op_param p_add[] = {
 	DIR_PARAM(OP_FIXED),
-	{ .name = "address", .type = OP_P_TEXT, .flags = OP_MANY,
+	{ .name = "address",
+	  .type = OP_P_TEXT,
+	  .flags = OP_MANY,
 	  .prompt = "MAC address (e.g. 00:1E:8F:12:34:56)" },
 	END,
 };
@@ -274,25 +280,33 @@ static const struct op_param p_remove[] = {
 static const struct op_param p_dir_force[] = { DIR_PARAM(OP_FIXED), FORCE_PARAM, END };
 static const struct op_param p_policy[] = {
 	DIR_PARAM(OP_FIXED),
-	{ .name = "policy", .type = OP_P_WORD, .choices = "allow|reject",
+	{ .name = "policy",
+	  .type = OP_P_WORD,
+	  .choices = "allow|reject",
 	  .prompt = "Default Policy for the addresses that are not exceptions" },
 	FORCE_PARAM,
 	END,
 };
 static const struct op_param p_apply[] = {
-	{ .name = "file", .type = OP_P_OUT, .flags = OP_OPT | OP_NOASK,
+	{ .name = "file",
+	  .type = OP_P_OUT,
+	  .flags = OP_OPT | OP_NOASK,
 	  .prompt = "where to write the ruleset (default: mac-block.nft beside the store; - "
 		    "for standard output)" },
-	{ .name = "iface", .type = OP_P_TEXT, .flags = OP_OPT | OP_DASH | OP_NOASK,
+	{ .name = "iface",
+	  .type = OP_P_TEXT,
+	  .flags = OP_OPT | OP_DASH | OP_NOASK,
 	  .prompt = "the network interface (default eth0)" },
-	{ .name = "load", .type = OP_P_FLAG, .flags = OP_OPT | OP_DASH,
+	{ .name = "load",
+	  .type = OP_P_FLAG,
+	  .flags = OP_OPT | OP_DASH,
 	  .prompt = "Load the ruleset into the kernel with nft now?" },
 	FORCE_PARAM,
 	END,
 };
 
 #define MAC_MORE                                                                                   \
-	"rx is the Receive Filter (matches the sender's address), tx the Send Filter\n"           \
+	"rx is the Receive Filter (matches the sender's address), tx the Send Filter\n"            \
 	"(matches the destination's address). Addresses are accepted as\n"                         \
 	"00:1e:8f:12:34:56, 00-1E-8F-12-34-56, 001e.8f12.3456 or 001E8F123456 and\n"               \
 	"stored as 00:1E:8F:12:34:56. Multicast and broadcast frames are never\n"                  \
@@ -301,34 +315,80 @@ static const struct op_param p_apply[] = {
 	"effect on apply."
 
 const struct op ops_mac[] = {
-	{ .name = "mac.list", .words = "mac list", .kind = OP_REPORT, .params = p_list,
-	  .run = list_run, .help = "MAC Address Block: Use Filter, Default Policy and exceptions",
+	{ .name = "mac.list",
+	  .words = "mac list",
+	  .kind = OP_REPORT,
+	  .params = p_list,
+	  .run = list_run,
+	  .help = "MAC Address Block: Use Filter, Default Policy and exceptions",
 	  .more = MAC_MORE },
-	{ .name = "mac.entries", .words = "mac entries", .kind = OP_LIST, .doors = DOOR_MANAGER,
-	  .params = p_entries, .run = entries_run, .row_ops = "mac.remove",
+	{ .name = "mac.entries",
+	  .words = "mac entries",
+	  .kind = OP_LIST,
+	  .doors = DOOR_MANAGER,
+	  .params = p_entries,
+	  .run = entries_run,
+	  .row_ops = "mac.remove",
 	  .help = "the exception addresses of one filter, to remove one (System Settings; "
 		  "'mac list' shows them to anyone)" },
-	{ .name = "mac.add", .words = "mac add", .kind = OP_RUN, .doors = DOOR_MANAGER,
-	  .params = p_add, .prepare = add_prepare, .run = add_run,
-	  .help = "add exception addresses (at most 100 per filter)", .more = MAC_MORE },
-	{ .name = "mac.remove", .words = "mac remove", .kind = OP_RUN, .doors = DOOR_MANAGER,
-	  .params = p_remove, .prepare = remove_prepare, .run = remove_run, .help = "remove an exception address" },
-	{ .name = "mac.clear", .words = "mac clear", .kind = OP_RUN, .doors = DOOR_MANAGER,
-	  .confirm = OP_CONFIRM_ASK, .params = p_dir_force, .prepare = clear_prepare,
+	{ .name = "mac.add",
+	  .words = "mac add",
+	  .kind = OP_RUN,
+	  .doors = DOOR_MANAGER,
+	  .params = p_add,
+	  .prepare = add_prepare,
+	  .run = add_run,
+	  .help = "add exception addresses (at most 100 per filter)",
+	  .more = MAC_MORE },
+	{ .name = "mac.remove",
+	  .words = "mac remove",
+	  .kind = OP_RUN,
+	  .doors = DOOR_MANAGER,
+	  .params = p_remove,
+	  .prepare = remove_prepare,
+	  .run = remove_run,
+	  .help = "remove an exception address" },
+	{ .name = "mac.clear",
+	  .words = "mac clear",
+	  .kind = OP_RUN,
+	  .doors = DOOR_MANAGER,
+	  .confirm = OP_CONFIRM_ASK,
+	  .params = p_dir_force,
+	  .prepare = clear_prepare,
 	  .run = clear_run,
 	  .help = "remove every exception address of a filter" },
-	{ .name = "mac.policy", .words = "mac policy", .kind = OP_RUN, .doors = DOOR_MANAGER,
-	  .params = p_policy, .prepare = set_prepare, .run = policy_run,
+	{ .name = "mac.policy",
+	  .words = "mac policy",
+	  .kind = OP_RUN,
+	  .doors = DOOR_MANAGER,
+	  .params = p_policy,
+	  .prepare = set_prepare,
+	  .run = policy_run,
 	  .help = "Default Policy: what happens to addresses that are not exceptions",
 	  .more = "The exceptions get the opposite of the Default Policy." },
-	{ .name = "mac.enable", .words = "mac enable", .kind = OP_RUN, .doors = DOOR_MANAGER,
-	  .params = p_dir_force, .prepare = set_prepare, .run = enable_run,
+	{ .name = "mac.enable",
+	  .words = "mac enable",
+	  .kind = OP_RUN,
+	  .doors = DOOR_MANAGER,
+	  .params = p_dir_force,
+	  .prepare = set_prepare,
+	  .run = enable_run,
 	  .help = "Use Filter ON" },
-	{ .name = "mac.disable", .words = "mac disable", .kind = OP_RUN, .doors = DOOR_MANAGER,
-	  .params = p_dir_force, .prepare = set_prepare, .run = enable_run,
+	{ .name = "mac.disable",
+	  .words = "mac disable",
+	  .kind = OP_RUN,
+	  .doors = DOOR_MANAGER,
+	  .params = p_dir_force,
+	  .prepare = set_prepare,
+	  .run = enable_run,
 	  .help = "Use Filter OFF" },
-	{ .name = "mac.apply", .words = "mac apply", .kind = OP_RUN, .doors = DOOR_MANAGER,
-	  .params = p_apply, .prepare = apply_prepare, .run = apply_run,
+	{ .name = "mac.apply",
+	  .words = "mac apply",
+	  .kind = OP_RUN,
+	  .doors = DOOR_MANAGER,
+	  .params = p_apply,
+	  .prepare = apply_prepare,
+	  .run = apply_run,
 	  .help = "write the nftables ruleset of the filters (and load it with --load)",
 	  .more = "The ruleset goes to mac-block.nft beside the store (or FILE; - for\n"
 		  "standard output), for interface eth0 unless --iface; --load runs\n"

@@ -68,8 +68,8 @@ static int
 receive_run(struct op_ctx *c, struct svc_err *err)
 {
 	struct mail_io io = mio(c);
-	int code = 0, rc = mail_receive(c->dev, (int)strtol(op_arg(c, "box"), NULL, 10), &io, &code,
-					err);
+	int code = 0,
+	    rc = mail_receive(c->dev, (int)strtol(op_arg(c, "box"), NULL, 10), &io, &code, err);
 
 	if (rc >= 0)
 		op_linef(c, "received: %d", rc);
@@ -160,8 +160,12 @@ log_row(void *arg, const struct store_mail_log *r)
 		{ "message", r->message, OP_F_STR },
 		{ "steps", steps.buf, OP_F_JSON },
 	};
-	rc = op_emit(c, &(struct op_row){ .id = id, .label = label, .value = value,
-					   .text = text.buf, .fields = f, .nfields = 12 });
+	rc = op_emit(c, &(struct op_row){ .id = id,
+					  .label = label,
+					  .value = value,
+					  .text = text.buf,
+					  .fields = f,
+					  .nfields = 12 });
 	sb_release(&text);
 	sb_release(&steps);
 	return rc;
@@ -227,15 +231,20 @@ codes_run(struct op_ctx *c, struct svc_err *err)
 		snprintf(code, sizeof code, "%d", m->code);
 		snprintf(ex, sizeof ex, "%d", m->ex);
 		snprintf(text, sizeof text, "#%d  %d  %s", m->code, m->ex, m->meaning);
-		if (op_emit(c, &(struct op_row){ .id = code, .label = text, .text = text,
-						  .fields = f, .nfields = 3 }) != 0)
+		if (op_emit(c, &(struct op_row){ .id = code,
+						 .label = text,
+						 .text = text,
+						 .fields = f,
+						 .nfields = 3 }) != 0)
 			return -1;
 	}
 	return 0;
 }
 
 static const struct op_param p_send[] = {
-	{ .name = "to", .type = OP_P_TEXT, .flags = OP_OPT | OP_DASH,
+	{ .name = "to",
+	  .type = OP_P_TEXT,
+	  .flags = OP_OPT | OP_DASH,
 	  .prompt = "send to (empty: the device's own address)" },
 	{ .name = NULL },
 };
@@ -244,46 +253,84 @@ static const struct op_param p_receive[] = {
 	{ .name = NULL },
 };
 static const struct op_param p_log[] = {
-	{ .name = "limit", .type = OP_P_NUM, .flags = OP_OPT | OP_DASH | OP_NOASK,
-	  .prompt = "only the last N exchanges (default: all)", .min = 1, .max = 1000000 },
+	{ .name = "limit",
+	  .type = OP_P_NUM,
+	  .flags = OP_OPT | OP_DASH | OP_NOASK,
+	  .prompt = "only the last N exchanges (default: all)",
+	  .min = 1,
+	  .max = 1000000 },
 	{ .name = NULL },
 };
 static const struct op_param p_record[] = {
-	{ .name = "record", .type = OP_P_NUM, .flags = OP_ROWID, .prompt = "the record's number",
-	  .min = 1, .max = 999999999999 },
+	{ .name = "record",
+	  .type = OP_P_NUM,
+	  .flags = OP_ROWID,
+	  .prompt = "the record's number",
+	  .min = 1,
+	  .max = 999999999999 },
 	{ .name = NULL },
 };
 
 #define MAIL_MORE                                                                                  \
-	"-v (before 'mail' or after the subcommand) prints the protocol dialogue,\n"              \
-	"with passwords, SASL payloads and APOP digests masked. On failure the\n"                 \
-	"exit status is a sysexits code and the message starts with the device\n"                 \
+	"-v (before 'mail' or after the subcommand) prints the protocol dialogue,\n"               \
+	"with passwords, SASL payloads and APOP digests masked. On failure the\n"                  \
+	"exit status is a sysexits code and the message starts with the device\n"                  \
 	"error code (#8xx); 'svcmode mail codes' lists them with their meaning."
 
 const struct op ops_mail[] = {
-	{ .name = "mail.test_send", .words = "mail test-send", .kind = OP_RUN,
-	  .doors = DOOR_MANAGER, .params = p_send, .prepare = send_prepare, .run = test_send_run,
+	{ .name = "mail.test_send",
+	  .words = "mail test-send",
+	  .kind = OP_RUN,
+	  .doors = DOOR_MANAGER,
+	  .params = p_send,
+	  .prepare = send_prepare,
+	  .run = test_send_run,
 	  .help = "send a test message through the whole TX path with the current settings",
 	  .more = "POP before SMTP, STARTTLS, SMTP AUTH as set; the address defaults to the\n"
 		  "device's own.\n" MAIL_MORE },
-	{ .name = "mail.test_receive", .words = "mail test-receive", .kind = OP_RUN,
-	  .doors = DOOR_MANAGER, .prepare = receive_prepare, .run = test_receive_run,
-	  .help = "log into the POP server and count the messages", .more = MAIL_MORE },
-	{ .name = "mail.receive", .words = "mail receive", .kind = OP_RUN, .doors = DOOR_MANAGER,
-	  .params = p_receive, .prepare = receive_prepare, .run = receive_run,
+	{ .name = "mail.test_receive",
+	  .words = "mail test-receive",
+	  .kind = OP_RUN,
+	  .doors = DOOR_MANAGER,
+	  .prepare = receive_prepare,
+	  .run = test_receive_run,
+	  .help = "log into the POP server and count the messages",
+	  .more = MAIL_MORE },
+	{ .name = "mail.receive",
+	  .words = "mail receive",
+	  .kind = OP_RUN,
+	  .doors = DOOR_MANAGER,
+	  .params = p_receive,
+	  .prepare = receive_prepare,
+	  .run = receive_run,
 	  .help = "retrieve every message into a user inbox",
 	  .more = "Each message is deleted on the server once it is stored.\n" MAIL_MORE },
-	{ .name = "mail.probe", .words = "mail probe", .kind = OP_RUN, .doors = DOOR_MANAGER,
+	{ .name = "mail.probe",
+	  .words = "mail probe",
+	  .kind = OP_RUN,
+	  .doors = DOOR_MANAGER,
 	  .run = probe_run,
 	  .help = "what the SMTP and POP servers offer (EHLO, CAPA, STARTTLS, SASL, certificate)",
 	  .more = MAIL_MORE },
-	{ .name = "mail.log", .words = "mail log", .kind = OP_LIST, .doors = DOOR_MANAGER,
-	  .params = p_log, .run = log_run, .row_ops = "mail.log_show",
+	{ .name = "mail.log",
+	  .words = "mail log",
+	  .kind = OP_LIST,
+	  .doors = DOOR_MANAGER,
+	  .params = p_log,
+	  .run = log_run,
+	  .row_ops = "mail.log_show",
 	  .help = "the communication log, oldest first" },
-	{ .name = "mail.log_show", .words = "mail log show", .kind = OP_REPORT,
-	  .doors = DOOR_MANAGER, .params = p_record, .run = show_run,
+	{ .name = "mail.log_show",
+	  .words = "mail log show",
+	  .kind = OP_REPORT,
+	  .doors = DOOR_MANAGER,
+	  .params = p_record,
+	  .run = show_run,
 	  .help = "one exchange of the communication log in full" },
-	{ .name = "mail.codes", .words = "mail codes", .kind = OP_LIST, .run = codes_run,
+	{ .name = "mail.codes",
+	  .words = "mail codes",
+	  .kind = OP_LIST,
+	  .run = codes_run,
 	  .help = "the device error codes: code, exit status, meaning" },
 	{ .name = NULL },
 };

@@ -28,7 +28,7 @@ extern const struct op ops_wipe[];
 extern const struct op ops_license[];
 
 static const struct op *const tables[] = {
-	ops_settings, ops_core, ops_mail,   ops_tls,     ops_mac,
+	ops_settings, ops_core,   ops_mail, ops_tls,     ops_mac,
 	ops_box,      ops_backup, ops_wipe, ops_license,
 };
 
@@ -153,8 +153,7 @@ check_path(const struct op *op, const struct op_param *p, const char *v, struct 
 			return svc_errf(err, EX_NOINPUT, "cannot read '%.160s': %s", v,
 					strerror(errno));
 		if (S_ISDIR(sb.st_mode))
-			return svc_errf(err, EX_NOINPUT, "cannot read '%.160s': it is a folder",
-					v);
+			return svc_errf(err, EX_NOINPUT, "cannot read '%.160s': it is a folder", v);
 		if (access(v, R_OK) != 0)
 			return svc_errf(err, EX_NOINPUT, "cannot read '%.160s': %s", v,
 					strerror(errno));
@@ -196,10 +195,10 @@ op_check_arg(const struct op_ctx *c, int i, const char *v, struct strbuf *canon,
 		break;
 	case OP_P_KEY:
 		if (c->dev && catalog_find(device_catalog(c->dev), v) == NULL)
-			return svc_errf(err, EX_USAGE, "unknown setting '%.80s' (see 'svcmode list')",
-					v);
+			return svc_errf(err, EX_USAGE,
+					"unknown setting '%.80s' (see 'svcmode list')", v);
 		break;
-	case OP_P_FLAG: break;
+	case OP_P_FLAG:
 	case OP_P_TEXT: break;
 	}
 	/* Every value a person typed is text that ends up on screens and in

@@ -53,26 +53,30 @@ enum op_ptype {
 };
 
 /* Parameter flags. */
-#define OP_OPT 0x01u    /* may be left out */
-#define OP_DASH 0x02u   /* CLI: --NAME [VALUE]; else positional */
-#define OP_MANY 0x04u   /* the last positional: this and every further word */
-#define OP_ROWID 0x08u  /* menus: the id of the list row the op was chosen on */
-#define OP_FIXED 0x10u  /* menus: the item's param= */
-#define OP_NOASK 0x20u  /* menus: not asked, the default applies (--limit) */
-#define OP_SECRET 0x40u /* menus: asked with echo off (never a secret value: those
-			   are read by the run through op_ask) */
-#define OP_STDIO 0x80u  /* OP_P_FILE/OUT left out means stdin/stdout: the menus,
-			   which have neither, ask for a file (and refuse "-") */
-#define OP_OVERRIDE 0x100u /* an OP_P_FLAG that overrides a refusal (--force): the
-			      menus do not ask it up front; when the run is refused
-			      (EX_DATAERR) they show why and offer to run it again
-			      with the flag (PROMPT is the question) */
+#define OP_OPT 0x01u   /* may be left out */
+#define OP_DASH 0x02u  /* CLI: --NAME [VALUE]; else positional */
+#define OP_MANY 0x04u  /* the last positional: this and every further word */
+#define OP_ROWID 0x08u /* menus: the id of the list row the op was chosen on */
+#define OP_FIXED 0x10u /* menus: the item's param= */
+#define OP_NOASK 0x20u /* menus: not asked, the default applies (--limit) */
+#define OP_SECRET                                                                                  \
+	0x40u /* menus: asked with echo off (never a secret value: those                           \
+		 are read by the run through op_ask) */
+#define OP_STDIO                                                                                   \
+	0x80u /* OP_P_FILE/OUT left out means stdin/stdout: the menus,                             \
+		 which have neither, ask for a file (and refuse "-") */
+#define OP_OVERRIDE                                                                                \
+	0x100u /* an OP_P_FLAG that overrides a refusal (--force): the                             \
+		  menus do not ask it up front; when the run is refused                            \
+		  (EX_DATAERR) they show why and offer to run it again                             \
+		  with the flag (PROMPT is the question) */
 
 struct op_param {
 	const char *name; /* "file", "iface": --iface on the CLI when OP_DASH */
 	enum op_ptype type;
 	unsigned flags;
-	const char *choices; /* OP_P_WORD: "rx|tx" */
+	const char *choices; /* OP_P_WORD: "rx|tx"; OP_P_TEXT: a completion hint
+				("@key": setting keys), or NULL */
 	const char *prompt;  /* what the menus ask and --help describes */
 	long min, max;       /* OP_P_NUM */
 };
@@ -89,10 +93,10 @@ struct op_field {
 	enum op_ftype type;
 };
 struct op_row {
-	const char *id;    /* passed to row_ops; NULL: the row has none */
-	const char *label; /* menus: the left column */
-	const char *value; /* menus: the right column; may be NULL */
-	const char *text;  /* the CLI's line; NULL: label and value */
+	const char *id;                /* passed to row_ops; NULL: the row has none */
+	const char *label;             /* menus: the left column */
+	const char *value;             /* menus: the right column; may be NULL */
+	const char *text;              /* the CLI's line; NULL: label and value */
 	const struct op_field *fields; /* --json */
 	int nfields;
 };
@@ -124,13 +128,13 @@ struct op_ctx {
 	const char *argv[OP_MAX_PARAMS]; /* by parameter index; NULL when absent */
 	const struct op_fe *fe;
 	void *fe_arg;
-	bool json;       /* the CLI's --json: rows carry fields */
-	bool verbose;    /* the CLI's -v */
-	const char *db;  /* OP_NOSTORE: the store path to create */
+	bool json;        /* the CLI's --json: rows carry fields */
+	bool verbose;     /* the CLI's -v */
+	const char *db;   /* OP_NOSTORE: the store path to create */
 	const char *many; /* OP_MANY: every value, each ended by a NUL */
 	size_t many_len;
 	char *canon[OP_MAX_PARAMS]; /* canonical forms op_exec made; op_ctx_release */
-	struct strbuf in[4]; /* what prepare read; wiped by op_ctx_release */
+	struct strbuf in[4];        /* what prepare read; wiped by op_ctx_release */
 };
 
 struct op {

@@ -34,8 +34,11 @@ get_run(struct op_ctx *c, struct svc_err *err)
 	if (rc == 0) {
 		struct op_field f[] = { { "key", op_arg(c, "key"), OP_F_STR },
 					{ "value", v.buf, OP_F_STR } };
-		rc = op_emit(c, &(struct op_row){ .label = op_arg(c, "key"), .value = v.buf,
-						   .text = v.buf, .fields = f, .nfields = 2 });
+		rc = op_emit(c, &(struct op_row){ .label = op_arg(c, "key"),
+						  .value = v.buf,
+						  .text = v.buf,
+						  .fields = f,
+						  .nfields = 2 });
 	}
 	sb_release(&v);
 	return rc;
@@ -109,8 +112,12 @@ list_one(struct op_ctx *c, const struct cat_entry *e, struct svc_err *err)
 		{ "value", v.buf, num && *v.buf ? OP_F_INT : OP_F_STR },
 		{ "default", dflt ? "true" : "false", OP_F_BOOL },
 	};
-	rc = op_emit(c, &(struct op_row){ .id = e->key, .label = e->key, .value = v.buf,
-					   .text = text.buf, .fields = f, .nfields = 6 });
+	rc = op_emit(c, &(struct op_row){ .id = e->key,
+					  .label = e->key,
+					  .value = v.buf,
+					  .text = text.buf,
+					  .fields = f,
+					  .nfields = 6 });
 out:
 	sb_release(&v);
 	sb_release(&text);
@@ -144,8 +151,10 @@ field(struct op_ctx *c, const char *name, const char *label, const char *value)
 	struct op_field f = { name, value, OP_F_STR };
 
 	snprintf(text, sizeof text, "%-9s %s", label, value);
-	return op_emit(c, &(struct op_row){ .label = label, .value = value, .text = text,
-					     .fields = &f, .nfields = 1 });
+	return op_emit(
+		c,
+		&(struct op_row){
+			.label = label, .value = value, .text = text, .fields = &f, .nfields = 1 });
 }
 
 static int
@@ -262,12 +271,12 @@ static const struct op_param p_key[] = {
 };
 static const struct op_param p_set[] = {
 	{ "key", OP_P_KEY, OP_ROWID, NULL, "the setting's key", 0, 0 },
-	{ "value", OP_P_TEXT, OP_OPT, NULL, "the new value (secrets: from stdin or the prompt)",
-	  0, 0 },
+	{ "value", OP_P_TEXT, OP_OPT, NULL, "the new value (secrets: from stdin or the prompt)", 0,
+	  0 },
 	{ NULL, 0, 0, NULL, NULL, 0, 0 },
 };
 static const struct op_param p_list[] = {
-	{ "prefix", OP_P_TEXT, OP_OPT | OP_NOASK, NULL, "only keys under this prefix", 0, 0 },
+	{ "prefix", OP_P_TEXT, OP_OPT | OP_NOASK, "@key", "only keys under this prefix", 0, 0 },
 	{ NULL, 0, 0, NULL, NULL, 0, 0 },
 };
 static const struct op_param p_export[] = {
@@ -278,42 +287,76 @@ static const struct op_param p_export[] = {
 	{ NULL, 0, 0, NULL, NULL, 0, 0 },
 };
 static const struct op_param p_import[] = {
-	{ "file", OP_P_FILE, OP_STDIO, NULL, "the settings file (JSON, from export; - for standard "
-	  "input)", 0, 0 },
+	{ "file", OP_P_FILE, OP_STDIO, NULL,
+	  "the settings file (JSON, from export; - for standard "
+	  "input)",
+	  0, 0 },
 	{ NULL, 0, 0, NULL, NULL, 0, 0 },
 };
 
 #define KEY_WHO                                                                                    \
-	"the door of the setting's level ('describe KEY' says): System Settings keys "            \
+	"the door of the setting's level ('describe KEY' says): System Settings keys "             \
 	"open only with the System Manager ID and PIN"
 
 const struct op ops_settings[] = {
-	{ .name = "settings.get", .words = "get", .kind = OP_EDIT, .params = p_key, .run = get_run,
+	{ .name = "settings.get",
+	  .words = "get",
+	  .kind = OP_EDIT,
+	  .params = p_key,
+	  .run = get_run,
 	  .help = "print a setting's value (*** for a set secret)",
 	  .more = "Secrets and PINs print *** when set and nothing when unset." },
-	{ .name = "settings.set", .words = "set", .kind = OP_EDIT, .params = p_set,
-	  .run = set_run, .prepare = set_prepare, .doors_for = key_doors, .who = KEY_WHO,
+	{ .name = "settings.set",
+	  .words = "set",
+	  .kind = OP_EDIT,
+	  .params = p_set,
+	  .run = set_run,
+	  .prepare = set_prepare,
+	  .doors_for = key_doors,
+	  .who = KEY_WHO,
 	  .help = "change a setting (secrets: value on stdin)",
 	  .more = "Booleans take on/off/true/false/1/0, choices the panel's spelling, in any\n"
 		  "case. A secret or PIN is read from stdin (or asked twice at the terminal);\n"
 		  "a value on the command line is refused. System Settings keys open only\n"
 		  "with the System Manager ID and PIN; a service code does not open them." },
-	{ .name = "settings.reset", .words = "reset", .kind = OP_EDIT, .params = p_key,
-	  .run = reset_run, .doors_for = key_doors, .who = KEY_WHO,
+	{ .name = "settings.reset",
+	  .words = "reset",
+	  .kind = OP_EDIT,
+	  .params = p_key,
+	  .run = reset_run,
+	  .doors_for = key_doors,
+	  .who = KEY_WHO,
 	  .help = "return a setting to its factory default" },
-	{ .name = "settings.list", .words = "list", .kind = OP_LIST, .params = p_list,
-	  .run = list_run, .row_ops = "settings.describe",
+	{ .name = "settings.list",
+	  .words = "list",
+	  .kind = OP_LIST,
+	  .params = p_list,
+	  .run = list_run,
+	  .row_ops = "settings.describe",
 	  .help = "list settings and their values" },
-	{ .name = "settings.describe", .words = "describe", .kind = OP_REPORT, .params = p_key,
-	  .run = describe_run, .help = "label, type, range, default, level, menu path, help" },
-	{ .name = "settings.export", .words = "export", .kind = OP_RUN, .params = p_export,
-	  .run = export_run, .doors_for = export_doors,
+	{ .name = "settings.describe",
+	  .words = "describe",
+	  .kind = OP_REPORT,
+	  .params = p_key,
+	  .run = describe_run,
+	  .help = "label, type, range, default, level, menu path, help" },
+	{ .name = "settings.export",
+	  .words = "export",
+	  .kind = OP_RUN,
+	  .params = p_export,
+	  .run = export_run,
+	  .doors_for = export_doors,
 	  .who = "anyone; with --include-secrets, the System Manager",
 	  .help = "write all settings as JSON (stdout by default)",
 	  .more = "Secrets are left out unless --include-secrets, which needs the System\n"
 		  "Manager credentials. PINs and codes are never exported." },
-	{ .name = "settings.import", .words = "import", .kind = OP_RUN, .params = p_import,
-	  .confirm = OP_CONFIRM_ASK, .prepare = import_prepare, .run = import_run,
+	{ .name = "settings.import",
+	  .words = "import",
+	  .kind = OP_RUN,
+	  .params = p_import,
+	  .confirm = OP_CONFIRM_ASK,
+	  .prepare = import_prepare,
+	  .run = import_run,
 	  .help = "apply a JSON export, all or nothing",
 	  .more = "Every invalid key or value is listed and nothing is written. What would\n"
 		  "change is shown first; at a terminal it asks before applying (--yes\n"

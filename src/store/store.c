@@ -818,8 +818,8 @@ json_row_bad(sqlite3_stmt *s, struct json_seen *seen, const char *path, struct s
 		return 0; /* an array index */
 	for (size_t i = 0; i < seen->n; i++)
 		if (strcmp(seen->names[i], key) == 0)
-			return svc_errf(err, EX_DATAERR, "invalid JSON at %s: '%.60s' appears twice",
-					path, key);
+			return svc_errf(err, EX_DATAERR,
+					"invalid JSON at %s: '%.60s' appears twice", path, key);
 	seen->names = xrealloc(seen->names, (seen->n + 1) * sizeof *seen->names);
 	seen->names[seen->n++] = xstrdup(key);
 	return 0;

@@ -271,7 +271,6 @@ tui_top(struct tui *t)
 	return &t->stack[t->depth - 1];
 }
 
-
 static int
 push_menu(struct tui *t, const struct menu_item *m)
 {

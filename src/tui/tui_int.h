@@ -47,8 +47,8 @@ struct run_ctx {
 
 struct tui {
 	SCREEN *screen;
-	double idle_since;      /* monotonic time of the last key */
-	int64_t data_version;   /* the store's, when the frame was last read */
+	double idle_since;    /* monotonic time of the last key */
+	int64_t data_version; /* the store's, when the frame was last read */
 	struct device *dev;
 	const struct catalog *cat;
 	struct menu *menu;

@@ -115,7 +115,7 @@ fe_line(void *arg, const char *text)
 }
 
 static int
-fe_row(void *arg, const struct op_row *or)
+fe_row(void *arg, const struct op_row * or)
 {
 	struct run_ctx *c = arg;
 	struct row *r;
@@ -285,8 +285,8 @@ ask_param(struct tui *t, struct op_ctx *c, int i, const char *title, struct strb
  * or -1 if the person cancelled.
  */
 static int
-fill_args(struct tui *t, struct op_ctx *c, const char *title, const char *fixed,
-	  const char *rowid, struct strbuf *vals)
+fill_args(struct tui *t, struct op_ctx *c, const char *title, const char *fixed, const char *rowid,
+	  struct strbuf *vals)
 {
 	bool fixed_used = false;
 	int nrow = 0;

@@ -455,7 +455,8 @@ wipe_lock(struct device *dev, struct svc_err *err)
 			if (errno == EWOULDBLOCK)
 				svc_errf(err, EX_TEMPFAIL,
 					 "an Initialize All Data/Settings is running in another "
-					 "svcmode; nothing was done: try again when it has finished");
+					 "svcmode; nothing was done: try again when it has "
+					 "finished");
 			else
 				svc_errf(err, EX_IOERR, "cannot lock '%s': %s", path.buf,
 					 strerror(errno));

@@ -127,13 +127,11 @@ test_mac__ops_add_list_remove_apply(void **state)
 	assert_int_equal(mac_set_policy(f->dev, MAC_TX, true, false, &err), 0);
 	/* Removing the last exception would block everything: refused with
 	 * 65, nothing changed; with force (the menus offer it) it goes. */
-	assert_int_equal(
-		tfix_op(f, "mac.remove", "dir=tx", "address=00:1E:8F:12:34:56", NULL), -1);
+	assert_int_equal(tfix_op(f, "mac.remove", "dir=tx", "address=00:1E:8F:12:34:56", NULL), -1);
 	assert_int_equal(f->err.code, EX_DATAERR);
 	assert_non_null(strstr(f->err.msg, "would block every host"));
-	assert_int_equal(tfix_op(f, "mac.remove", "dir=tx", "address=00:1E:8F:12:34:56",
-				 "force", NULL),
-			 0);
+	assert_int_equal(
+		tfix_op(f, "mac.remove", "dir=tx", "address=00:1E:8F:12:34:56", "force", NULL), 0);
 	assert_int_equal(tfix_op(f, "mac.apply", "force", NULL), 0);
 	snprintf(rules, sizeof rules, "%s/%s", f->dir, MAC_RULESET_FILE);
 	assert_int_equal(fs_read(rules, 65536, &text, &err), 0);

@@ -278,8 +278,8 @@ one(const struct op *o, size_t s, struct strbuf *problems, int *refused)
 	rc = op_exec(&c, &err);
 	op_ctx_release(&c);
 	if (opens && asked.n > 0)
-		sb_addf(problems, "%s at %s: asked for credentials (doors %#x) it holds\n",
-			o->name, sessions[s].name, asked.doors);
+		sb_addf(problems, "%s at %s: asked for credentials (doors %#x) it holds\n", o->name,
+			sessions[s].name, asked.doors);
 	if (!opens) {
 		/* Refused at the door, or before it for the sample's input (a key
 		 * pair that does not exist): either way it failed and wrote

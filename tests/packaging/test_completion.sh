@@ -62,17 +62,15 @@ for mode in "" --full; do
   only "$m: all commands" tui $("$SVCMODE" --help |
     awk '/^commands:/ { on = 1; next } on && NF == 0 { on = 0 } on && /^  [a-z]/ { print $1 }' | sort -u)
   # Every word of every command's usage completes after the words before it.
-  "$SVCMODE" --help | awk '/^commands:/ { on = 1; next } on && NF == 0 { on = 0 }
-    on && /^  [a-z]/ { w = ""; for (i = 1; i <= NF && $i ~ /^[a-z][a-z0-9-]*$/; i++) w = w " " $i; print w }' |
-    sort -u >"$WORK/cmdwords"
+  "$BUILD/src/cli/svcmode-gen" words | sort -u >"$WORK/cmdwords"
+  [ "$(wc -l <"$WORK/cmdwords")" -gt 30 ] && ok || fail "svcmode-gen words lists too few"
   while read -r line; do
-    set -- $line
-    pre=""
-    for w in "$@"; do
+    before_w=""
+    for w in $line; do
       # shellcheck disable=SC2086
-      comp $mode "$SVCMODE" $pre "$w"
-      grep -qxF -- "$w" "$WORK/out" && ok || fail "$m: '$pre $w' does not complete to '$w'"
-      pre="$pre $w"
+      comp $mode "$SVCMODE" $before_w "$w"
+      grep -qxF -- "$w" "$WORK/out" && ok || fail "$m: '$before_w $w' does not complete to '$w'"
+      before_w="$before_w $w"
     done
   done <"$WORK/cmdwords"
   comp $mode "$SVCMODE" --db "$WORK/x.db" de

@@ -10,6 +10,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -707,6 +708,43 @@ def job_csr_then_install_the_signed_certificate():
     check(t.wait_for("Done") or t.wait_for("installed"), "installed", c)
     rc, out, err = svc(SVC, c.db, "cert", "show", "Default Key")
     check(rc == 0 and "Job Test CA" in out, "the CA-signed certificate in use:\n" + out + err)
+    c.close()
+
+
+@case
+def job_mail_reception():
+    c = Case()
+    t = c.t
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    here = os.path.dirname(os.path.abspath(__file__))
+    server = subprocess.Popen(["/usr/bin/python3", os.path.join(here, "..", "mail",
+                               "fake_server.py"), str(port), "pop-nouidl",
+                               os.path.join(WORK, "pop.log")])
+    try:
+        for key, value in (("network.email.pop.server", "127.0.0.1"),
+                           ("network.email.pop.port", str(port)),
+                           ("network.email.pop.login", "u")):
+            rc, _, err = svc(SVC, c.db, "set", key, value)
+            check(rc == 0, err)
+        rc, _, err = svc(SVC, c.db, "set", "network.email.pop.password", stdin="p\n")
+        check(rc == 0, err)
+        c.system_settings()
+        t.send("2", "ENTER", "2", "ENTER")    # Network > E-Mail/I-Fax
+        check(t.wait_for("Connection Tests"), "e-mail menu", c)
+        t.send("G", "ENTER")                  # Connection Tests: the last item
+        check(t.wait_for("Receive Mail Now"), "connection tests", c)
+        t.send("3", "ENTER")
+        answer(t, "into user inbox", "05")
+        check(t.wait_for("received: 1", 15), "one message received", c)
+        check("result: OK" in t.text(), "the one result wording", c)
+        rc, out, _ = svc(SVC, c.db, "box", "list", "05")
+        check(rc == 0 and out.count("\n") >= 1 and "0001" in out, "stored in inbox 05:\n" + out)
+    finally:
+        server.kill()
+        server.wait()
     c.close()
 
 

@@ -1,8 +1,8 @@
 /* The shared test fixture: see fixture.h. */
 #define _XOPEN_SOURCE 700
 #include <dirent.h>
-#include <stdarg.h>
 #include <ftw.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
