@@ -6,12 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "fixture.h"
 #include "mac/mac.h"
+#include "store/store_mac.h"
 #include "util/fsutil.h"
 
 static int
@@ -107,6 +109,60 @@ test_mac__limit_and_erase(void **state)
 	assert_int_equal(mf.count, 0);
 }
 
+/*
+ * The 100th address is added by another svcmode whose write transaction
+ * is still open while this one checks: the check before the door sees 99
+ * and lets it through; the count inside mac.add's own write transaction
+ * (which waits for the other to commit) then refuses the 101st with 65,
+ * never "busy" (75), and the list ends at exactly 100.
+ */
+static void
+test_mac__limit_counted_in_the_write_transaction(void **state)
+{
+	struct tfix *f = *state;
+	struct svc_err err = { 0 };
+	char addrs[MAC_MAX_ENTRIES][18];
+	const char *ptrs[MAC_MAX_ENTRIES];
+	struct mac_filter mf;
+	int fds[2], status = -1;
+	char ready = 0;
+	pid_t pid;
+
+	for (int i = 0; i < MAC_MAX_ENTRIES - 1; i++) {
+		snprintf(addrs[i], sizeof addrs[i], "02:00:00:00:%02X:%02X", i / 256, i % 256);
+		ptrs[i] = addrs[i];
+	}
+	assert_int_equal(mac_add(f->dev, MAC_TX, ptrs, MAC_MAX_ENTRIES - 1, &err), 0);
+	assert_int_equal(pipe(fds), 0);
+	if ((pid = fork()) == 0) {
+		struct device *other = NULL;
+		int rc = 1;
+
+		close(fds[0]);
+		if (device_open(f->path, false, NULL, &other, &err) == 0 &&
+		    store_begin(device_store(other), &err) == 0 &&
+		    store_mac_add(device_store(other), "tx", "02:00:00:00:FF:01", &err) == 0 &&
+		    write(fds[1], "1", 1) == 1) {
+			sleep(1); /* the other's check and door happen now */
+			rc = store_commit(device_store(other), &err) == 0 ? 0 : 1;
+		}
+		close(fds[1]);
+		device_close(other);
+		_exit(rc);
+	}
+	assert_true(pid > 0);
+	close(fds[1]);
+	assert_int_equal(read(fds[0], &ready, 1), 1);
+	close(fds[0]);
+	assert_int_equal(tfix_op(f, "mac.add", "dir=tx", "address=02:00:00:00:FF:02", NULL), -1);
+	assert_int_equal(f->err.code, EX_DATAERR);
+	assert_non_null(strstr(f->err.msg, "holds at most 100 exception addresses (it has 100)"));
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_int_equal(mac_filter_get(f->dev, MAC_TX, &mf, &err), 0);
+	assert_int_equal(mf.count, MAC_MAX_ENTRIES);
+}
+
 static void
 test_mac__ops_add_list_remove_apply(void **state)
 {
@@ -152,6 +208,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_mac__block_all_refused_unless_forced, setup,
 						tfix_teardown),
 		cmocka_unit_test_setup_teardown(test_mac__limit_and_erase, setup, tfix_teardown),
+		cmocka_unit_test_setup_teardown(test_mac__limit_counted_in_the_write_transaction,
+						setup, tfix_teardown),
 		cmocka_unit_test_setup_teardown(test_mac__ops_add_list_remove_apply, setup,
 						tfix_teardown),
 	};
