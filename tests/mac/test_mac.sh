@@ -90,8 +90,14 @@ svc_mgr mac add tx 02:00:00:00:99:99
 check_rc "101st refused" 65
 check_grep "101st message" err "the Send Filter holds at most 100 exception addresses"
 unchanged "101st"
+# shellcheck disable=SC2086
+svc_mgr mac add rx $addrs 02:00:00:00:99:98
+check_rc "more than 100 at once is a usage error" 64
+check_grep "more than 100 at once" err "too many addresses (101)"
+unchanged "more than 100 at once"
 svc_mgr mac remove tx 02-00-00-00-00-00
 check_rc "remove in another notation" 0
+check_grep "remove says which" err "removed 02:00:00:00:00:00 from the Send Filter"
 svc_mgr mac add tx 02:00:00:00:99:99
 check_rc "room again after a removal" 0
 svc_mgr mac clear tx

@@ -29,6 +29,9 @@ check_rc "log --limit 0" 64
 # found before any door opens: the store is byte for byte as it was (no
 # login record, no log row).
 before=$(snapshot)
+svc_mgr mail test-send --to 'a b@example.test'
+check_rc "bad --to" 64
+check_grep "bad --to" err "invalid address 'a b@example.test' for --to"
 svc_mgr mail test-send
 check_rc "no smtp server" 78
 check_grep "no smtp server" err "network.email.smtp.server is not set"
@@ -45,5 +48,32 @@ svc_mgr set network.email.smtp.server 127.0.0.1
 svc_mgr set network.email.address dev@example.com
 svc mail test-send
 check_rc "test-send needs the manager" 77
+
+# A refused connection: exit 69, the device code on stderr, the one result
+# wording as the last line, and a row in the communication log that
+# 'mail log show' gives in full.
+svc_mgr set network.email.smtp.port 1
+svc_mgr mail test-send
+check_rc "connection refused" 69
+check_grep "connection refused: code" err "svcmode: #801 "
+[ "$(tail -n 1 "$WORK/out")" = "result: error #801 (SMTP server unreachable or refused the session)" ] &&
+  ok || fail "connection refused: the last line is the result"
+svc_mgr mail log
+check_rc "log" 0
+check_grep "log: the exchange" out "tx test-send"
+svc_mgr mail log --json --limit 1
+check_grep "log json: code" out '"code": 801'
+id=$(sed -n 's/.*"id": \([0-9]*\),.*/\1/p' "$WORK/out" | head -n 1)
+svc_mgr mail log show "$id"
+check_rc "log show" 0
+check_grep "log show: result" out "result:         error #801 (SMTP server unreachable"
+check_grep "log show: server" out "server:         127.0.0.1:1"
+svc_mgr mail log show "$id" --json
+check_grep "log show json" out '"id": '"$id"', "at": '
+check_grep "log show json: steps" out '"steps": ['
+svc_mgr mail log show 999999
+check_rc "log show: no such record" 66
+svc mail log show "$id"
+check_rc "log show needs the manager" 77
 
 finish
