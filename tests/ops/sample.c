@@ -41,12 +41,32 @@ op_sample(const struct op *op, const char *dir, const char *argv[OP_MAX_PARAMS])
 	}
 }
 
-void
-op_sample_cli(const struct op *op, const char *dir, struct strbuf *out)
+static char bad_value[256];
+
+bool
+op_sample_bad(const struct op *op, const char *dir, int bad, const char *argv[OP_MAX_PARAMS])
 {
-	const char *argv[OP_MAX_PARAMS];
+	const struct op_param *p = &op->params[bad];
 
 	op_sample(op, dir, argv);
+	switch (p->type) {
+	case OP_P_WORD: snprintf(bad_value, sizeof bad_value, "bogus"); break;
+	case OP_P_BOX: snprintf(bad_value, sizeof bad_value, "1x"); break;
+	case OP_P_KEY: snprintf(bad_value, sizeof bad_value, "no.such.key"); break;
+	case OP_P_FILE: snprintf(bad_value, sizeof bad_value, "%s/missing.txt", dir); break;
+	case OP_P_OUT: snprintf(bad_value, sizeof bad_value, "%s/no/such/folder/out", dir); break;
+	case OP_P_DIR: snprintf(bad_value, sizeof bad_value, "%s/no-such-folder", dir); break;
+	case OP_P_NUM: snprintf(bad_value, sizeof bad_value, "12x"); break;
+	case OP_P_TEXT: snprintf(bad_value, sizeof bad_value, "bad\033[2Jtext"); break;
+	case OP_P_FLAG: return false;
+	}
+	argv[bad] = bad_value;
+	return true;
+}
+
+void
+op_args_cli(const struct op *op, const char *const argv[OP_MAX_PARAMS], struct strbuf *out)
+{
 	for (int i = 0; i < op_nparams(op); i++) {
 		const struct op_param *p = &op->params[i];
 
@@ -57,4 +77,13 @@ op_sample_cli(const struct op *op, const char *dir, struct strbuf *out)
 		if (p->type != OP_P_FLAG)
 			sb_addf(out, " '%s'", argv[i]);
 	}
+}
+
+void
+op_sample_cli(const struct op *op, const char *dir, struct strbuf *out)
+{
+	const char *argv[OP_MAX_PARAMS];
+
+	op_sample(op, dir, argv);
+	op_args_cli(op, argv, out);
 }

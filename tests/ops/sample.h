@@ -15,5 +15,12 @@
 void op_sample(const struct op *op, const char *dir, const char *argv[OP_MAX_PARAMS]);
 /* The same arguments as CLI words after the operation's words. */
 void op_sample_cli(const struct op *op, const char *dir, struct strbuf *out);
+/* Like op_sample, with parameter BAD given a value its type refuses (a
+ * missing file, a folder that does not exist, "1x" for an inbox, an
+ * unknown choice or key, text with a control character). Returns false
+ * when the parameter has no refusable value (a flag). */
+bool op_sample_bad(const struct op *op, const char *dir, int bad, const char *argv[OP_MAX_PARAMS]);
+/* ARGV as CLI words. */
+void op_args_cli(const struct op *op, const char *const argv[OP_MAX_PARAMS], struct strbuf *out);
 
 #endif
