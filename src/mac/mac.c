@@ -123,12 +123,12 @@ check_block_all(enum mac_dir d, const struct mac_filter *f, bool force, struct s
 			dirs[d].title);
 }
 
-/* A refusal writes nothing: the operation table checks the door first,
- * this only guards direct callers. */
+/* Changes are the System Manager's. The operation table opens the door
+ * before the run (after the checks, so a refusal writes nothing); this
+ * guards direct callers. */
 static int
-need_manager(struct device *dev, const char *what, const char *key, struct svc_err *err)
+need_manager(struct device *dev, const char *what, struct svc_err *err)
 {
-	(void)key;
 	return device_require(dev, DOOR_MANAGER, what, err);
 }
 
@@ -286,7 +286,7 @@ mac_add(struct device *dev, enum mac_dir d, const char *const *addrs, int n, str
 
 	/* Checked before the login too, so that a refusal leaves no trace. */
 	if (add_check(dev, d, addrs, n, norm, err) != 0 ||
-	    need_manager(dev, "changing the MAC Address Block", list_key(d), err) != 0)
+	    need_manager(dev, "changing the MAC Address Block", err) != 0)
 		goto out;
 	rc = write_txn(dev, do_add, &a, err) < 0 ? -1 : 0;
 out:
@@ -372,7 +372,7 @@ mac_remove(struct device *dev, enum mac_dir d, const char *addr, bool force, str
 
 	/* Checked before the login too, so that a refusal leaves no trace. */
 	if (remove_check(dev, d, addr, force, norm, err) != 0 ||
-	    need_manager(dev, "changing the MAC Address Block", list_key(d), err) != 0)
+	    need_manager(dev, "changing the MAC Address Block", err) != 0)
 		return -1;
 	return guarded(dev, d, force, do_remove, norm, err) < 0 ? -1 : 0;
 }
@@ -405,7 +405,7 @@ int
 mac_clear(struct device *dev, enum mac_dir d, bool force, struct svc_err *err)
 {
 	if (mac_clear_check(dev, d, force, err) != 0 ||
-	    need_manager(dev, "changing the MAC Address Block", list_key(d), err) != 0)
+	    need_manager(dev, "changing the MAC Address Block", err) != 0)
 		return -1;
 	return guarded(dev, d, force, do_clear, NULL, err);
 }
@@ -428,7 +428,7 @@ set_guarded(struct device *dev, enum mac_dir d, const struct mac_filter *after,
 	    const struct set_arg *sa, bool force, struct svc_err *err)
 {
 	if (check_block_all(d, after, force, err) != 0 ||
-	    need_manager(dev, "changing the MAC Address Block", sa->key, err) != 0)
+	    need_manager(dev, "changing the MAC Address Block", err) != 0)
 		return -1;
 	return guarded(dev, d, force, do_set, sa, err) < 0 ? -1 : 0;
 }
@@ -604,7 +604,7 @@ mac_apply(struct device *dev, const char *path, const char *iface, bool force,
 	if (mac_apply_check(dev, iface, force, err) != 0 ||
 	    mac_ruleset(dev, iface, &rules, err) != 0)
 		goto out;
-	if (need_manager(dev, "applying the MAC Address Block", "network.mac", err) != 0 ||
+	if (need_manager(dev, "applying the MAC Address Block", err) != 0 ||
 	    fs_write_atomic(path, rules.buf, rules.len, 0644, err) != 0)
 		goto out;
 	rc = device_audit(dev, "mac.apply", "network.mac", NULL, NULL, path, err);
@@ -690,7 +690,7 @@ load(const char *path, struct svc_err *err)
 int
 mac_load(struct device *dev, const char *path, struct svc_err *err)
 {
-	if (need_manager(dev, "loading the MAC Address Block", "network.mac", err) != 0)
+	if (need_manager(dev, "loading the MAC Address Block", err) != 0)
 		return -1;
 	if (load(path, err) != 0) {
 		device_audit(dev, "mac.load", "network.mac", NULL, NULL, err->msg, NULL);

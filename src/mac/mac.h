@@ -60,7 +60,14 @@ int mac_set_check(struct device *dev, enum mac_dir d, int enabled, int reject, b
 		  struct svc_err *err);
 int mac_apply_check(struct device *dev, const char *iface, bool force, struct svc_err *err);
 
-/* Adds N addresses, all or nothing (a duplicate or the 101st is refused). */
+/*
+ * The changes. Each is one write transaction of its own (call them outside
+ * any transaction), tried again a few times if the store stays busy. Adds
+ * N addresses, all or nothing: a duplicate or one over MAC_MAX_ENTRIES is
+ * refused with EX_DATAERR, counted inside the write transaction, so that
+ * of several svcmode filling a list at once each is done or refused as
+ * full, never left "busy".
+ */
 int mac_add(struct device *dev, enum mac_dir d, const char *const *addrs, int n,
 	    struct svc_err *err);
 int mac_remove(struct device *dev, enum mac_dir d, const char *addr, bool force,

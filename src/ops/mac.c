@@ -17,46 +17,60 @@ dir_of(const struct op_ctx *c)
 
 struct addrs {
 	struct op_ctx *c;
-	struct strbuf *json; /* the filter's addresses as a JSON array */
+	enum mac_dir d;
+	struct strbuf *json; /* --json: the filter's addresses as a JSON array */
 	int n;
 };
 
+/* One exception: "  00:1E:8F:12:34:56  (added ...)"; its id "rx/ADDR"
+ * names it for mac.remove. */
 static int
-addr_line(void *arg, const char *addr, const char *added)
+addr_row(void *arg, const char *addr, const char *added)
 {
 	struct addrs *a = arg;
-	char text[80];
+	char id[40], date[16], text[80];
 
-	sb_adds(a->json, a->n++ ? ", " : "");
-	json_add_str(a->json, addr);
+	if (a->c->json) {
+		sb_adds(a->json, a->n++ ? ", " : "");
+		json_add_str(a->json, addr);
+		return 0;
+	}
+	snprintf(id, sizeof id, "%s/%s", mac_dir_name(a->d), addr);
+	snprintf(date, sizeof date, "%.10s", added);
 	snprintf(text, sizeof text, "  %s  (added %.40s)", addr, added);
-	return op_emit(a->c, &(struct op_row){ .label = addr, .value = added, .text = text });
+	return op_emit(a->c,
+		       &(struct op_row){ .id = id, .label = addr, .value = date, .text = text });
 }
 
 static int
 list_filter(struct op_ctx *c, enum mac_dir d, bool blank, struct svc_err *err)
 {
 	struct strbuf json = STRBUF_INIT, obj = STRBUF_INIT, text = STRBUF_INIT;
-	struct addrs a = { c, &json, 0 };
+	struct addrs a = { c, d, &json, 0 };
 	struct mac_filter f;
+	char state[64];
 	int rc = -1;
 
 	if (mac_filter_get(c->dev, d, &f, err) != 0)
 		goto out;
-	if (blank)
-		op_emit(c, &(struct op_row){ .label = "", .text = "" });
-	sb_addf(&text, "%s (%s): Use Filter %s, Default Policy %s, %d of %d exceptions",
-		mac_dir_title(d), mac_dir_name(d), f.enabled ? "ON" : "OFF",
-		f.reject ? "Reject" : "Allow", f.count, MAC_MAX_ENTRIES);
-	if (op_emit(c, &(struct op_row){ .label = mac_dir_title(d), .text = text.buf }) != 0 ||
-	    mac_each(c->dev, d, addr_line, &a, err) < 0)
+	snprintf(state, sizeof state, "Use Filter %s, Default Policy %s, %d of %d exceptions",
+		 f.enabled ? "ON" : "OFF", f.reject ? "Reject" : "Allow", f.count, MAC_MAX_ENTRIES);
+	sb_addf(&text, "%s (%s): %s", mac_dir_title(d), mac_dir_name(d), state);
+	if (!c->json && ((blank && op_emit(c, &(struct op_row){ .label = "", .text = "" }) != 0) ||
+			 op_emit(c, &(struct op_row){ .label = mac_dir_title(d),
+						      .value = state,
+						      .text = text.buf }) != 0))
+		goto out;
+	if (mac_each(c->dev, d, addr_row, &a, err) < 0)
+		goto out;
+	rc = 0;
+	if (!c->json)
 		goto out;
 	/* --json: {"rx": {"enabled": .., "policy": .., "addresses": [..]}, ...} */
 	sb_addf(&obj, "{\"enabled\": %s, \"policy\": \"%s\", \"addresses\": [%s]}",
 		f.enabled ? "true" : "false", f.reject ? "Reject" : "Allow", sb_str(&json));
 	struct op_field fld = { mac_dir_name(d), obj.buf, OP_F_JSON };
-	rc = op_emit(c,
-		     &(struct op_row){ .fields = &fld, .nfields = 1, .text = NULL, .label = NULL });
+	rc = op_emit(c, &(struct op_row){ .fields = &fld, .nfields = 1 });
 out:
 	sb_release(&json);
 	sb_release(&obj);
@@ -131,6 +145,9 @@ add_prepare(struct op_ctx *c, struct svc_err *err)
 {
 	const char *addrs[MAC_MAX_ENTRIES + 1];
 
+	if (op_many_count(c) > MAC_MAX_ENTRIES)
+		return svc_errf(err, EX_USAGE, "too many addresses (%d): a filter holds at most %d",
+				op_many_count(c), MAC_MAX_ENTRIES);
 	return mac_add_check(c->dev, dir_of(c), addrs, addresses(c, addrs), err);
 }
 
@@ -179,9 +196,13 @@ add_run(struct op_ctx *c, struct svc_err *err)
 static int
 remove_run(struct op_ctx *c, struct svc_err *err)
 {
-	if (mac_remove(c->dev, dir_of(c), op_arg(c, "address"), op_flag(c, "force"), err) != 0)
+	char norm[18];
+
+	if (mac_remove(c->dev, dir_of(c), op_arg(c, "address"), op_flag(c, "force"), err) != 0 ||
+	    mac_normalize(op_arg(c, "address"), norm, err) != 0)
 		return -1;
-	op_linef(c, "%s removed from the %s", op_arg(c, "address"), mac_dir_title(dir_of(c)));
+	op_notef(c, "removed %s from the %s; 'svcmode mac apply' puts it into effect", norm,
+		 mac_dir_title(dir_of(c)));
 	return 0;
 }
 
@@ -202,7 +223,11 @@ policy_run(struct op_ctx *c, struct svc_err *err)
 {
 	bool reject = strcasecmp(op_arg(c, "policy"), "reject") == 0;
 
-	return mac_set_policy(c->dev, dir_of(c), reject, op_flag(c, "force"), err);
+	if (mac_set_policy(c->dev, dir_of(c), reject, op_flag(c, "force"), err) != 0)
+		return -1;
+	op_notef(c, "%s: Default Policy %s; 'svcmode mac apply' puts it into effect",
+		 mac_dir_title(dir_of(c)), reject ? "Reject" : "Allow");
+	return 0;
 }
 
 static int
@@ -210,7 +235,11 @@ enable_run(struct op_ctx *c, struct svc_err *err)
 {
 	bool on = strcmp(c->op->name, "mac.enable") == 0;
 
-	return mac_set_enabled(c->dev, dir_of(c), on, op_flag(c, "force"), err);
+	if (mac_set_enabled(c->dev, dir_of(c), on, op_flag(c, "force"), err) != 0)
+		return -1;
+	op_notef(c, "%s: Use Filter %s; 'svcmode mac apply' puts it into effect",
+		 mac_dir_title(dir_of(c)), on ? "ON" : "OFF");
+	return 0;
 }
 
 static int

@@ -27,18 +27,19 @@ result(struct op_ctx *c, int rc, int code)
 	return op_result(c, rc, code, mail_code_meaning(code));
 }
 
-/* What a test needs is checked before the door: no server set is a
- * refusal that leaves no trace. */
+/* What a test needs is checked before the door: an invalid --to or no
+ * server set is a refusal that leaves no trace (no login record, no
+ * communication log row). */
 static int
 send_prepare(struct op_ctx *c, struct svc_err *err)
 {
-	return mail_ready(c->dev, true, err);
+	return mail_ready(c->dev, true, op_arg(c, "to"), err);
 }
 
 static int
 receive_prepare(struct op_ctx *c, struct svc_err *err)
 {
-	return mail_ready(c->dev, false, err);
+	return mail_ready(c->dev, false, NULL, err);
 }
 
 static int
@@ -87,6 +88,13 @@ probe_run(struct op_ctx *c, struct svc_err *err)
 
 /* --- the communication log --------------------------------------------------- */
 
+/* One exchange: its --json fields, kept with the strings they point to. */
+struct log_fields {
+	char id[24], code[16];
+	struct strbuf steps; /* a JSON array */
+	struct op_field f[12];
+};
+
 /* The steps of a row ("a\nb") as a JSON array. */
 static void
 steps_json(struct strbuf *j, const char *steps)
@@ -106,6 +114,41 @@ steps_json(struct strbuf *j, const char *steps)
 	sb_adds(j, "]");
 }
 
+static void
+log_fields_init(struct log_fields *lf, const struct store_mail_log *r)
+{
+	snprintf(lf->id, sizeof lf->id, "%lld", (long long)r->id);
+	snprintf(lf->code, sizeof lf->code, "%d", r->code);
+	lf->steps = (struct strbuf)STRBUF_INIT;
+	steps_json(&lf->steps, r->steps);
+	const struct op_field f[12] = {
+		{ "id", lf->id, OP_F_INT },
+		{ "at", r->at, OP_F_STR },
+		{ "direction", r->direction, OP_F_STR },
+		{ "operation", r->operation, OP_F_STR },
+		{ "server", r->server, OP_F_STR },
+		{ "mechanisms_offered", r->mechs, OP_F_STR },
+		{ "mechanism", r->mech, OP_F_STR },
+		{ "tls", r->tls, OP_F_STR },
+		{ "result", r->result, OP_F_STR },
+		{ "code", r->code ? lf->code : NULL, r->code ? OP_F_INT : OP_F_NULL },
+		{ "message", r->message, OP_F_STR },
+		{ "steps", lf->steps.buf, OP_F_JSON },
+	};
+	memcpy(lf->f, f, sizeof f);
+}
+
+/* Each step on its own line, after PREFIX. */
+static void
+add_steps(struct strbuf *t, const char *prefix, const char *steps)
+{
+	for (const char *p = steps; *p;) {
+		size_t w = strcspn(p, "\n");
+		sb_addf(t, "\n%s%.*s", prefix, (int)w, p);
+		p += w + (p[w] ? 1 : 0);
+	}
+}
+
 /* The CLI's text: one line, then the message and the steps indented. */
 static void
 log_text(const struct store_mail_log *r, struct strbuf *t)
@@ -120,54 +163,35 @@ log_text(const struct store_mail_log *r, struct strbuf *t)
 		sb_addf(t, " tls=%s", r->tls);
 	if (r->message[0])
 		sb_addf(t, "\n    %s", r->message);
-	for (const char *p = r->steps; *p;) {
-		size_t w = strcspn(p, "\n");
-		sb_addf(t, "\n    | %.*s", (int)w, p);
-		p += w + (p[w] ? 1 : 0);
-	}
+	add_steps(t, "    | ", r->steps);
 }
 
 static int
 log_row(void *arg, const struct store_mail_log *r)
 {
 	struct op_ctx *c = arg;
-	struct strbuf text = STRBUF_INIT, steps = STRBUF_INIT;
-	char id[24], code[16], label[80], value[32];
+	struct strbuf text = STRBUF_INIT;
+	struct log_fields lf;
+	char label[80], value[32];
 	int rc;
 
-	snprintf(id, sizeof id, "%lld", (long long)r->id);
-	snprintf(code, sizeof code, "%d", r->code);
+	log_fields_init(&lf, r);
 	log_text(r, &text);
-	steps_json(&steps, r->steps);
 	/* The menus' row, 80 columns: date, time, direction, operation, result. */
-	snprintf(label, sizeof label, "%.10s %.5s %s %-12s", r->at, r->at + 11, r->direction,
-		 r->operation);
+	snprintf(label, sizeof label, "%.10s %.5s %s %-12s", r->at,
+		 strlen(r->at) >= 16 ? r->at + 11 : "", r->direction, r->operation);
 	if (r->code)
 		snprintf(value, sizeof value, "NG #%d", r->code);
 	else
 		snprintf(value, sizeof value, "%s", strcmp(r->result, "ok") == 0 ? "OK" : "NG");
-	struct op_field f[] = {
-		{ "id", id, OP_F_INT },
-		{ "at", r->at, OP_F_STR },
-		{ "direction", r->direction, OP_F_STR },
-		{ "operation", r->operation, OP_F_STR },
-		{ "server", r->server, OP_F_STR },
-		{ "mechanisms_offered", r->mechs, OP_F_STR },
-		{ "mechanism", r->mech, OP_F_STR },
-		{ "tls", r->tls, OP_F_STR },
-		{ "result", r->result, OP_F_STR },
-		{ "code", r->code ? code : NULL, r->code ? OP_F_INT : OP_F_NULL },
-		{ "message", r->message, OP_F_STR },
-		{ "steps", steps.buf, OP_F_JSON },
-	};
-	rc = op_emit(c, &(struct op_row){ .id = id,
+	rc = op_emit(c, &(struct op_row){ .id = lf.id,
 					  .label = label,
 					  .value = value,
 					  .text = text.buf,
-					  .fields = f,
+					  .fields = lf.f,
 					  .nfields = 12 });
 	sb_release(&text);
-	sb_release(&steps);
+	sb_release(&lf.steps);
 	return rc;
 }
 
@@ -177,6 +201,12 @@ log_run(struct op_ctx *c, struct svc_err *err)
 	const char *limit = op_arg(c, "limit");
 
 	return mail_log_each(c->dev, limit ? (int)strtol(limit, NULL, 10) : 0, log_row, c, err);
+}
+
+static const char *
+or_dash(const char *s)
+{
+	return s && *s ? s : "-";
 }
 
 /* One exchange in full: the row of the communication log that was chosen. */
@@ -190,19 +220,39 @@ static int
 show_row(void *arg, const struct store_mail_log *r)
 {
 	struct show *s = arg;
-	struct strbuf text = STRBUF_INIT;
+	struct strbuf t = STRBUF_INIT;
+	struct log_fields lf;
+	int rc;
 
 	if ((long long)r->id != s->want)
 		return 0;
 	s->found = true;
-	log_text(r, &text);
-	for (const char *p = text.buf; *p;) {
-		size_t w = strcspn(p, "\n");
-		op_linef(s->c, "%.*s", (int)w, p);
-		p += w + (p[w] ? 1 : 0);
+	log_fields_init(&lf, r);
+	/* "name:" and the value in column 17, as the other reports. */
+	sb_addf(&t, "record:         %lld\nat:             %s\n", (long long)r->id, r->at);
+	sb_addf(&t, "direction:      %s\noperation:      %s\nserver:         %s\n", r->direction,
+		r->operation, r->server);
+	sb_addf(&t, "offered:        %s\nmechanism:      %s\ntls:            %s\n",
+		or_dash(r->mechs), or_dash(r->mech), or_dash(r->tls));
+	if (r->code)
+		sb_addf(&t, "result:         %s #%d (%s)", r->result, r->code,
+			mail_code_meaning(r->code) ? mail_code_meaning(r->code) : "unknown");
+	else
+		sb_addf(&t, "result:         %s", r->result);
+	if (r->message[0])
+		sb_addf(&t, "\nmessage:        %s", r->message);
+	if (r->steps[0]) {
+		sb_adds(&t, "\nsteps:");
+		add_steps(&t, "  | ", r->steps);
 	}
-	sb_release(&text);
-	return 0;
+	rc = op_emit(s->c, &(struct op_row){ .label = "record",
+					     .value = lf.id,
+					     .text = t.buf,
+					     .fields = lf.f,
+					     .nfields = 12 });
+	sb_release(&t);
+	sb_release(&lf.steps);
+	return rc;
 }
 
 static int
@@ -223,16 +273,17 @@ codes_run(struct op_ctx *c, struct svc_err *err)
 {
 	(void)err;
 	for (const struct mail_code *m = mail_codes(); m->code; m++) {
-		char code[16], ex[16], text[200];
+		char code[16], ex[16], label[32], text[200];
 		struct op_field f[] = { { "code", code, OP_F_INT },
 					{ "exit", ex, OP_F_INT },
 					{ "meaning", m->meaning, OP_F_STR } };
 
 		snprintf(code, sizeof code, "%d", m->code);
 		snprintf(ex, sizeof ex, "%d", m->ex);
+		snprintf(label, sizeof label, "#%d (exit %d)", m->code, m->ex);
 		snprintf(text, sizeof text, "#%d  %d  %s", m->code, m->ex, m->meaning);
-		if (op_emit(c, &(struct op_row){ .id = code,
-						 .label = text,
+		if (op_emit(c, &(struct op_row){ .label = label,
+						 .value = m->meaning,
 						 .text = text,
 						 .fields = f,
 						 .nfields = 3 }) != 0)
@@ -265,17 +316,21 @@ static const struct op_param p_record[] = {
 	{ .name = "record",
 	  .type = OP_P_NUM,
 	  .flags = OP_ROWID,
-	  .prompt = "the record's number",
+	  .prompt = "the record's number (see 'mail log')",
 	  .min = 1,
 	  .max = 999999999999 },
 	{ .name = NULL },
 };
 
+/* The same text for every test: --help of the group shows it once. */
 #define MAIL_MORE                                                                                  \
-	"-v (before 'mail' or after the subcommand) prints the protocol dialogue,\n"               \
-	"with passwords, SASL payloads and APOP digests masked. On failure the\n"                  \
-	"exit status is a sysexits code and the message starts with the device\n"                  \
-	"error code (#8xx); 'svcmode mail codes' lists them with their meaning."
+	"Each step is shown as it happens; -v (before 'mail' or after the\n"                       \
+	"subcommand) also prints the protocol dialogue, with passwords, SASL\n"                    \
+	"payloads and APOP digests masked. Every exchange is kept in the\n"                        \
+	"communication log ('mail log'). On failure the exit status is a\n"                        \
+	"sysexits code, the message starts with the device error code (#8xx) and\n"                \
+	"the last line is 'result: error #8xx (MEANING)'; 'svcmode mail codes'\n"                  \
+	"lists the codes."
 
 const struct op ops_mail[] = {
 	{ .name = "mail.test_send",
@@ -285,16 +340,16 @@ const struct op ops_mail[] = {
 	  .params = p_send,
 	  .prepare = send_prepare,
 	  .run = test_send_run,
-	  .help = "send a test message through the whole TX path with the current settings",
-	  .more = "POP before SMTP, STARTTLS, SMTP AUTH as set; the address defaults to the\n"
-		  "device's own.\n" MAIL_MORE },
+	  .help = "send a test message through the whole TX path with the current settings "
+		  "(POP before SMTP, STARTTLS, SMTP AUTH)",
+	  .more = MAIL_MORE },
 	{ .name = "mail.test_receive",
 	  .words = "mail test-receive",
 	  .kind = OP_RUN,
 	  .doors = DOOR_MANAGER,
 	  .prepare = receive_prepare,
 	  .run = test_receive_run,
-	  .help = "log into the POP server and count the messages",
+	  .help = "log into the POP server; report the messages and bytes waiting",
 	  .more = MAIL_MORE },
 	{ .name = "mail.receive",
 	  .words = "mail receive",
@@ -303,14 +358,16 @@ const struct op ops_mail[] = {
 	  .params = p_receive,
 	  .prepare = receive_prepare,
 	  .run = receive_run,
-	  .help = "retrieve every message into a user inbox",
-	  .more = "Each message is deleted on the server once it is stored.\n" MAIL_MORE },
+	  .help = "retrieve every message into a user inbox, deleting each on the server once "
+		  "it is stored",
+	  .more = MAIL_MORE },
 	{ .name = "mail.probe",
 	  .words = "mail probe",
 	  .kind = OP_RUN,
 	  .doors = DOOR_MANAGER,
 	  .run = probe_run,
-	  .help = "what the SMTP and POP servers offer (EHLO, CAPA, STARTTLS, SASL, certificate)",
+	  .help = "what the SMTP and POP servers offer (EHLO, CAPA, STARTTLS/STLS, SASL "
+		  "mechanisms, certificate)",
 	  .more = MAIL_MORE },
 	{ .name = "mail.log",
 	  .words = "mail log",
@@ -331,6 +388,6 @@ const struct op ops_mail[] = {
 	  .words = "mail codes",
 	  .kind = OP_LIST,
 	  .run = codes_run,
-	  .help = "the device error codes: code, exit status, meaning" },
+	  .help = "the device error codes of the mail tests: code, exit status, meaning" },
 	{ .name = NULL },
 };

@@ -363,7 +363,7 @@ push_list(struct tui *t, const struct op_ctx *c, const char *label)
 	f->entry_doors = device_doors(t->dev);
 	for (int i = 0; i < OP_MAX_PARAMS; i++)
 		f->args[i] = c->argv[i] ? xstrdup(c->argv[i]) : NULL;
-	snprintf(f->title, sizeof f->title, "%s%s%s",
+	snprintf(f->title, sizeof f->title, "%.100s%s%.50s",
 		 up->menu && !up->menu->parent ? "" : up->title,
 		 up->menu && !up->menu->parent ? "" : " > ", label);
 	svc_err_clear(&err);
