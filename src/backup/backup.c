@@ -143,9 +143,13 @@ man_inbox(void *arg, const struct store_inbox *in)
 {
 	struct parsed *p = arg;
 
+	if (in->password[0] && !access_hash_valid(in->password))
+		return svc_errf(p->err, EX_DATAERR,
+				"the backup manifest's 'password' of inbox %02d is not a password "
+				"hash of this device's form (pbkdf2-sha256, %d-%d iterations)",
+				in->box, ACCESS_PBKDF2_ITER, ACCESS_PBKDF2_ITER_MAX);
 	if (in->box < 0 || in->box >= MAILBOX_INBOXES || p->has_inbox[in->box] ||
-	    strlen(in->name) > MAILBOX_NAME_MAX || !printable(in->name) ||
-	    (in->password[0] && !access_is_hash(in->password)) || in->auto_erase < 0 ||
+	    strlen(in->name) > MAILBOX_NAME_MAX || !printable(in->name) || in->auto_erase < 0 ||
 	    in->auto_erase > 365 * 86400LL)
 		return svc_errf(p->err, EX_DATAERR,
 				"the backup manifest has a bad entry for inbox %d", in->box);
@@ -195,6 +199,18 @@ bad:
 			d->box, d->no);
 }
 
+/* "2026-11-27T19:14:52Z", between 2000 and 2100. */
+static bool
+plausible_time(const char *t)
+{
+	int y, mo, d, h, mi, sec;
+	char z, end;
+
+	return sscanf(t, "%4d-%2d-%2dT%2d:%2d:%2d%c%c", &y, &mo, &d, &h, &mi, &sec, &z, &end) == 7 &&
+	       z == 'Z' && strlen(t) == 20 && y >= 2000 && y < 2100 && mo >= 1 && mo <= 12 &&
+	       d >= 1 && d <= 31 && h < 24 && mi < 60 && sec < 61 && h >= 0 && mi >= 0 && sec >= 0;
+}
+
 static int
 parse_manifest(struct device *dev, const char *path, const char *json, struct parsed *p,
 	       struct svc_err *err)
@@ -213,6 +229,11 @@ parse_manifest(struct device *dev, const char *path, const char *json, struct pa
 	if (p->head.format < 1)
 		return svc_errf(err, EX_DATAERR, "'%s' has an invalid backup format number %lld",
 				path, (long long)p->head.format);
+	if (!plausible_time(p->head.created))
+		return svc_errf(err, EX_DATAERR,
+				"the backup manifest has an invalid 'created' ('%.40s'): expected a "
+				"UTC time such as 2026-11-27T19:14:52Z between 2000 and 2100",
+				p->head.created);
 	if (store_manifest_inboxes(st, json, man_inbox, p, err) != 0 ||
 	    store_manifest_docs(st, json, man_doc, p, err) != 0)
 		return -1;
@@ -1419,11 +1440,10 @@ plan_commit(struct plan *pl, enum backup_mode mode, struct svc_err *err)
 		if (device_audit(dev, "backup.restore", key, NULL, NULL, detail, err) != 0)
 			goto fail;
 	}
-	/* -2: the commit itself failed, so it may have reached the disk after
-	 * all (see store_commit): the caller keeps the files. */
-	if (store_commit(st, err) != 0)
-		return -2;
-	return 0;
+	/* -2: the disk did not confirm the commit, so it may have reached the
+	 * disk after all (see store_commit): the caller keeps the files. Any
+	 * other failure (a full disk) rolled it back: the caller removes them. */
+	return store_commit(st, err);
 fail:
 	store_rollback(st);
 	return -1;

@@ -513,12 +513,14 @@ store_commit(struct store *st, struct svc_err *err)
 		pending_clear(st);
 		/* The change was written but the disk did not confirm it: like a
 		 * power loss at this moment, it may be there or not (never half). */
-		if (rc == SQLITE_IOERR_FSYNC || rc == SQLITE_IOERR_DIR_FSYNC)
+		if (rc == SQLITE_IOERR_FSYNC || rc == SQLITE_IOERR_DIR_FSYNC) {
 			svc_errf(err, EX_IOERR,
 				 "the disk did not confirm writing to the device store '%s' (%s); "
 				 "the change is either complete or absent: check it before "
 				 "repeating it",
 				 st->path, sqlite3_errstr(rc));
+			return -2;
+		}
 		return -1;
 	}
 	for (int i = 0; i < st->npending; i++)

@@ -51,7 +51,10 @@ const char *store_path(const struct store *st);
 int store_schema_version(const struct store *st);
 const char *store_sqlite_version(void);
 
-/* Transactions nest; only the outermost begin/commit reach SQLite. */
+/* Transactions nest; only the outermost begin/commit reach SQLite.
+ * store_commit: 0; -1 when the transaction was rolled back (a full disk:
+ * nothing changed); -2 when the disk did not confirm the commit, so that
+ * the change is either complete or absent. */
 int store_begin(struct store *st, struct svc_err *err);
 int store_commit(struct store *st, struct svc_err *err);
 void store_rollback(struct store *st);
