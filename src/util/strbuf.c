@@ -98,7 +98,8 @@ void
 sb_add(struct strbuf *sb, const void *data, size_t len)
 {
 	sb_grow(sb, len);
-	memcpy(sb->buf + sb->len, data, len);
+	if (len) /* an empty buffer's data may be NULL */
+		memcpy(sb->buf + sb->len, data, len);
 	sb->len += len;
 	sb->buf[sb->len] = '\0';
 }
