@@ -53,7 +53,8 @@ access_hash_valid(const char *stored)
 	int iter;
 
 	/* Exactly "pbkdf2-sha256$ITER$SALT$HASH": base64 of 16 and 32 bytes. */
-	if (sscanf(stored, "pbkdf2-sha256$%d$%63[^$]$%63[^$]%c", &iter, salt64, hash64, &end) != 3 ||
+	if (sscanf(stored, "pbkdf2-sha256$%d$%63[^$]$%63[^$]%c", &iter, salt64, hash64, &end) !=
+		    3 ||
 	    iter < ACCESS_PBKDF2_ITER || iter > ACCESS_PBKDF2_ITER_MAX || strlen(salt64) != 24 ||
 	    strlen(hash64) != 44)
 		return false;

@@ -19,6 +19,7 @@
 #include "store/store_mailbox.h"
 #include "util/fsutil.h"
 #include "util/json.h"
+#include "util/text.h"
 
 #define CHUNK (64 * 1024)
 /* Reads of the archive: 1 MiB at a time (16 times fewer system calls than
@@ -129,13 +130,11 @@ parsed_free(struct parsed *p)
 	p->docs = NULL;
 }
 
+/* Names from an archive are outside input: UTF-8 without controls. */
 static bool
 printable(const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			return false;
-	return true;
+	return text_is_clean(s);
 }
 
 static int
@@ -206,7 +205,8 @@ plausible_time(const char *t)
 	int y, mo, d, h, mi, sec;
 	char z, end;
 
-	return sscanf(t, "%4d-%2d-%2dT%2d:%2d:%2d%c%c", &y, &mo, &d, &h, &mi, &sec, &z, &end) == 7 &&
+	return sscanf(t, "%4d-%2d-%2dT%2d:%2d:%2d%c%c", &y, &mo, &d, &h, &mi, &sec, &z, &end) ==
+		       7 &&
 	       z == 'Z' && strlen(t) == 20 && y >= 2000 && y < 2100 && mo >= 1 && mo <= 12 &&
 	       d >= 1 && d <= 31 && h < 24 && mi < 60 && sec < 61 && h >= 0 && mi >= 0 && sec >= 0;
 }
@@ -230,10 +230,11 @@ parse_manifest(struct device *dev, const char *path, const char *json, struct pa
 		return svc_errf(err, EX_DATAERR, "'%s' has an invalid backup format number %lld",
 				path, (long long)p->head.format);
 	if (!plausible_time(p->head.created))
-		return svc_errf(err, EX_DATAERR,
-				"the backup manifest has an invalid 'created' ('%.40s'): expected a "
-				"UTC time such as 2026-11-27T19:14:52Z between 2000 and 2100",
-				p->head.created);
+		return svc_errf(
+			err, EX_DATAERR,
+			"the backup manifest has an invalid 'created' ('%.40s'): expected a "
+			"UTC time such as 2026-11-27T19:14:52Z between 2000 and 2100",
+			p->head.created);
 	if (store_manifest_inboxes(st, json, man_inbox, p, err) != 0 ||
 	    store_manifest_docs(st, json, man_doc, p, err) != 0)
 		return -1;

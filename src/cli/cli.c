@@ -446,21 +446,24 @@ fe_row(void *arg, const struct op_row *r)
 	return 0;
 }
 
+/* At most five updates a second: a serial line must not be flooded. On a
+ * terminal the line is redrawn in place; into a file or a pipe each update
+ * is a line of its own, so that a log holds no carriage returns. */
 static void
 fe_progress(void *arg, const char *what, double fraction)
 {
 	static struct timespec last;
 	struct timespec now;
+	bool tty = isatty(STDERR_FILENO);
 
 	(void)arg;
-	/* At most five updates a second: a serial line must not be flooded. */
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (fraction < 1.0 &&
 	    (now.tv_sec - last.tv_sec) * 1000000000L + (now.tv_nsec - last.tv_nsec) < 200000000L)
 		return;
 	last = now;
-	fprintf(stderr, "\r%s: %3d%%%s", what, (int)(fraction * 100 + 0.5),
-		fraction >= 1.0 ? "\n" : "");
+	fprintf(stderr, "%s%s: %3d%%%s", tty ? "\r" : "", what, (int)(fraction * 100 + 0.5),
+		!tty || fraction >= 1.0 ? "\n" : "");
 	fflush(stderr);
 }
 

@@ -341,8 +341,7 @@ is_int(sqlite3_stmt *s, int col)
  * beyond 32 bits must not wrap into a valid one (box 4294967299 is not
  * inbox 03). Names the field when it is not. */
 static int
-in_range(sqlite3_stmt *s, int col, const char *field, int64_t min, int64_t max,
-	 struct svc_err *err)
+in_range(sqlite3_stmt *s, int col, const char *field, int64_t min, int64_t max, struct svc_err *err)
 {
 	int64_t v = sqlite3_column_int64(s, col);
 
@@ -448,7 +447,8 @@ store_manifest_docs(struct store *st, const char *json, store_doc_fn fn, void *a
 			return svc_errf(err, EX_DATAERR,
 					"the backup manifest has a malformed document entry");
 		}
-		if (in_range(s, 0, "box", 0, 99, err) != 0 || in_range(s, 1, "no", 1, 9999, err) != 0 ||
+		if (in_range(s, 0, "box", 0, 99, err) != 0 ||
+		    in_range(s, 1, "no", 1, 9999, err) != 0 ||
 		    in_range(s, 3, "stored", MAN_TIME_MIN, MAN_TIME_MAX, err) != 0 ||
 		    in_range(s, 4, "pages", 0, 1000000, err) != 0 ||
 		    in_range(s, 5, "size", 0, INT64_MAX, err) != 0) {

@@ -18,6 +18,7 @@
 
 #include "access/seal.h"
 #include "store/store_tls.h"
+#include "util/text.h"
 
 #define TLS_SEAL_PURPOSE "svcmode tls keys v1"
 #define TLS_DEFAULT_YEARS 5
@@ -733,10 +734,11 @@ subject_add(X509_NAME *nm, const char *field, const char *v, int max, struct svc
 		return svc_errf(err, EX_USAGE,
 				"invalid country '%s': expected two upper-case letters (ISO 3166)",
 				v);
-	for (const char *p = v; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			return svc_errf(err, EX_USAGE, "subject %s '%s' has control characters",
-					field, v);
+	if (!text_is_clean(v))
+		return svc_errf(err, EX_USAGE,
+				"subject %s has a control character or is not UTF-8: expected "
+				"printable text",
+				field);
 	if (X509_NAME_add_entry_by_txt(nm, field, MBSTRING_UTF8, (const unsigned char *)v, -1, -1,
 				       0) != 1)
 		return ossl_fail(err, EX_USAGE, "invalid subject field");
