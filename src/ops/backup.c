@@ -137,32 +137,10 @@ run_verify(struct op_ctx *c, struct svc_err *err)
 	return rc;
 }
 
-#define LIST_FIELDS 8
-
-/* The members of the manifest's object, for --json. */
-struct list_fields {
-	struct op_field f[LIST_FIELDS];
-	char *v[LIST_FIELDS];
-	int n;
-};
-
-static void
-to_field(void *arg, const char *name, const char *value)
-{
-	struct list_fields *lf = arg;
-
-	if (lf->n == LIST_FIELDS)
-		return;
-	lf->v[lf->n] = xstrdup(value);
-	/* NAME is one of the backup module's literals. */
-	lf->f[lf->n] = (struct op_field){ name, lf->v[lf->n], OP_F_JSON };
-	lf->n++;
-}
-
 static int
 run_list(struct op_ctx *c, struct svc_err *err)
 {
-	struct list_fields lf = { .n = 0 };
+	struct op_fieldset fs = { .n = 0 };
 	struct backup_cb cb = { c, NULL, to_line };
 	struct strbuf pass = STRBUF_INIT;
 	const char *file = op_arg(c, "file"), *p;
@@ -174,13 +152,14 @@ run_list(struct op_ctx *c, struct svc_err *err)
 		rc = backup_list(c->dev, file, p, false, &cb, err);
 		goto out;
 	}
-	cb.arg = &lf;
+	cb.arg = &fs;
 	cb.line = NULL;
-	if (backup_list_fields(c->dev, file, p, to_field, &cb, err) == 0)
-		rc = op_emit(c, &(struct op_row){ .fields = lf.f, .nfields = lf.n });
+	/* The manifest's members (the module's literals for names), --json. */
+	if (backup_list_fields(c->dev, file, p, op_fieldset_add, &cb, err) == 0)
+		rc = op_fieldset_emit(c, &fs);
 out:
-	for (int i = 0; i < lf.n; i++)
-		free(lf.v[i]);
+	for (int i = 0; i < fs.n; i++)
+		free(fs.v[i]);
 	sb_release(&pass);
 	return rc;
 }

@@ -355,21 +355,11 @@ op_linef(struct op_ctx *c, const char *fmt, ...)
 {
 	struct strbuf sb = STRBUF_INIT;
 	va_list ap;
-	char *s;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	sb_vaddf(&sb, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return;
-	s = xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	sb_adds(&sb, s);
-	free(s);
-	op_line(c, sb.buf);
+	op_line(c, sb_str(&sb));
 	sb_release(&sb);
 }
 
@@ -380,18 +370,42 @@ op_emit(struct op_ctx *c, const struct op_row *row)
 }
 
 void
+op_fieldset_add(void *arg, const char *name, const char *json_value)
+{
+	struct op_fieldset *fs = arg;
+
+	if (fs->n == OP_FIELDSET_MAX)
+		return;
+	fs->v[fs->n] = xstrdup(json_value);
+	fs->f[fs->n] = (struct op_field){ name, fs->v[fs->n], OP_F_JSON };
+	fs->n++;
+}
+
+int
+op_fieldset_emit(struct op_ctx *c, struct op_fieldset *fs)
+{
+	int rc = op_emit(c, &(struct op_row){ .fields = fs->f, .nfields = fs->n });
+
+	for (int i = 0; i < fs->n; i++)
+		free(fs->v[i]);
+	fs->n = 0;
+	return rc;
+}
+
+void
 op_notef(struct op_ctx *c, const char *fmt, ...)
 {
-	char buf[512];
+	struct strbuf sb = STRBUF_INIT;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	sb_vaddf(&sb, fmt, ap);
 	va_end(ap);
 	if (c->fe && c->fe->note)
-		c->fe->note(c->fe_arg, buf);
+		c->fe->note(c->fe_arg, sb_str(&sb));
 	else
-		op_line(c, buf);
+		op_line(c, sb_str(&sb));
+	sb_release(&sb);
 }
 
 void

@@ -103,6 +103,18 @@ struct op_row {
 
 struct op;
 
+/* Fields gathered from a module's callback (name and JSON value each),
+ * the values owned: for a report whose --json object the module writes. */
+#define OP_FIELDSET_MAX 24
+struct op_fieldset {
+	struct op_field f[OP_FIELDSET_MAX];
+	char *v[OP_FIELDSET_MAX];
+	int n;
+};
+/* Adds NAME (a literal that outlives the set) with the JSON VALUE; beyond
+ * OP_FIELDSET_MAX fields, the rest are dropped. ARG is the set. */
+void op_fieldset_add(void *arg, const char *name, const char *json_value);
+
 /* What a front end offers an operation while it runs. */
 struct op_fe {
 	/* A value from the person (HIDDEN: echo off; TWICE: asked twice
@@ -190,6 +202,8 @@ int op_many_count(const struct op_ctx *c);
 void op_line(struct op_ctx *c, const char *text);
 void op_linef(struct op_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int op_emit(struct op_ctx *c, const struct op_row *row);
+/* Emits the set as one row of fields (--json), then frees its values. */
+int op_fieldset_emit(struct op_ctx *c, struct op_fieldset *fs);
 void op_notef(struct op_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void op_progress(struct op_ctx *c, const char *what, double fraction);
 int op_ask(struct op_ctx *c, const char *prompt, bool hidden, bool twice, struct strbuf *out,

@@ -21,43 +21,19 @@ to_line(void *arg, const char *text)
 
 /* --- the report ------------------------------------------------------------- */
 
-#define REPORT_FIELDS 24
-
-struct fields {
-	struct op_field f[REPORT_FIELDS];
-	char *v[REPORT_FIELDS];
-	int n;
-};
-
-static void
-add_field(void *arg, const char *name, const char *value)
-{
-	struct fields *fs = arg;
-
-	if (fs->n == REPORT_FIELDS)
-		return;
-	fs->v[fs->n] = xstrdup(value);
-	fs->f[fs->n] = (struct op_field){ name, fs->v[fs->n], OP_F_JSON };
-	fs->n++;
-}
-
 /* Lines, or with --json the report's members (as 'init --report --json'
  * always gave them). */
 static int
 show(struct op_ctx *c, const struct wipe_report *r)
 {
-	struct fields fs = { .n = 0 };
-	int rc;
+	struct op_fieldset fs = { .n = 0 };
 
 	if (!c->json) {
 		wipe_report_lines(r, to_line, c);
 		return 0;
 	}
-	wipe_report_fields(r, add_field, &fs);
-	rc = op_emit(c, &(struct op_row){ .fields = fs.f, .nfields = fs.n });
-	for (int i = 0; i < fs.n; i++)
-		free(fs.v[i]);
-	return rc;
+	wipe_report_fields(r, op_fieldset_add, &fs);
+	return op_fieldset_emit(c, &fs);
 }
 
 static int

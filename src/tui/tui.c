@@ -20,6 +20,7 @@
 #include "tui/tui_int.h"
 
 #define top_frame tui_top
+#define now_s tui_now
 #define reload tui_reload
 #include "util/fsutil.h"
 
@@ -29,8 +30,8 @@
 #define MIN_H 24
 #define MIN_W 80
 
-static double
-now_s(void)
+double
+tui_now(void)
 {
 	struct timespec ts;
 

@@ -61,6 +61,9 @@ struct tui {
 	chtype hl, vl, ul, ur, ll, lr; /* line drawing: ACS or +-| */
 };
 
+/* Seconds on the monotonic clock. */
+double tui_now(void);
+
 /* Frames (tui.c). */
 struct frame *tui_top(struct tui *t);
 struct row *tui_add_row(struct frame *f);

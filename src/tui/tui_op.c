@@ -13,14 +13,7 @@
 
 #define PROGRESS_MS 250 /* at most four progress updates a second */
 
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#define now_s tui_now
 
 /* --- the front end ------------------------------------------------------------ */
 
