@@ -115,4 +115,19 @@ svc --operator "$(printf 'x\033y')" info; check_rc "control character in operato
 check_grep "operator named" err "invalid operator name"
 [ "$(snapshot)" = "$before" ] && ok || fail "a refused operator changed the store"
 
+# An export with secrets that could not be written is not an export: no
+# audit record, nothing changed (a missing folder, a full device); a written
+# one is audited with where it went.
+before=$(snapshot)
+svc_mgr export --include-secrets "$WORK/no/such/folder/s.json"; check_rc "export to a missing folder" 73
+[ "$(snapshot)" = "$before" ] && ok || fail "a refused export changed the store"
+svc log; grep -c "export" "$WORK/out" >"$WORK/n-before"
+svc_mgr export --include-secrets /dev/full; check_rc "export to a full device" 74
+svc log; grep -c "export" "$WORK/out" >"$WORK/n-after"
+cmp -s "$WORK/n-before" "$WORK/n-after" && ok || fail "an export that failed to write was audited"
+svc_mgr export --include-secrets "$WORK/s2.json"; check_rc "export with secrets" 0
+svc log; check_grep "audited with its destination" out "with secrets to '$WORK/s2.json'"
+# A folder is not a file to store: 66, as a missing file.
+mkdir -p "$WORK/adir"
+svc_mgr box store 05 "$WORK/adir"; check_rc "box store of a folder" 66
 finish
