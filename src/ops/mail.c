@@ -171,7 +171,7 @@ log_row(void *arg, const struct store_mail_log *r)
 {
 	struct op_ctx *c = arg;
 	struct strbuf text = STRBUF_INIT;
-	struct log_fields lf;
+	struct log_fields lf = { 0 };
 	char label[80], value[32];
 	int rc;
 
@@ -221,7 +221,7 @@ show_row(void *arg, const struct store_mail_log *r)
 {
 	struct show *s = arg;
 	struct strbuf t = STRBUF_INIT;
-	struct log_fields lf;
+	struct log_fields lf = { 0 };
 	int rc;
 
 	if ((long long)r->id != s->want)

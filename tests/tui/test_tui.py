@@ -743,9 +743,52 @@ def job_mail_reception():
         check("result: OK" in t.text(), "the one result wording", c)
         rc, out, _ = svc(SVC, c.db, "box", "list", "05")
         check(rc == 0 and out.count("\n") >= 1 and "0001" in out, "stored in inbox 05:\n" + out)
+        t.send("ENTER", "5", "ENTER")         # Mail Log: one row per exchange
+        check(t.wait_for("rx receive"), "the reception logged", c)
+        t.send("ENTER")                       # the exchange in full
+        check(t.wait_for("record:") and "operation:      receive" in t.text(), "in full", c)
+        t.send("ENTER", "ESC", "6", "ENTER")  # Error Codes
+        check(t.wait_for("#801 (exit 69)"), "the codes table", c)
     finally:
         server.kill()
         server.wait()
+    c.close()
+
+
+@case
+def job_mac_address_block():
+    c = Case()
+    t = c.t
+    c.system_settings()
+    t.send("2", "ENTER", "4", "ENTER")        # Network > MAC Address Block
+    check(t.wait_for("Apply Settings"), "mac menu", c)
+    t.send("2", "ENTER")                      # Receive Filter
+    check(t.wait_for("Add Address"), "receive filter menu", c)
+    t.send("4", "ENTER")
+    answer(t, "MAC address", "00-1e-8f-12-34-56")
+    check(t.wait_for("added 1 address to the Receive Filter"), "added", c)
+    t.send("ENTER", "6", "ENTER")             # Use Filter ON
+    check(t.wait_for("Use Filter ON;"), "filter on", c)
+    t.send("ENTER", "8", "ENTER")             # Default Policy: allow, reject
+    check(t.wait_for("reject"), "policy choices", c)
+    t.send("j", "ENTER")
+    check(t.wait_for("Default Policy Reject;"), "policy set", c)
+    t.send("ENTER", "3", "ENTER")             # Exceptions: the list
+    check(t.wait_for("00:1E:8F:12:34:56"), "the exception listed", c)
+    before = c.digest()
+    t.send("ENTER")                           # remove it: the last one
+    check(t.wait_for("would block every host"), "the refusal shown", c)
+    check("Do it anyway" in t.text(), "the override offered (--force)", c)
+    t.send("n")
+    check(t.wait_for("Error: refusing"), "refused without the override", c)
+    check(c.digest() == before, "a refused removal writes nothing")
+    t.send("ENTER", "ENTER")                  # the row again
+    check(t.wait_for("Do it anyway"), "offered again", c)
+    t.send("y")
+    check(t.wait_for("removed 00:1E:8F:12:34:56 from the Receive Filter"), "forced", c)
+    rc, out, err = svc(SVC, c.db, "mac", "list", "rx")
+    check(rc == 0 and "Use Filter ON, Default Policy Reject, 0 of 100" in out,
+          "the same state as the CLI sees:\n" + out + err)
     c.close()
 
 
