@@ -36,7 +36,8 @@ static struct {
 	int sticky;     /* once hit, every later operation fails too */
 	int hits;
 	const char *what; /* the operation that failed first */
-} fault = { -1, 0, 0, NULL };
+	int full;         /* a failed write is a full disk (SQLITE_FULL) */
+} fault = { -1, 0, 0, NULL, 0 };
 
 struct ffile {
 	sqlite3_file base;
@@ -78,7 +79,9 @@ f_read(sqlite3_file *f, void *buf, int n, sqlite3_int64 off)
 static int
 f_write(sqlite3_file *f, const void *buf, int n, sqlite3_int64 off)
 {
-	return fault_now("write") ? SQLITE_IOERR_WRITE : R(f)->pMethods->xWrite(R(f), buf, n, off);
+	if (fault_now("write"))
+		return fault.full ? SQLITE_FULL : SQLITE_IOERR_WRITE;
+	return R(f)->pMethods->xWrite(R(f), buf, n, off);
 }
 
 static int
@@ -775,6 +778,29 @@ test_ioerr__backup_restore(void **state)
 	assert_true(sweep_both(*state, "backup restore", &op) > 4);
 }
 
+/* A full disk is a certain failure: the restore was rolled back, so the
+ * files it wrote are gone at once (not left for the next start's clean-up
+ * under a message that says nothing changed). */
+static void
+check_restore_full(struct tfix *f, long run, int rc, const struct svc_err *err)
+{
+	if (rc != 0 && strstr(err->msg, "the disk is full"))
+		assert_int_equal(tfix_count_files(f, "device.db.d/docs"), 1);
+	check_restore(f, run, rc, err);
+}
+
+static void
+test_ioerr__backup_restore_full(void **state)
+{
+	static const struct fault_op op = { prepare_restore, run_restore, check_restore_full };
+	long runs;
+
+	fault.full = 1;
+	runs = sweep_both(*state, "backup restore, disk full", &op);
+	fault.full = 0;
+	assert_true(runs > 4);
+}
+
 /* --- opening a store: a clear error, never a crash or a changed file --- */
 
 static void
@@ -828,6 +854,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ioerr__store_document, setup, tfix_teardown),
 		cmocka_unit_test_setup_teardown(test_ioerr__init, setup, tfix_teardown),
 		cmocka_unit_test_setup_teardown(test_ioerr__license_invalidate, setup2,
+						tfix_teardown),
+		cmocka_unit_test_setup_teardown(test_ioerr__backup_restore_full, setup,
 						tfix_teardown),
 		cmocka_unit_test_setup_teardown(test_ioerr__backup_restore, setup, tfix_teardown),
 		cmocka_unit_test_setup_teardown(test_ioerr__open, setup, tfix_teardown),
