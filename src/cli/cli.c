@@ -682,10 +682,14 @@ run(struct cli *cli, int argc, char **argv, struct svc_err *err)
 		if (n > 0)
 			return 0;
 	}
+	if (n == 0 && is_group(argv[0]) && argc == 1)
+		return svc_errf(err, EX_USAGE,
+				"usage: svcmode %s SUBCOMMAND ... (see 'svcmode %s --help')",
+				argv[0], argv[0]);
 	if (n == 0 && is_group(argv[0]))
 		return svc_errf(err, EX_USAGE,
 				"unknown %s command '%.40s' (see 'svcmode %s --help')", argv[0],
-				argc > 1 ? argv[1] : "", argv[0]);
+				argv[1], argv[0]);
 	if (n == 0)
 		return svc_errf(err, EX_USAGE, "unknown command '%.40s' (see 'svcmode --help')",
 				argv[0]);
