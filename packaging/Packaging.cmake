@@ -12,8 +12,8 @@ include(GNUInstallDirs)
 set(SVC_PKG_SRC ${CMAKE_CURRENT_LIST_DIR})
 set(SVC_PKG_BIN ${PROJECT_BINARY_DIR}/packaging)
 set(SVC_DOCDIR ${CMAKE_INSTALL_DATAROOTDIR}/doc/svcmode)
-set(SVC_PKG_DATE "2026-11-27")          # man page and changelog date
-set(SVC_PKG_CHANGELOG_DATE "Fri, 27 Nov 2026 12:00:00 +0000")
+set(SVC_PKG_DATE "2026-12-04")          # man page and changelog date
+set(SVC_PKG_CHANGELOG_DATE "Fri, 04 Dec 2026 12:00:00 +0000")
 set(SVC_PKG_MAINTAINER "svcmode maintainers <svcmode@packages.invalid>")
 
 # The second program, the license server.
@@ -35,7 +35,17 @@ endfunction()
 
 # Both pages are configured (the tests render both); a program's page is
 # installed with the program.
-configure_file(${SVC_PKG_SRC}/man/svcmode.1.in ${SVC_PKG_BIN}/man/svcmode.1 @ONLY)
+# svcmode(1)'s command list and the bash completion come from the
+# operation table: svcmode-gen writes them at build time.
+configure_file(${SVC_PKG_SRC}/man/svcmode.1.in ${SVC_PKG_BIN}/man/svcmode.1.tmpl @ONLY)
+add_custom_command(OUTPUT ${SVC_PKG_BIN}/man/svcmode.1
+  COMMAND svcmode-gen man ${SVC_PKG_BIN}/man/svcmode.1.tmpl > ${SVC_PKG_BIN}/man/svcmode.1
+  DEPENDS svcmode-gen ${SVC_PKG_BIN}/man/svcmode.1.tmpl VERBATIM)
+add_custom_command(OUTPUT ${SVC_PKG_BIN}/completion/svcmode
+  COMMAND ${CMAKE_COMMAND} -E make_directory ${SVC_PKG_BIN}/completion
+  COMMAND svcmode-gen completion ${SVC_PKG_SRC}/completion/svcmode.bash.in
+    > ${SVC_PKG_BIN}/completion/svcmode
+  DEPENDS svcmode-gen ${SVC_PKG_SRC}/completion/svcmode.bash.in VERBATIM)
 configure_file(${SVC_PKG_SRC}/man/svcmode-lms.1.in ${SVC_PKG_BIN}/man/svcmode-lms.1 @ONLY)
 set(SVC_PKG_GZ)
 foreach(prog IN LISTS SVC_PROGRAMS)
@@ -46,16 +56,18 @@ endforeach()
 configure_file(${SVC_PKG_SRC}/debian/changelog.in ${SVC_PKG_BIN}/changelog @ONLY)
 svc_pkg_gzip(${SVC_PKG_BIN}/changelog ${SVC_PKG_BIN}/changelog.gz)
 list(APPEND SVC_PKG_GZ ${SVC_PKG_BIN}/changelog.gz)
-add_custom_target(svc_pkg_files ALL DEPENDS ${SVC_PKG_GZ})
+add_custom_target(svc_pkg_files ALL DEPENDS ${SVC_PKG_GZ} ${SVC_PKG_BIN}/man/svcmode.1
+  ${SVC_PKG_BIN}/completion/svcmode)
 
 install(FILES ${SVC_PKG_BIN}/changelog.gz ${SVC_PKG_SRC}/debian/copyright
   DESTINATION ${SVC_DOCDIR})
 
-# Bash completion: one script; svcmode-lms gets a link to it when built.
-install(FILES ${SVC_PKG_SRC}/completion/svcmode.bash
-  DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/bash-completion/completions RENAME svcmode)
+# Bash completion: svcmode's is generated from the operation table;
+# svcmode-lms's reads the program's --help when TAB is pressed.
+install(FILES ${SVC_PKG_BIN}/completion/svcmode
+  DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/bash-completion/completions)
 if(TARGET svcmode-lms)
-  install(FILES ${SVC_PKG_SRC}/completion/svcmode.bash
+  install(FILES ${SVC_PKG_SRC}/completion/svcmode-lms.bash
     DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/bash-completion/completions RENAME svcmode-lms)
 endif()
 

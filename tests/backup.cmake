@@ -1,8 +1,8 @@
 # Backup of Mail Box: round trips, damaged archives, kill -9 and a full disk.
-cmake_language(DEFER CALL svc_cli_test backup_roundtrip backup/test_roundtrip.sh valgrind)
-cmake_language(DEFER CALL svc_cli_test backup_corrupt backup/test_corrupt.sh valgrind)
+svc_cli_test(backup_roundtrip backup/test_roundtrip.sh valgrind)
+svc_cli_test(backup_corrupt backup/test_corrupt.sh valgrind)
 # 200 kills of create and 200 of restore (RUNS=N in the environment changes it).
-cmake_language(DEFER CALL svc_cli_test backup_kill backup/test_kill.sh fault)
-cmake_language(DEFER CALL set_tests_properties backup_kill PROPERTIES TIMEOUT 900)
-cmake_language(DEFER CALL svc_cli_test backup_fulldisk backup/test_fulldisk.sh)
-cmake_language(DEFER CALL svc_cli_test backup_memory backup/test_memory.sh)
+svc_cli_test(backup_kill backup/test_kill.sh fault)
+set_tests_properties(backup_kill PROPERTIES TIMEOUT 900)
+svc_cli_test(backup_fulldisk backup/test_fulldisk.sh)
+svc_cli_test(backup_memory backup/test_memory.sh)

@@ -3,7 +3,5 @@ add_test(NAME fault_kill COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/fault/test_kill.
 add_test(NAME fault_diskfull COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/fault/test_diskfull.sh)
 set_tests_properties(fault_kill fault_diskfull PROPERTIES LABELS fault TIMEOUT 900
   ENVIRONMENT "SVCMODE=$<TARGET_FILE:svcmode>;SRC=${PROJECT_SOURCE_DIR}")
-# I/O errors injected under SQLite by a wrapping VFS (cmocka; deferred:
-# svc_unit_test's valgrind wrapper is set up by files included later).
-cmake_language(DEFER CALL svc_unit_test test_ioerr fault/test_ioerr.c svc_testfix svc_wipe
+svc_unit_test(test_ioerr fault/test_ioerr.c svc_testfix svc_wipe
   svc_mailbox svc_license svc_backup PkgConfig::SQLITE)

@@ -1,6 +1,6 @@
 # The menu tree (screens/ against the catalog and the actions) and the TUI
 # driven in a pseudo-terminal, rendered with pyte.
-svc_unit_test(test_menu tui/test_menu.c svc_menu svc_actions svc_testfix)
+svc_unit_test(test_menu tui/test_menu.c svc_menu svc_ops svc_testfix)
 
 find_program(SVC_PYTHON3 python3 PATHS /usr/bin NO_DEFAULT_PATH)
 if(SVC_PYTHON3)

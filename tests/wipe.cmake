@@ -1,5 +1,5 @@
 # Initialize All Data/Settings.
-svc_unit_test(test_wipe wipe/test_wipe.c svc_actions svc_wipe)
+svc_unit_test(test_wipe wipe/test_wipe.c svc_testfix svc_wipe)
 svc_cli_test(wipe_cli_quick wipe/test_cli_quick.sh valgrind)
 svc_cli_test(wipe_init wipe/test_init.sh valgrind)
 # 200 kill -9 runs on a small store: about 4 minutes in a Release build,
@@ -9,3 +9,4 @@ svc_cli_test(wipe_kill wipe/test_kill.sh)
 set_tests_properties(wipe_kill PROPERTIES TIMEOUT 2400)
 svc_cli_test(wipe_markers wipe/test_markers.sh valgrind)
 svc_cli_test(wipe_table wipe/test_table.sh valgrind)
+svc_cli_test(wipe_concurrent wipe/test_concurrent.sh)

@@ -45,6 +45,23 @@ access_is_hash(const char *stored)
 	return strncmp(stored, "pbkdf2-sha256$", 14) == 0;
 }
 
+bool
+access_hash_valid(const char *stored)
+{
+	char salt64[64], hash64[64], end;
+	unsigned char bin[64];
+	int iter;
+
+	/* Exactly "pbkdf2-sha256$ITER$SALT$HASH": base64 of 16 and 32 bytes. */
+	if (sscanf(stored, "pbkdf2-sha256$%d$%63[^$]$%63[^$]%c", &iter, salt64, hash64, &end) !=
+		    3 ||
+	    iter < ACCESS_PBKDF2_ITER || iter > ACCESS_PBKDF2_ITER_MAX || strlen(salt64) != 24 ||
+	    strlen(hash64) != 44)
+		return false;
+	return EVP_DecodeBlock(bin, (unsigned char *)salt64, 24) == 18 &&
+	       EVP_DecodeBlock(bin, (unsigned char *)hash64, 44) == 33;
+}
+
 static bool
 matches_hash(const char *stored, const char *given)
 {

@@ -15,12 +15,18 @@
 
 /* Hash form: "pbkdf2-sha256$ITERATIONS$SALT_B64$HASH_B64". */
 #define ACCESS_PBKDF2_ITER 100000
+/* The most iterations a stored hash may ask for: more would make every
+ * check take seconds (a hash from a file is checked against this). */
+#define ACCESS_PBKDF2_ITER_MAX 1000000
 
 int access_hash(const char *secret, struct strbuf *out, struct svc_err *err);
 /* True if EXPECTED (a hash, or a factory default in clear) matches GIVEN.
  * Constant time in the compared bytes. */
 bool access_matches(const char *expected, const char *given);
 bool access_is_hash(const char *stored);
+/* Whether STORED is a hash in exactly the form access_hash writes, with an
+ * iteration count in [ACCESS_PBKDF2_ITER, ACCESS_PBKDF2_ITER_MAX]. */
+bool access_hash_valid(const char *stored);
 
 /* Who is acting, for the audit log. */
 struct access_who {

@@ -19,6 +19,7 @@
 #include "store/store_mailbox.h"
 #include "util/fsutil.h"
 #include "util/json.h"
+#include "util/text.h"
 
 #define CHUNK (64 * 1024)
 /* Reads of the archive: 1 MiB at a time (16 times fewer system calls than
@@ -107,17 +108,6 @@ doc_path(const struct store_doc *d, char *out, size_t cap)
 	snprintf(out, cap, "inboxes/%02d/%04d %.60s", d->box, d->no, safe);
 }
 
-/* System Manager rights; a refusal is audited. */
-static int
-require(struct device *dev, const char *what, struct svc_err *err)
-{
-	if (device_require(dev, LEVEL_MANAGER, what, err) == 0)
-		return 0;
-	if (err && err->code == EX_NOPERM)
-		device_audit(dev, "refused", "backup", NULL, NULL, err->msg, NULL);
-	return -1;
-}
-
 /* --- the parsed backup --------------------------------------------------- */
 
 struct parsed {
@@ -140,13 +130,11 @@ parsed_free(struct parsed *p)
 	p->docs = NULL;
 }
 
+/* Names from an archive are outside input: UTF-8 without controls. */
 static bool
 printable(const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			return false;
-	return true;
+	return text_is_clean(s);
 }
 
 static int
@@ -154,9 +142,13 @@ man_inbox(void *arg, const struct store_inbox *in)
 {
 	struct parsed *p = arg;
 
+	if (in->password[0] && !access_hash_valid(in->password))
+		return svc_errf(p->err, EX_DATAERR,
+				"the backup manifest's 'password' of inbox %02d is not a password "
+				"hash of this device's form (pbkdf2-sha256, %d-%d iterations)",
+				in->box, ACCESS_PBKDF2_ITER, ACCESS_PBKDF2_ITER_MAX);
 	if (in->box < 0 || in->box >= MAILBOX_INBOXES || p->has_inbox[in->box] ||
-	    strlen(in->name) > MAILBOX_NAME_MAX || !printable(in->name) ||
-	    (in->password[0] && !access_is_hash(in->password)) || in->auto_erase < 0 ||
+	    strlen(in->name) > MAILBOX_NAME_MAX || !printable(in->name) || in->auto_erase < 0 ||
 	    in->auto_erase > 365 * 86400LL)
 		return svc_errf(p->err, EX_DATAERR,
 				"the backup manifest has a bad entry for inbox %d", in->box);
@@ -206,6 +198,19 @@ bad:
 			d->box, d->no);
 }
 
+/* "2026-11-27T19:14:52Z", between 2000 and 2100. */
+static bool
+plausible_time(const char *t)
+{
+	int y, mo, d, h, mi, sec;
+	char z, end;
+
+	return sscanf(t, "%4d-%2d-%2dT%2d:%2d:%2d%c%c", &y, &mo, &d, &h, &mi, &sec, &z, &end) ==
+		       7 &&
+	       z == 'Z' && strlen(t) == 20 && y >= 2000 && y < 2100 && mo >= 1 && mo <= 12 &&
+	       d >= 1 && d <= 31 && h < 24 && mi < 60 && sec < 61 && h >= 0 && mi >= 0 && sec >= 0;
+}
+
 static int
 parse_manifest(struct device *dev, const char *path, const char *json, struct parsed *p,
 	       struct svc_err *err)
@@ -224,6 +229,12 @@ parse_manifest(struct device *dev, const char *path, const char *json, struct pa
 	if (p->head.format < 1)
 		return svc_errf(err, EX_DATAERR, "'%s' has an invalid backup format number %lld",
 				path, (long long)p->head.format);
+	if (!plausible_time(p->head.created))
+		return svc_errf(
+			err, EX_DATAERR,
+			"the backup manifest has an invalid 'created' ('%.40s'): expected a "
+			"UTC time such as 2026-11-27T19:14:52Z between 2000 and 2100",
+			p->head.created);
 	if (store_manifest_inboxes(st, json, man_inbox, p, err) != 0 ||
 	    store_manifest_docs(st, json, man_doc, p, err) != 0)
 		return -1;
@@ -594,8 +605,6 @@ backup_verify(struct device *dev, const char *path, const char *passphrase,
 
 	if (sum)
 		memset(sum, 0, sizeof *sum);
-	if (require(dev, "verifying a Backup of Mail Box", err) != 0)
-		return -1;
 	if ((fd = open_input(path, err)) < 0)
 		return -1;
 	rc = read_backup(dev, fd, path, passphrase, &p, NULL, true, cb, "verifying", err);
@@ -607,17 +616,96 @@ backup_verify(struct device *dev, const char *path, const char *passphrase,
 	return rc;
 }
 
-int
-backup_list(struct device *dev, const char *path, const char *passphrase, bool json,
-	    const struct backup_cb *cb, struct svc_err *err)
+/* Where the members of the listing's JSON object go. */
+struct members {
+	backup_field_fn field; /* NULL: into J, then one line */
+	void *arg;
+	struct strbuf j;
+};
+
+static void
+member(struct members *m, const char *name, const char *value)
+{
+	if (m->field) {
+		m->field(m->arg, name, value);
+		return;
+	}
+	sb_adds(&m->j, m->j.len ? ", " : "{");
+	json_add_str(&m->j, name);
+	sb_addf(&m->j, ": %s", value);
+}
+
+static void
+member_str(struct members *m, const char *name, const char *value)
+{
+	struct strbuf v = STRBUF_INIT;
+
+	json_add_str(&v, value);
+	member(m, name, v.buf);
+	sb_release(&v);
+}
+
+/* The manifest as one JSON object, member by member. */
+static void
+list_json(const struct parsed *p, backup_field_fn field, const struct backup_cb *cb)
+{
+	struct members m = { field, cb ? cb->arg : NULL, STRBUF_INIT };
+	struct strbuf v = STRBUF_INIT;
+	char period[16], at[32];
+
+	sb_addf(&v, "%lld", (long long)p->head.format);
+	member(&m, "format", v.buf);
+	member_str(&m, "svcmode", p->head.svcmode);
+	member_str(&m, "model", p->head.model);
+	member_str(&m, "serial", p->head.serial);
+	member_str(&m, "created", p->head.created);
+	member(&m, "encrypted", p->encrypted ? "true" : "false");
+	sb_reset(&v);
+	sb_adds(&v, "[");
+	for (int b = 0, n = 0; b < MAILBOX_INBOXES; b++) {
+		if (!p->has_inbox[b])
+			continue;
+		mailbox_format_period(p->inboxes[b].auto_erase, period, sizeof period);
+		sb_addf(&v, "%s\n  {\"box\": \"%02d\", \"name\": ", n++ ? "," : "", b);
+		json_add_str(&v, p->inboxes[b].name);
+		sb_addf(&v, ", \"password\": %s, \"auto_erase\": \"%s\", \"print_on_store\": %s}",
+			p->inboxes[b].password[0] ? "true" : "false", period,
+			p->inboxes[b].print_on_store ? "true" : "false");
+	}
+	sb_adds(&v, "]");
+	member(&m, "inboxes", v.buf);
+	sb_reset(&v);
+	sb_adds(&v, "[");
+	for (int i = 0; i < p->ndocs; i++) {
+		const struct store_doc *d = &p->docs[i];
+		iso_time(d->stored_at, at, sizeof at);
+		sb_addf(&v, "%s\n  {\"box\": \"%02d\", \"doc\": \"%04d\", \"name\": ", i ? "," : "",
+			d->box, d->no);
+		json_add_str(&v, d->name);
+		sb_addf(&v,
+			", \"stored\": \"%s\", \"pages\": %d, \"size\": %lld, \"sha256\": "
+			"\"%s\"}",
+			at, d->pages, (long long)d->size, d->sha256);
+	}
+	sb_adds(&v, "]");
+	member(&m, "documents", v.buf);
+	/* Not through say(): the object is longer than its buffer. */
+	if (field == NULL && cb && cb->line) {
+		sb_adds(&m.j, "}");
+		cb->line(cb->arg, m.j.buf);
+	}
+	sb_release(&m.j);
+	sb_release(&v);
+}
+
+static int
+list(struct device *dev, const char *path, const char *passphrase, bool json, backup_field_fn field,
+     const struct backup_cb *cb, struct svc_err *err)
 {
 	struct parsed p;
-	struct strbuf j = STRBUF_INIT;
 	char period[16], at[32];
 	int fd, rc;
 
-	if (require(dev, "listing a Backup of Mail Box", err) != 0)
-		return -1;
 	if ((fd = open_input(path, err)) < 0)
 		return -1;
 	rc = read_backup(dev, fd, path, passphrase, &p, NULL, false, cb, "reading", err);
@@ -625,41 +713,7 @@ backup_list(struct device *dev, const char *path, const char *passphrase, bool j
 	if (rc != 0)
 		return -1;
 	if (json) {
-		sb_addf(&j, "{\"format\": %lld, \"svcmode\": ", (long long)p.head.format);
-		json_add_str(&j, p.head.svcmode);
-		sb_adds(&j, ", \"model\": ");
-		json_add_str(&j, p.head.model);
-		sb_adds(&j, ", \"serial\": ");
-		json_add_str(&j, p.head.serial);
-		sb_adds(&j, ", \"created\": ");
-		json_add_str(&j, p.head.created);
-		sb_addf(&j, ", \"encrypted\": %s, \"inboxes\": [", p.encrypted ? "true" : "false");
-		for (int b = 0, n = 0; b < MAILBOX_INBOXES; b++) {
-			if (!p.has_inbox[b])
-				continue;
-			mailbox_format_period(p.inboxes[b].auto_erase, period, sizeof period);
-			sb_addf(&j, "%s\n  {\"box\": \"%02d\", \"name\": ", n++ ? "," : "", b);
-			json_add_str(&j, p.inboxes[b].name);
-			sb_addf(&j,
-				", \"password\": %s, \"auto_erase\": \"%s\", \"print_on_store\": "
-				"%s}",
-				p.inboxes[b].password[0] ? "true" : "false", period,
-				p.inboxes[b].print_on_store ? "true" : "false");
-		}
-		sb_adds(&j, "],\n \"documents\": [");
-		for (int i = 0; i < p.ndocs; i++) {
-			const struct store_doc *d = &p.docs[i];
-			iso_time(d->stored_at, at, sizeof at);
-			sb_addf(&j, "%s\n  {\"box\": \"%02d\", \"doc\": \"%04d\", \"name\": ",
-				i ? "," : "", d->box, d->no);
-			json_add_str(&j, d->name);
-			sb_addf(&j,
-				", \"stored\": \"%s\", \"pages\": %d, \"size\": %lld, \"sha256\": "
-				"\"%s\"}",
-				at, d->pages, (long long)d->size, d->sha256);
-		}
-		sb_adds(&j, "]}");
-		say(cb, "%s", j.buf);
+		list_json(&p, field, cb);
 	} else {
 		say(cb, "backup of %s serial %s, made %s by svcmode %s (format %lld)%s",
 		    p.head.model, p.head.serial, p.head.created, p.head.svcmode,
@@ -686,9 +740,22 @@ backup_list(struct device *dev, const char *path, const char *passphrase, bool j
 			}
 		}
 	}
-	sb_release(&j);
 	parsed_free(&p);
 	return 0;
+}
+
+int
+backup_list(struct device *dev, const char *path, const char *passphrase, bool json,
+	    const struct backup_cb *cb, struct svc_err *err)
+{
+	return list(dev, path, passphrase, json, NULL, cb, err);
+}
+
+int
+backup_list_fields(struct device *dev, const char *path, const char *passphrase,
+		   backup_field_fn field, const struct backup_cb *cb, struct svc_err *err)
+{
+	return list(dev, path, passphrase, true, field, cb, err);
 }
 
 /* --- creating ------------------------------------------------------------ */
@@ -1069,8 +1136,6 @@ backup_create(struct device *dev, const char *path, const bool *boxes, const cha
 
 	if (sum)
 		memset(sum, 0, sizeof *sum);
-	if (require(dev, "creating a Backup of Mail Box", err) != 0)
-		goto out;
 	if (passphrase && strlen(passphrase) < BACKUP_PASSPHRASE_MIN) {
 		svc_errf(err, EX_USAGE, "a backup passphrase needs at least %d characters",
 			 BACKUP_PASSPHRASE_MIN);
@@ -1376,20 +1441,19 @@ plan_commit(struct plan *pl, enum backup_mode mode, struct svc_err *err)
 		if (device_audit(dev, "backup.restore", key, NULL, NULL, detail, err) != 0)
 			goto fail;
 	}
-	/* -2: the commit itself failed, so it may have reached the disk after
-	 * all (see store_commit): the caller keeps the files. */
-	if (store_commit(st, err) != 0)
-		return -2;
-	return 0;
+	/* -2: the disk did not confirm the commit, so it may have reached the
+	 * disk after all (see store_commit): the caller keeps the files. Any
+	 * other failure (a full disk) rolled it back: the caller removes them. */
+	return store_commit(st, err);
 fail:
 	store_rollback(st);
 	return -1;
 }
 
-int
-backup_restore(struct device *dev, const char *path, const char *passphrase, const bool *boxes,
-	       enum backup_mode mode, bool dry_run, const struct backup_cb *cb,
-	       struct backup_summary *sum, struct svc_err *err)
+static int
+restore(struct device *dev, const char *path, const char *passphrase, const bool *boxes,
+	enum backup_mode mode, bool dry_run, backup_confirm_fn confirm, const struct backup_cb *cb,
+	struct backup_summary *sum, struct svc_err *err)
 {
 	struct parsed p, again;
 	struct plan pl;
@@ -1401,8 +1465,6 @@ backup_restore(struct device *dev, const char *path, const char *passphrase, con
 	memset(&p, 0, sizeof p);
 	if (sum)
 		memset(sum, 0, sizeof *sum);
-	if (require(dev, "restoring a Backup of Mail Box", err) != 0)
-		return -1;
 	if ((fd = open_input(path, err)) < 0)
 		return -1;
 	/* 1: the whole archive is checked before anything is written. */
@@ -1426,6 +1488,8 @@ backup_restore(struct device *dev, const char *path, const char *passphrase, con
 		rc = 0;
 		goto out;
 	}
+	if (confirm && confirm(cb ? cb->arg : NULL, err) != 0)
+		goto out;
 	/* 3: the documents, to files that no row names yet (checked again). */
 	if (read_backup(dev, fd, path, passphrase, &again, &sink, true, cb, "restoring", err) !=
 	    0) {
@@ -1460,4 +1524,20 @@ out:
 	plan_free(&pl);
 	parsed_free(&p);
 	return rc;
+}
+
+int
+backup_restore(struct device *dev, const char *path, const char *passphrase, const bool *boxes,
+	       enum backup_mode mode, bool dry_run, const struct backup_cb *cb,
+	       struct backup_summary *sum, struct svc_err *err)
+{
+	return restore(dev, path, passphrase, boxes, mode, dry_run, NULL, cb, sum, err);
+}
+
+int
+backup_restore_confirm(struct device *dev, const char *path, const char *passphrase,
+		       const bool *boxes, enum backup_mode mode, backup_confirm_fn confirm,
+		       const struct backup_cb *cb, struct backup_summary *sum, struct svc_err *err)
+{
+	return restore(dev, path, passphrase, boxes, mode, false, confirm, cb, sum, err);
 }

@@ -14,6 +14,11 @@
  * (wrong or missing passphrase), EX_NOINPUT, EX_CANTCREAT, EX_IOERR (disk
  * full: the partial file is removed), EX_USAGE (bad selection or a
  * non-empty inbox without --merge/--replace).
+ *
+ * Access: these functions check no door. The caller has opened what the
+ * operation table declares: DOOR_MANAGER for the backup operations, and
+ * DOOR_MANAGER or DOOR_SERVICE1 for the backup that Initialize All Data
+ * makes before it erases.
  */
 #ifndef SVC_BACKUP_H
 #define SVC_BACKUP_H
@@ -52,10 +57,15 @@ int backup_create(struct device *dev, const char *path, const bool *boxes, const
 /* Checks the manifest, SHA256SUMS and every document. */
 int backup_verify(struct device *dev, const char *path, const char *passphrase,
 		  const struct backup_cb *cb, struct backup_summary *sum, struct svc_err *err);
-/* The manifest as JSON (JSON) or as lines through cb->line; does not read
- * the documents (see backup_verify). */
+/* The manifest as JSON (JSON: one object as one cb->line) or as lines
+ * through cb->line; does not read the documents (see backup_verify). */
 int backup_list(struct device *dev, const char *path, const char *passphrase, bool json,
 		const struct backup_cb *cb, struct svc_err *err);
+/* The manifest's JSON object member by member: FIELD gets each NAME and
+ * its VALUE as JSON text, with cb->arg. */
+typedef void (*backup_field_fn)(void *arg, const char *name, const char *value);
+int backup_list_fields(struct device *dev, const char *path, const char *passphrase,
+		       backup_field_fn field, const struct backup_cb *cb, struct svc_err *err);
 
 enum backup_mode {
 	BACKUP_EMPTY_ONLY, /* refuse an inbox that has documents or settings */
@@ -65,5 +75,14 @@ enum backup_mode {
 int backup_restore(struct device *dev, const char *path, const char *passphrase, const bool *boxes,
 		   enum backup_mode mode, bool dry_run, const struct backup_cb *cb,
 		   struct backup_summary *sum, struct svc_err *err);
+/* backup_restore (not a dry run) that asks CONFIRM, with cb->arg, once the
+ * plan has been shown and before anything is written: 0 goes on, -1 with
+ * err stops and nothing is changed. The inboxes stay locked for writers
+ * meanwhile. */
+typedef int (*backup_confirm_fn)(void *arg, struct svc_err *err);
+int backup_restore_confirm(struct device *dev, const char *path, const char *passphrase,
+			   const bool *boxes, enum backup_mode mode, backup_confirm_fn confirm,
+			   const struct backup_cb *cb, struct backup_summary *sum,
+			   struct svc_err *err);
 
 #endif

@@ -51,6 +51,24 @@ level_title(enum level l)
 	return levels[l].title;
 }
 
+unsigned
+level_doors(enum level l)
+{
+	static const unsigned doors[] = { 0, DOOR_MANAGER, DOOR_SERVICE1, DOOR_SERVICE2 };
+
+	return doors[l];
+}
+
+enum level
+doors_level(unsigned doors)
+{
+	if (doors & DOOR_SERVICE2)
+		return LEVEL_SERVICE2;
+	if (doors & DOOR_SERVICE1)
+		return LEVEL_SERVICE1;
+	return (doors & DOOR_MANAGER) ? LEVEL_MANAGER : LEVEL_USER;
+}
+
 int
 level_parse(const char *s, enum level *out)
 {

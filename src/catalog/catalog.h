@@ -14,6 +14,22 @@
 
 enum level { LEVEL_USER, LEVEL_MANAGER, LEVEL_SERVICE1, LEVEL_SERVICE2 };
 
+/*
+ * The doors of the device. A session holds a set of opened doors, not a
+ * rung on one ladder: the System Manager's ID and PIN open DOOR_MANAGER
+ * (the customer's System Settings), the level-1 service code opens
+ * DOOR_SERVICE1 and the level-2 code, entered from level 1, adds
+ * DOOR_SERVICE2. A service code never opens DOOR_MANAGER.
+ */
+#define DOOR_MANAGER 0x1u
+#define DOOR_SERVICE1 0x2u
+#define DOOR_SERVICE2 0x4u
+/* The door a catalog level names (LEVEL_USER: none, 0). */
+unsigned level_doors(enum level l);
+/* The highest level a set of opened doors amounts to, for titles and the
+ * audit log. */
+enum level doors_level(unsigned doors);
+
 enum cat_type {
 	CT_BOOL,
 	CT_INT,

@@ -8,17 +8,9 @@
 #include <strings.h>
 
 #include "catalog/catalog.h"
+#include "util/text.h"
 
 typedef int (*parse_fn)(const struct cat_entry *e, const char *in, struct strbuf *out);
-
-static bool
-printable_ascii(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
-			return false;
-	return true;
-}
 
 static int
 p_bool(const struct cat_entry *e, const char *in, struct strbuf *out)
@@ -71,10 +63,23 @@ p_enum(const struct cat_entry *e, const char *in, struct strbuf *out)
 	return -1;
 }
 
+/* Characters (code points) of clean UTF-8 text. */
+static size_t
+chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+/* Free text: valid UTF-8 without control characters, so that no value can
+ * put terminal controls on a screen, in a log or in JSON. */
 static int
 p_string(const struct cat_entry *e, const char *in, struct strbuf *out)
 {
-	if (strlen(in) > (size_t)e->max || !printable_ascii(in))
+	if (!text_is_clean(in) || chars(in) > (size_t)e->max)
 		return -1;
 	sb_adds(out, in);
 	return 0;
@@ -262,8 +267,12 @@ static const struct {
 	[CT_BOOL] = { p_bool, "ON or OFF", 0 },
 	[CT_INT] = { p_int, "an integer %ld-%ld", 2 },
 	[CT_ENUM] = { p_enum, NULL, 0 },
-	[CT_STRING] = { p_string, "printable ASCII text of at most %ld characters", 1 },
-	[CT_SECRET] = { p_string, "printable ASCII text of at most %ld characters", 1 },
+	[CT_STRING] = { p_string,
+			"printable text (UTF-8, no control characters) of at most %ld characters",
+			1 },
+	[CT_SECRET] = { p_string,
+			"printable text (UTF-8, no control characters) of at most %ld characters",
+			1 },
 	[CT_HOST] = { p_host, "a host name or IPv4 address (at most %ld characters), or empty", 1 },
 	[CT_PORT] = { p_int, "an integer %ld-%ld", 2 },
 	[CT_EMAIL] = { p_email, "an e-mail address like name@example.com, or empty", 0 },

@@ -1,4 +1,4 @@
-/* Option parsing, secret input and credentials for the CLI commands. */
+/* The CLI's side of a person: secrets, typed confirmations, credentials. */
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/crypto.h>
@@ -10,62 +10,8 @@
 
 #include "cli/cli.h"
 
-static const struct cli_opt *
-find_opt(const struct cli_opt *opts, const char *name, size_t len)
-{
-	for (; opts && opts->name; opts++) {
-		size_t n = strlen(opts->name);
-		if (opts->name[n - 1] == '=')
-			n--;
-		if (n == len && strncmp(opts->name, name, len) == 0)
-			return opts;
-	}
-	return NULL;
-}
-
-int
-cli_parse(const char *cmd, int argc, char **argv, const struct cli_opt *opts, struct svc_err *err)
-{
-	int npos = 0;
-	bool dashdash = false;
-
-	for (int i = 1; i < argc; i++) {
-		char *a = argv[i];
-		if (dashdash || a[0] != '-' || strcmp(a, "-") == 0) {
-			argv[npos++] = a;
-			continue;
-		}
-		if (strcmp(a, "--") == 0) {
-			dashdash = true;
-			continue;
-		}
-		const char *name = a + (a[1] == '-' ? 2 : 1);
-		const char *eq = strchr(name, '=');
-		size_t len = eq ? (size_t)(eq - name) : strlen(name);
-		const struct cli_opt *o = find_opt(opts, name, len);
-		if (o == NULL)
-			return svc_errf(err, EX_USAGE,
-					"unknown option '%s' for %s (see 'svcmode %s "
-					"--help')",
-					a, cmd, cmd);
-		bool takes = o->name[strlen(o->name) - 1] == '=';
-		if (takes && eq)
-			*o->value = eq + 1;
-		else if (takes && i + 1 < argc)
-			*o->value = argv[++i];
-		else if (takes)
-			return svc_errf(err, EX_USAGE, "option '%s' needs a value", a);
-		else if (eq)
-			return svc_errf(err, EX_USAGE, "option '%.*s' takes no value", (int)len + 2,
-					a);
-		else
-			*o->value = "";
-	}
-	return npos;
-}
-
 static int
-read_tty_line(int fd, const char *prompt, struct strbuf *out)
+read_tty_line(int fd, const char *prompt, bool echo, struct strbuf *out)
 {
 	struct termios old, quiet;
 	char c;
@@ -76,9 +22,11 @@ read_tty_line(int fd, const char *prompt, struct strbuf *out)
 	if (tcgetattr(fd, &old) != 0)
 		return -1;
 	quiet = old;
-	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+	if (!echo)
+		quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
 	quiet.c_lflag |= ICANON;
-	tcsetattr(fd, TCSAFLUSH, &quiet);
+	/* TCSANOW: an answer typed ahead (before the prompt) is kept. */
+	tcsetattr(fd, TCSANOW, &quiet);
 	sb_reset(out);
 	for (;;) {
 		ssize_t n = read(fd, &c, 1);
@@ -92,8 +40,8 @@ read_tty_line(int fd, const char *prompt, struct strbuf *out)
 			break;
 		sb_addc(out, c);
 	}
-	tcsetattr(fd, TCSAFLUSH, &old);
-	if (write(fd, "\n", 1) < 0)
+	tcsetattr(fd, TCSANOW, &old);
+	if (!echo && write(fd, "\n", 1) < 0)
 		rc = -1;
 	return rc;
 }
@@ -122,6 +70,22 @@ read_stdin_line(struct strbuf *out)
 }
 
 int
+cli_read_tty(const char *prompt, struct strbuf *out, struct svc_err *err)
+{
+	struct strbuf ask = STRBUF_INIT;
+	int fd, rc = 0;
+
+	if ((fd = open("/dev/tty", O_RDWR | O_CLOEXEC)) < 0)
+		return svc_errf(err, EX_IOERR, "cannot open the terminal to ask: %s", prompt);
+	sb_addf(&ask, "%s: ", prompt);
+	if (read_tty_line(fd, ask.buf, true, out) != 0)
+		rc = svc_errf(err, EX_IOERR, "cannot read the answer from the terminal");
+	close(fd);
+	sb_release(&ask);
+	return rc;
+}
+
+int
 cli_read_secret(const char *prompt, bool confirm, struct strbuf *out, struct svc_err *err)
 {
 	struct strbuf again = STRBUF_INIT;
@@ -136,14 +100,14 @@ cli_read_secret(const char *prompt, bool confirm, struct strbuf *out, struct svc
 	if ((fd = open("/dev/tty", O_RDWR | O_CLOEXEC)) < 0)
 		return svc_errf(err, EX_IOERR, "cannot open the terminal to ask for %s", prompt);
 	sb_addf(&ask, "%s: ", prompt);
-	if (read_tty_line(fd, ask.buf, out) != 0) {
+	if (read_tty_line(fd, ask.buf, false, out) != 0) {
 		svc_errf(err, EX_IOERR, "cannot read %s from the terminal", prompt);
 		goto out;
 	}
 	if (confirm) {
 		sb_reset(&ask);
 		sb_addf(&ask, "%s (again): ", prompt);
-		if (read_tty_line(fd, ask.buf, &again) != 0 ||
+		if (read_tty_line(fd, ask.buf, false, &again) != 0 ||
 		    strcmp(sb_str(&again), sb_str(out)) != 0) {
 			svc_errf(err, EX_DATAERR, "the two entries of %s differ; nothing changed",
 				 prompt);
@@ -182,7 +146,7 @@ prompt_into(const char *prompt, char *dst, size_t cap, struct svc_err *err)
 }
 
 int
-cli_ask_creds(void *arg, enum level need, struct device_creds *c, struct svc_err *err)
+cli_ask_creds(void *arg, unsigned doors, struct device_creds *c, struct svc_err *err)
 {
 	(void)arg;
 	c->manager = from_env("SVCMODE_MANAGER_ID", c->manager_id, sizeof c->manager_id) &&
@@ -191,8 +155,9 @@ cli_ask_creds(void *arg, enum level need, struct device_creds *c, struct svc_err
 	c->service2 = from_env("SVCMODE_SERVICE2_CODE", c->service2_code, sizeof c->service2_code);
 	if (c->manager || c->service1 || !isatty(STDIN_FILENO))
 		return 0;
-	/* Nothing in the environment and a person at the terminal: ask. */
-	if (need == LEVEL_MANAGER) {
+	/* Nothing in the environment and a person at the terminal: ask for
+	 * the cheapest door that opens it. */
+	if (doors & DOOR_MANAGER) {
 		if (prompt_into("System Manager ID", c->manager_id, sizeof c->manager_id, err) ||
 		    prompt_into("System PIN", c->manager_pin, sizeof c->manager_pin, err))
 			return -1;
@@ -202,43 +167,11 @@ cli_ask_creds(void *arg, enum level need, struct device_creds *c, struct svc_err
 	if (prompt_into("Service code (level 1)", c->service1_code, sizeof c->service1_code, err))
 		return -1;
 	c->service1 = true;
-	if (need == LEVEL_SERVICE2) {
+	if (!(doors & DOOR_SERVICE1)) {
 		if (prompt_into("Service code (level 2)", c->service2_code, sizeof c->service2_code,
 				err))
 			return -1;
 		c->service2 = true;
 	}
-	return 0;
-}
-
-void
-cli_progress(void *arg, const char *what, double fraction)
-{
-	struct cli *cli = arg;
-	static struct timespec last;
-	struct timespec now;
-
-	/* At most five updates a second: a serial line must not be flooded. */
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (fraction < 1.0 &&
-	    (now.tv_sec - last.tv_sec) * 1000000000L + (now.tv_nsec - last.tv_nsec) < 200000000L)
-		return;
-	last = now;
-	fprintf(cli->msg, "\r%s: %3d%%%s", what, (int)(fraction * 100 + 0.5),
-		fraction >= 1.0 ? "\n" : "");
-	fflush(cli->msg);
-}
-
-int
-cli_limit(const char *text, long *out, struct svc_err *err)
-{
-	char *end = NULL;
-	long n = strtol(text, &end, 10);
-
-	if (*text == '\0' || *end || n < 1 || n > 1000000)
-		return svc_errf(err, EX_USAGE,
-				"invalid value '%s' for --limit: expected an integer 1-1000000",
-				text);
-	*out = n;
 	return 0;
 }

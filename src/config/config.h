@@ -27,9 +27,10 @@ struct device_creds {
 	char manager_id[16], manager_pin[16];
 	char service1_code[16], service2_code[16];
 };
-/* Asked when a command needs more than the session's level. Returns 0 and
- * fills what it has, or -1 with err set. */
-typedef int (*device_ask_fn)(void *arg, enum level need, struct device_creds *out,
+/* Asked when a command needs a door the session has not opened (DOORS:
+ * any one of them will do). Returns 0 and fills what it has, or -1 with
+ * err set. */
+typedef int (*device_ask_fn)(void *arg, unsigned doors, struct device_creds *out,
 			     struct svc_err *err);
 
 /* Where the store is: $SVCMODE_DB, /var/lib/svcmode/device.db if writable,
@@ -46,19 +47,33 @@ void device_close(struct device *dev);
 struct store *device_store(struct device *dev);
 const struct catalog *device_catalog(const struct device *dev);
 const struct store_identity *device_identity(const struct device *dev);
+/* The highest level the opened doors amount to (titles, audit). */
 enum level device_level(const struct device *dev);
+/* The doors the session has opened (DOOR_*). */
+unsigned device_doors(const struct device *dev);
 const char *device_operator(const struct device *dev);
-void device_set_operator(struct device *dev, const char *name);
+/* The operator named in the audit log: 1-63 bytes of printable text
+ * (UTF-8, no control characters), else EX_USAGE and nothing changes. The
+ * default is $SVCMODE_OPERATOR (checked the same way), else the user. */
+int device_set_operator(struct device *dev, const char *name, struct svc_err *err);
+#define DEVICE_OPERATOR_MAX 63
+/* The check of device_set_operator alone (before a store is opened). */
+int device_check_operator(const char *name, struct svc_err *err);
 void device_set_asker(struct device *dev, device_ask_fn fn, void *arg);
 
-/* Raises the session to NEED, asking for credentials if needed. WHAT names
- * the thing wanted, for the message ("changing system.manager.name"). */
-int device_require(struct device *dev, enum level need, const char *what, struct svc_err *err);
+/*
+ * The one access rule: succeeds when the session holds one of DOORS (0:
+ * anyone), else asks the front end for credentials and opens the cheapest
+ * door they fit. WHAT names the thing wanted, for the message ("changing
+ * system.manager.name"). EX_NOPERM when nothing offered opens a door;
+ * the message says which credentials would.
+ */
+int device_require(struct device *dev, unsigned doors, const char *what, struct svc_err *err);
 /* Logs into DOOR (LEVEL_MANAGER, _SERVICE1, _SERVICE2) with CREDS. */
 int device_login(struct device *dev, enum level door, const struct device_creds *creds,
 		 struct svc_err *err);
-/* Drops back to user level (idle logout, leaving Service Mode). */
-void device_logout(struct device *dev, enum level to);
+/* Closes every door not in KEEP (idle logout, leaving Service Mode). */
+void device_logout(struct device *dev, unsigned keep);
 /* Checks a credential against the stored value of KEY (a pin-type
  * setting), through the door's lockout. */
 int device_check_pin(struct device *dev, const char *door, const char *key, const char *given,
@@ -85,16 +100,31 @@ int config_set(struct device *dev, const char *key, const char *value, struct sv
 int config_set_checked(struct device *dev, const char *key, const char *value, const char *stamp,
 		       struct svc_err *err);
 int config_reset(struct device *dev, const char *key, struct svc_err *err);
+/* COPIER > FUNCTION > CLEAR > PWD-CLR: the System Manager ID and PIN go
+ * back to the factory 7654321/7654321 and the manager door's lockout is
+ * cleared, in one audited transaction. The caller has opened a service
+ * door (the operation table says which). */
+int config_pwd_clear(struct device *dev, struct svc_err *err);
 /* Resets every key that Initialize All Data/Settings resets, inside the
  * caller's transaction; returns how many were not at their default. */
 int config_reset_for_init(struct device *dev, struct svc_err *err);
 
 /* --- export / import (JSON) --- */
+/* The JSON; secrets need DOOR_MANAGER. The caller audits an export with
+ * secrets once it has been written. */
 int config_export(struct device *dev, bool include_secrets, struct strbuf *out,
 		  struct svc_err *err);
 /* All or nothing: every bad key or value is listed in PROBLEMS (one per
  * line) and nothing is written. Returns the number of changed keys. */
 int config_import(struct device *dev, const char *json, struct strbuf *problems,
 		  struct svc_err *err);
+/* What config_import would change, one "KEY: 'old' -> 'new'" line each
+ * (secrets as ***), without writing or asking for credentials. */
+int config_import_plan(struct device *dev, const char *json, struct strbuf *problems,
+		       struct strbuf *plan, struct svc_err *err);
+/* Sets several keys in one transaction: every value is validated and every
+ * door opened first; on any refusal nothing is written. */
+int config_set_many(struct device *dev, const char *const *keys, const char *const *values, int n,
+		    struct svc_err *err);
 
 #endif

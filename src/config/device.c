@@ -1,5 +1,7 @@
 #include "config/device_int.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <openssl/crypto.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -10,6 +12,7 @@
 
 #include "access/seal.h"
 #include "util/fsutil.h"
+#include "util/text.h"
 
 #define DEMO_MODEL "iR5570"
 /* Canon's IEEE OUI; the rest of the MAC is random. */
@@ -83,24 +86,24 @@ device_create(const char *path, const char *serial, struct svc_err *err)
 	return rc;
 }
 
-static void
-default_operator(struct device *dev)
+static int
+default_operator(struct device *dev, struct svc_err *err)
 {
 	const char *env = getenv("SVCMODE_OPERATOR");
 	struct passwd *pw;
 
-	if (env && *env) {
-		device_set_operator(dev, env);
-		return;
-	}
+	if (env && *env)
+		return device_set_operator(dev, env, err);
 	pw = getpwuid(geteuid());
-	device_set_operator(dev, pw ? pw->pw_name : "unknown");
+	return device_set_operator(dev, pw && text_is_clean(pw->pw_name) ? pw->pw_name : "unknown",
+				   err);
 }
 
 int
 device_open(const char *path, bool create, bool *created, struct device **out, struct svc_err *err)
 {
 	struct device *dev = xcalloc(1, sizeof *dev);
+	char *real = NULL;
 
 	*out = NULL;
 	if (created)
@@ -111,13 +114,22 @@ device_open(const char *path, bool create, bool *created, struct device **out, s
 		if (created)
 			*created = true;
 	}
-	if (catalog_new(&dev->cat, err) != 0 || store_open(path, &dev->st, err) != 0 ||
-	    store_identity_get(dev->st, &dev->id, err) != 0)
+	/* The real path, once: the documents folder, the lock files and the
+	 * start-up clean-up are all derived from it, so a store reached through
+	 * a symbolic link keeps everything beside the real file. */
+	if ((real = realpath(path, NULL)) == NULL) {
+		svc_errf(err, errno == ENOENT ? EX_NOINPUT : EX_IOERR,
+			 "cannot open device store '%s': %s", path, strerror(errno));
 		goto fail;
-	default_operator(dev);
+	}
+	if (default_operator(dev, err) != 0 || catalog_new(&dev->cat, err) != 0 ||
+	    store_open(real, &dev->st, err) != 0 || store_identity_get(dev->st, &dev->id, err) != 0)
+		goto fail;
+	free(real);
 	*out = dev;
 	return 0;
 fail:
+	free(real);
 	device_close(dev);
 	return -1;
 }
@@ -154,7 +166,13 @@ device_identity(const struct device *dev)
 enum level
 device_level(const struct device *dev)
 {
-	return dev->level;
+	return doors_level(dev->doors);
+}
+
+unsigned
+device_doors(const struct device *dev)
+{
+	return dev->doors;
 }
 
 const char *
@@ -163,15 +181,27 @@ device_operator(const struct device *dev)
 	return dev->actor;
 }
 
-void
-device_set_operator(struct device *dev, const char *name)
+int
+device_check_operator(const char *name, struct svc_err *err)
 {
-	size_t n = 0;
+	/* Refused, never cut or mended: the audit log names who acted exactly
+	 * as given, and it ends up on screens and in JSON. */
+	if (*name == '\0' || strlen(name) > DEVICE_OPERATOR_MAX || !text_is_clean(name))
+		return svc_errf(err, EX_USAGE,
+				"invalid operator name '%.40s%s': expected 1-%d bytes of printable "
+				"text (UTF-8, no control characters)",
+				text_is_clean(name) ? name : "?", strlen(name) > 40 ? "..." : "",
+				DEVICE_OPERATOR_MAX);
+	return 0;
+}
 
-	/* Printable ASCII only: the name ends up in logs and on screens. */
-	for (const char *s = name; *s && n < sizeof dev->actor - 1; s++)
-		dev->actor[n++] = (char)((*s >= 0x20 && *s < 0x7f) ? *s : '?');
-	dev->actor[n] = '\0';
+int
+device_set_operator(struct device *dev, const char *name, struct svc_err *err)
+{
+	if (device_check_operator(name, err) != 0)
+		return -1;
+	strlcpy_(dev->actor, name, sizeof dev->actor);
+	return 0;
 }
 
 void
@@ -184,7 +214,7 @@ device_set_asker(struct device *dev, device_ask_fn fn, void *arg)
 struct access_who
 device_who(const struct device *dev)
 {
-	return (struct access_who){ .actor = dev->actor, .level = dev->level };
+	return (struct access_who){ .actor = dev->actor, .level = doors_level(dev->doors) };
 }
 
 int
@@ -200,7 +230,7 @@ device_audit(struct device *dev, const char *event, const char *key, const char 
 {
 	struct store_audit r = {
 		.actor = dev->actor,
-		.level = level_name(dev->level),
+		.level = level_name(doors_level(dev->doors)),
 		.event = event,
 		.key = key,
 		.old = old,
@@ -321,7 +351,7 @@ device_login(struct device *dev, enum level door, const struct device_creds *c, 
 			svc_errf(err, EX_NOPERM, "wrong level-1 service code");
 		break;
 	case LEVEL_SERVICE2:
-		if (dev->level < LEVEL_SERVICE1)
+		if (!(dev->doors & DOOR_SERVICE1))
 			return svc_errf(err, EX_NOPERM,
 					"level 2 is entered from inside Service Mode level 1");
 		rc = device_check_pin(dev, "service2", "service.code.level2", c->service2_code,
@@ -331,68 +361,110 @@ device_login(struct device *dev, enum level door, const struct device_creds *c, 
 		break;
 	default: return svc_errf(err, EX_SOFTWARE, "no door for level %d", door);
 	}
-	if (rc == 0 && door > dev->level)
-		dev->level = door;
+	if (rc == 0)
+		dev->doors |= level_doors(door);
 	return rc;
 }
 
 void
-device_logout(struct device *dev, enum level to)
+device_logout(struct device *dev, unsigned keep)
 {
-	if (dev->level > to)
-		dev->level = to;
+	dev->doors &= keep;
+	/* Level 2 is entered from level 1 and goes with it. */
+	if (!(dev->doors & DOOR_SERVICE1))
+		dev->doors &= ~DOOR_SERVICE2;
 }
 
-static const char *const missing_msg[] = {
-	[LEVEL_USER] = "",
-	[LEVEL_MANAGER] = "System Manager rights: set SVCMODE_MANAGER_ID and "
-			  "SVCMODE_MANAGER_PIN (or SVCMODE_SERVICE_CODE), or run on a terminal",
-	[LEVEL_SERVICE1] = "Service Mode level 1: set SVCMODE_SERVICE_CODE, or run on a terminal",
-	[LEVEL_SERVICE2] = "Service Mode level 2: set SVCMODE_SERVICE_CODE and "
-			   "SVCMODE_SERVICE2_CODE, or run on a terminal",
-};
-
+/* What would open DOORS, for the message when nothing offered does. */
 static int
-missing(enum level need, const char *what, struct svc_err *err)
+missing(unsigned doors, const char *what, struct svc_err *err)
 {
-	return svc_errf(err, EX_NOPERM, "%s needs %s", what, missing_msg[need]);
+	if (doors == DOOR_MANAGER)
+		return svc_errf(err, EX_NOPERM,
+				"%s needs the System Manager ID and PIN (SVCMODE_MANAGER_ID and "
+				"SVCMODE_MANAGER_PIN, or a terminal); a service code does not "
+				"open System Settings: a forgotten ID/PIN is reset with PWD-CLR "
+				"in Service Mode (svcmode pwd-clr)",
+				what);
+	if (doors == DOOR_SERVICE2)
+		return svc_errf(err, EX_NOPERM,
+				"%s needs Service Mode level 2: set SVCMODE_SERVICE_CODE and "
+				"SVCMODE_SERVICE2_CODE, or run on a terminal",
+				what);
+	if (doors & DOOR_MANAGER)
+		return svc_errf(err, EX_NOPERM,
+				"%s needs System Manager rights (SVCMODE_MANAGER_ID and "
+				"SVCMODE_MANAGER_PIN) or Service Mode level 1 "
+				"(SVCMODE_SERVICE_CODE), or a terminal",
+				what);
+	return svc_errf(err, EX_NOPERM,
+			"%s needs Service Mode level 1: set SVCMODE_SERVICE_CODE, or run on a "
+			"terminal",
+			what);
 }
 
-/* Logs in through the doors that lead to NEED, with what C offers. */
+/*
+ * A level-2 operation with only a level-1 code: a wrong code still counts
+ * towards the level-1 lockout (as on the panel), but a right one opens
+ * nothing and so writes nothing: the refusal names what is missing.
+ */
 static int
-raise_to(struct device *dev, enum level need, const struct device_creds *c, const char *what,
-	 struct svc_err *err)
+level1_only(struct device *dev, unsigned doors, const struct device_creds *c, const char *what,
+	    struct svc_err *err)
 {
-	if (need == LEVEL_MANAGER && c->manager)
+	struct strbuf want = STRBUF_INIT, pin = STRBUF_INIT;
+	bool ok;
+
+	if (access_locked_for(dev->st, "service1", NULL) > 0 ||
+	    stored_pin(dev, "service.code.level1", &want, err) != 0)
+		ok = false;
+	else
+		ok = padded(dev, "service.code.level1", c->service1_code, &pin) &&
+		     access_matches(want.buf, pin.buf);
+	sb_release(&want);
+	sb_release(&pin);
+	if (!ok)
+		return device_login(dev, LEVEL_SERVICE1, c, err);
+	return missing(doors, what, err);
+}
+
+/* Opens the cheapest of DOORS that the credentials C fit. */
+static int
+open_door(struct device *dev, unsigned doors, const struct device_creds *c, const char *what,
+	  struct svc_err *err)
+{
+	bool held1 = dev->doors & DOOR_SERVICE1;
+
+	if ((doors & DOOR_MANAGER) && c->manager)
 		return device_login(dev, LEVEL_MANAGER, c, err);
-	if (dev->level < LEVEL_SERVICE1) {
-		if (!c->service1)
-			return missing(need, what, err);
-		if (device_login(dev, LEVEL_SERVICE1, c, err) != 0)
-			return -1;
-	}
-	if (dev->level >= need)
+	if (!(doors & (DOOR_SERVICE1 | DOOR_SERVICE2)) || (!held1 && !c->service1))
+		return missing(doors, what, err);
+	if (!held1 && !(doors & DOOR_SERVICE1) && !c->service2)
+		return level1_only(dev, doors, c, what, err);
+	if (!held1 && device_login(dev, LEVEL_SERVICE1, c, err) != 0)
+		return -1;
+	if (dev->doors & doors)
 		return 0;
 	if (!c->service2)
-		return missing(need, what, err);
+		return missing(doors, what, err);
 	return device_login(dev, LEVEL_SERVICE2, c, err);
 }
 
 int
-device_require(struct device *dev, enum level need, const char *what, struct svc_err *err)
+device_require(struct device *dev, unsigned doors, const char *what, struct svc_err *err)
 {
 	struct device_creds c;
 	int rc;
 
-	if (dev->level >= need)
+	if (doors == 0 || (dev->doors & doors))
 		return 0;
 	memset(&c, 0, sizeof c);
 	if (dev->ask == NULL)
-		return missing(need, what, err);
-	if (dev->ask(dev->ask_arg, need, &c, err) != 0)
+		return missing(doors, what, err);
+	if (dev->ask(dev->ask_arg, doors, &c, err) != 0)
 		rc = -1;
 	else
-		rc = raise_to(dev, need, &c, what, err);
+		rc = open_door(dev, doors, &c, what, err);
 	OPENSSL_cleanse(&c, sizeof c);
 	return rc;
 }

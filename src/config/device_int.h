@@ -8,8 +8,8 @@ struct device {
 	struct store *st;
 	struct catalog *cat;
 	struct store_identity id;
-	enum level level;
-	char actor[64];
+	unsigned doors; /* the doors this session has opened (DOOR_*) */
+	char actor[DEVICE_OPERATOR_MAX + 1];
 	device_ask_fn ask;
 	void *ask_arg;
 };

@@ -22,7 +22,7 @@ config_export(struct device *dev, bool include_secrets, struct strbuf *out, stru
 	bool first = true;
 	int rc = -1;
 
-	if (include_secrets && device_require(dev, LEVEL_MANAGER, "exporting secrets", err) != 0)
+	if (include_secrets && device_require(dev, DOOR_MANAGER, "exporting secrets", err) != 0)
 		return -1;
 	sb_addf(out, "{\n  \"format\": \"%s\",\n  \"version\": %d,\n  \"model\": ", EXPORT_FORMAT,
 		EXPORT_VERSION);
@@ -47,8 +47,7 @@ config_export(struct device *dev, bool include_secrets, struct strbuf *out, stru
 			json_add_str(out, v.buf);
 	}
 	sb_adds(out, "\n  }\n}\n");
-	rc = include_secrets ? device_audit(dev, "export", NULL, NULL, NULL, "with secrets", err)
-			     : 0;
+	rc = 0;
 out:
 	sb_release(&v);
 	return rc;
@@ -66,8 +65,9 @@ struct import {
 	int nproblems;
 	struct import_item *items;
 	size_t n, cap;
-	enum level need;
+	unsigned need; /* the doors of the keys to change: all are needed */
 	bool seen_settings;
+	int version; /* 1; -1 for any other; 0 when missing */
 	char format[64];
 };
 
@@ -85,6 +85,10 @@ top_field(void *arg, const char *key, const char *type, const char *value)
 
 	if (strcmp(key, "format") == 0 && strcmp(type, "text") == 0)
 		strlcpy_(im->format, value, sizeof im->format);
+	/* Only the version this program writes: a later format may mean
+	 * something else by the same keys. */
+	if (strcmp(key, "version") == 0)
+		im->version = strcmp(type, "integer") == 0 && strcmp(value, "1") == 0 ? 1 : -1;
 	if (strcmp(key, "settings") == 0 && strcmp(type, "object") == 0)
 		im->seen_settings = true;
 	return 0;
@@ -146,8 +150,7 @@ one_setting(void *arg, const char *key, const char *type, const char *value)
 			}
 			im->items[im->n++] =
 				(struct import_item){ e, sb_detach(&stored), xstrdup(canon.buf) };
-			if (e->level > im->need)
-				im->need = e->level;
+			im->need |= level_doors(e->level);
 		}
 	}
 	sb_release(&canon);
@@ -187,10 +190,24 @@ import_free(struct import *im)
 	free(im->items);
 }
 
-int
-config_import(struct device *dev, const char *json, struct strbuf *problems, struct svc_err *err)
+/* One line of the plan: what KEY becomes. */
+static void
+plan_line(struct import *im, const struct import_item *it, struct strbuf *plan)
 {
-	struct import im = { .dev = dev, .problems = problems, .need = LEVEL_USER };
+	struct strbuf cur = STRBUF_INIT;
+	bool hidden = catalog_is_hidden(it->e);
+
+	if (config_get(im->dev, it->e->key, &cur, NULL) != 0)
+		sb_adds(&cur, "?");
+	sb_addf(plan, "%s: '%s' -> '%s'\n", it->e->key, cur.buf, hidden ? "***" : it->canon);
+	sb_release(&cur);
+}
+
+static int
+import_run(struct device *dev, const char *json, struct strbuf *problems, struct strbuf *plan,
+	   bool write, struct svc_err *err)
+{
+	struct import im = { .dev = dev, .problems = problems, .need = 0 };
 	int rc = -1;
 
 	if (store_json_each(dev->st, json, "$", top_field, &im, err) != 0)
@@ -202,6 +219,13 @@ config_import(struct device *dev, const char *json, struct strbuf *problems, str
 			 EXPORT_FORMAT);
 		goto out;
 	}
+	if (im.version != EXPORT_VERSION) {
+		svc_errf(err, EX_DATAERR,
+			 "unsupported settings export version: expected \"version\": %d (a "
+			 "number)",
+			 EXPORT_VERSION);
+		goto out;
+	}
 	if (store_json_each(dev->st, json, "$.settings", one_setting, &im, err) != 0)
 		goto out;
 	if (im.nproblems > 0) {
@@ -209,11 +233,29 @@ config_import(struct device *dev, const char *json, struct strbuf *problems, str
 			 im.nproblems, im.nproblems == 1 ? "" : "s");
 		goto out;
 	}
-	if (im.n > 0 && (device_require(dev, im.need, "importing these settings", err) != 0 ||
-			 apply(&im, err) != 0))
+	for (size_t i = 0; plan && i < im.n; i++)
+		plan_line(&im, &im.items[i], plan);
+	for (unsigned door = 1; write && im.n > 0 && door <= DOOR_SERVICE2; door <<= 1)
+		if ((im.need & door) &&
+		    device_require(dev, door, "importing these settings", err) != 0)
+			goto out;
+	if (write && im.n > 0 && apply(&im, err) != 0)
 		goto out;
 	rc = (int)im.n;
 out:
 	import_free(&im);
 	return rc;
+}
+
+int
+config_import(struct device *dev, const char *json, struct strbuf *problems, struct svc_err *err)
+{
+	return import_run(dev, json, problems, NULL, true, err);
+}
+
+int
+config_import_plan(struct device *dev, const char *json, struct strbuf *problems,
+		   struct strbuf *plan, struct svc_err *err)
+{
+	return import_run(dev, json, problems, plan, false, err);
 }

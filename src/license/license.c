@@ -260,7 +260,7 @@ license_install(struct device *dev, const char *key, struct license_installed *o
 	int rc = -1;
 
 	memset(out, 0, sizeof *out);
-	if (device_require(dev, LEVEL_SERVICE1, "installing a license", err) != 0)
+	if (device_require(dev, DOOR_SERVICE1, "installing a license", err) != 0)
 		return -1;
 	if (store_begin(st, &e) != 0)
 		goto fail;
@@ -410,7 +410,7 @@ license_invalidate(struct device *dev, const struct lic_option *opt, bool transf
 
 	tr[0] = '\0';
 	*already = false;
-	if (device_require(dev, LEVEL_SERVICE2,
+	if (device_require(dev, DOOR_SERVICE2,
 			   transfer ? "invalidating a license for transfer" : "erasing a license",
 			   err) != 0)
 		return -1;
@@ -479,7 +479,7 @@ license_report(struct device *dev, license_line_fn fn, void *arg, struct svc_err
 	struct strbuf src = STRBUF_INIT;
 	int rc = -1;
 
-	if (device_require(dev, LEVEL_SERVICE1, "the SPEC LIST report", err) != 0)
+	if (device_require(dev, DOOR_SERVICE1, "the SPEC LIST report", err) != 0)
 		return -1;
 	sb_addf(&r.line, "SPEC LIST  %s  serial %s", id->model, id->serial);
 	fn(arg, r.line.buf);

@@ -3,7 +3,7 @@
  * INACTIVE (invalidate for transfer, with a license transfer number) and
  * #LMS > ERASE. The scheme itself is in license/scheme.h.
  *
- * Every function checks the access level it needs (device_require), works
+ * Every function checks the door it needs (device_require), works
  * in one transaction and audits what it did or refused. On failure nothing
  * has changed but the audit record; err names the option, the license or
  * the group of the key that is wrong, with EX_DATAERR for a key or option
@@ -50,7 +50,7 @@ struct license_installed {
 	uint32_t number;
 	bool already; /* the same license was already active: nothing changed */
 };
-/* Installs KEY (Service Mode level 1). *out is zeroed on failure. */
+/* Installs KEY (DOOR_SERVICE1). *out is zeroed on failure. */
 int license_install(struct device *dev, const char *key, struct license_installed *out,
 		    struct svc_err *err);
 
@@ -60,7 +60,7 @@ int license_question(struct device *dev, const struct lic_option *opt, bool tran
 		     struct strbuf *out, struct svc_err *err);
 
 /*
- * Invalidates the active license of OPT (Service Mode level 2): with
+ * Invalidates the active license of OPT (DOOR_SERVICE2): with
  * TRANSFER, ends it as 'transferred' and fills TR with its new transfer
  * number; without, erases it (no number). If OPT was already transferred
  * (erased), *already is set and TR holds the stored number: asking again
@@ -69,7 +69,7 @@ int license_question(struct device *dev, const struct lic_option *opt, bool tran
 int license_invalidate(struct device *dev, const struct lic_option *opt, bool transfer,
 		       char tr[LIC_TEXT], bool *already, struct svc_err *err);
 
-/* The SPEC LIST report, one line at a time (Service Mode level 1). */
+/* The SPEC LIST report, one line at a time (DOOR_SERVICE1). */
 typedef void (*license_line_fn)(void *arg, const char *line);
 int license_report(struct device *dev, license_line_fn fn, void *arg, struct svc_err *err);
 

@@ -8,10 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "store/store_mac.h"
 #include "util/fsutil.h"
+
+/* Write transactions tried again when the store is busy. */
+#define MAC_TXN_ATTEMPTS 5
 
 static const struct {
 	const char *name, *title, *enabled_key, *policy_key, *hook, *match;
@@ -119,14 +123,13 @@ check_block_all(enum mac_dir d, const struct mac_filter *f, bool force, struct s
 			dirs[d].title);
 }
 
+/* Changes are the System Manager's. The operation table opens the door
+ * before the run (after the checks, so a refusal writes nothing); this
+ * guards direct callers. */
 static int
-need_manager(struct device *dev, const char *what, const char *key, struct svc_err *err)
+need_manager(struct device *dev, const char *what, struct svc_err *err)
 {
-	if (device_require(dev, LEVEL_MANAGER, what, err) == 0)
-		return 0;
-	if (err && err->code == EX_NOPERM)
-		device_audit(dev, "refused", key, NULL, NULL, err->msg, NULL);
-	return -1;
+	return device_require(dev, DOOR_MANAGER, what, err);
 }
 
 static const char *
@@ -152,65 +155,164 @@ find_dup(void *arg, const char *addr, const char *added)
 	return 0;
 }
 
+/* The addresses themselves, into NORM (N normalized addresses). */
+static int
+add_norm(const char *const *addrs, int n, char (*norm)[18], struct svc_err *err)
+{
+	for (int i = 0; i < n; i++) {
+		if (mac_normalize(addrs[i], norm[i], err) != 0)
+			return -1;
+		for (int j = 0; j < i; j++)
+			if (strcmp(norm[i], norm[j]) == 0)
+				return svc_errf(err, EX_USAGE, "'%s' is given twice", addrs[i]);
+	}
+	return 0;
+}
+
+/* Whether the N addresses of NORM fit into the list of D: none there yet,
+ * and room for all of them. */
+static int
+add_room(struct device *dev, enum mac_dir d, char (*norm)[18], int n, struct svc_err *err)
+{
+	struct dup_find df = { norm, n, -1 };
+	int count;
+
+	if ((count = store_mac_count(device_store(dev), dirs[d].name, err)) < 0 ||
+	    mac_each(dev, d, find_dup, &df, err) < 0)
+		return -1;
+	if (df.found >= 0)
+		return svc_errf(err, EX_DATAERR, "%s is already in the %s list", norm[df.found],
+				dirs[d].title);
+	if (count + n > MAC_MAX_ENTRIES)
+		return svc_errf(err, EX_DATAERR,
+				"the %s holds at most %d exception addresses (it has %d); remove "
+				"some first",
+				dirs[d].title, MAC_MAX_ENTRIES, count);
+	return 0;
+}
+
+/* The refusals of an addition, read before any login. A busy store is no
+ * refusal here: the write transaction of mac_add checks again and decides. */
+static int
+add_check(struct device *dev, enum mac_dir d, const char *const *addrs, int n, char (*norm)[18],
+	  struct svc_err *err)
+{
+	struct svc_err e = { 0 };
+
+	if (add_norm(addrs, n, norm, err) != 0)
+		return -1;
+	if (add_room(dev, d, norm, n, &e) == 0 || e.code == EX_TEMPFAIL)
+		return 0;
+	if (err)
+		*err = e;
+	return -1;
+}
+
+int
+mac_add_check(struct device *dev, enum mac_dir d, const char *const *addrs, int n,
+	      struct svc_err *err)
+{
+	char(*norm)[18] = xcalloc((size_t)(n > 0 ? n : 1), sizeof *norm);
+	int rc = add_check(dev, d, addrs, n, norm, err);
+
+	free(norm);
+	return rc;
+}
+
+/* Runs FN in one write transaction, again when the store was busy (another
+ * svcmode writing longer than the busy timeout), a few times at most.
+ * Returns what FN returned, or -1. */
+static int
+write_txn(struct device *dev, int (*fn)(struct device *, void *, struct svc_err *), void *arg,
+	  struct svc_err *err)
+{
+	struct store *st = device_store(dev);
+	int n = -1;
+
+	for (int attempt = 1; attempt <= MAC_TXN_ATTEMPTS; attempt++) {
+		struct svc_err e = { 0 };
+
+		if (store_begin(st, &e) == 0) {
+			if ((n = fn(dev, arg, &e)) >= 0 && store_commit(st, &e) == 0)
+				return n;
+			store_rollback(st);
+		}
+		if (err)
+			*err = e;
+		if (e.code != EX_TEMPFAIL)
+			break;
+		/* 10, 20, 40, ... ms: let the other writer finish. */
+		struct timespec ts = { 0, 10000000L << (attempt - 1) };
+		nanosleep(&ts, NULL);
+	}
+	return -1;
+}
+
+struct add_arg {
+	enum mac_dir d;
+	char (*norm)[18];
+	int n;
+};
+
+/* Inside the write transaction: the room is counted where the insert is
+ * made, so of several svcmode filling the list at once each is either
+ * done or refused as full (EX_DATAERR), never more than the limit. */
+static int
+do_add(struct device *dev, void *arg, struct svc_err *err)
+{
+	struct add_arg *a = arg;
+
+	if (add_room(dev, a->d, a->norm, a->n, err) != 0)
+		return -1;
+	for (int i = 0; i < a->n; i++) {
+		if (store_mac_add(device_store(dev), dirs[a->d].name, a->norm[i], err) != 0) {
+			if (err && err->code == EX_DATAERR)
+				svc_errf(err, EX_DATAERR, "%s is already in the %s list",
+					 a->norm[i], dirs[a->d].title);
+			return -1;
+		}
+		if (device_audit(dev, "mac.add", list_key(a->d), NULL, a->norm[i], NULL, err) != 0)
+			return -1;
+	}
+	return a->n;
+}
+
 int
 mac_add(struct device *dev, enum mac_dir d, const char *const *addrs, int n, struct svc_err *err)
 {
-	struct store *st = device_store(dev);
 	char(*norm)[18] = xcalloc((size_t)(n > 0 ? n : 1), sizeof *norm);
-	struct mac_filter f;
+	struct add_arg a = { d, norm, n };
 	int rc = -1;
 
-	for (int i = 0; i < n; i++) {
-		if (mac_normalize(addrs[i], norm[i], err) != 0)
-			goto out;
-		for (int j = 0; j < i; j++)
-			if (strcmp(norm[i], norm[j]) == 0) {
-				svc_errf(err, EX_USAGE, "'%s' is given twice", addrs[i]);
-				goto out;
-			}
-	}
-	if (mac_filter_get(dev, d, &f, err) != 0)
+	/* Checked before the login too, so that a refusal leaves no trace. */
+	if (add_check(dev, d, addrs, n, norm, err) != 0 ||
+	    need_manager(dev, "changing the MAC Address Block", err) != 0)
 		goto out;
-	struct dup_find df = { norm, n, -1 };
-	if (mac_each(dev, d, find_dup, &df, err) < 0)
-		goto out;
-	if (df.found >= 0) {
-		svc_errf(err, EX_DATAERR, "%s is already in the %s list", norm[df.found],
-			 dirs[d].title);
-		goto out;
-	}
-	if (f.count + n > MAC_MAX_ENTRIES) {
-		svc_errf(err, EX_DATAERR,
-			 "the %s holds at most %d exception addresses (it has %d); remove some "
-			 "first",
-			 dirs[d].title, MAC_MAX_ENTRIES, f.count);
-		goto out;
-	}
-	if (need_manager(dev, "changing the MAC Address Block", list_key(d), err) != 0 ||
-	    store_begin(st, err) != 0)
-		goto out;
-	for (int i = 0; i < n; i++) {
-		if (store_mac_add(st, dirs[d].name, norm[i], err) != 0) {
-			if (err && err->code == EX_DATAERR)
-				svc_errf(err, EX_DATAERR, "%s is already in the %s list", norm[i],
-					 dirs[d].title);
-			goto fail;
-		}
-		if (device_audit(dev, "mac.add", list_key(d), NULL, norm[i], NULL, err) != 0)
-			goto fail;
-	}
-	if (store_mac_count(st, dirs[d].name, err) > MAC_MAX_ENTRIES) {
-		svc_errf(err, EX_TEMPFAIL, "the %s list was filled meanwhile; nothing added",
-			 dirs[d].title);
-		goto fail;
-	}
-	rc = store_commit(st, err);
-	goto out;
-fail:
-	store_rollback(st);
+	rc = write_txn(dev, do_add, &a, err) < 0 ? -1 : 0;
 out:
 	free(norm);
 	return rc;
+}
+
+struct guard {
+	enum mac_dir d;
+	bool force;
+	int (*change)(struct device *, enum mac_dir, const void *, struct svc_err *);
+	const void *arg;
+};
+
+static int
+do_guarded(struct device *dev, void *arg, struct svc_err *err)
+{
+	struct guard *g = arg;
+	struct mac_filter f;
+	int n;
+
+	if ((n = g->change(dev, g->d, g->arg, err)) < 0 ||
+	    mac_filter_get(dev, g->d, &f, err) != 0 ||
+	    check_block_all(g->d, &f, g->force, err) != 0)
+		return -1;
+	return n;
 }
 
 /* Runs CHANGE in one transaction and refuses it if the filter then blocks
@@ -220,20 +322,9 @@ guarded(struct device *dev, enum mac_dir d, bool force,
 	int (*change)(struct device *, enum mac_dir, const void *, struct svc_err *),
 	const void *arg, struct svc_err *err)
 {
-	struct store *st = device_store(dev);
-	struct mac_filter f;
-	int n;
+	struct guard g = { d, force, change, arg };
 
-	if (store_begin(st, err) != 0)
-		return -1;
-	if ((n = change(dev, d, arg, err)) < 0 || mac_filter_get(dev, d, &f, err) != 0 ||
-	    check_block_all(d, &f, force, err) != 0) {
-		store_rollback(st);
-		return -1;
-	}
-	if (store_commit(st, err) != 0)
-		return -1;
-	return n;
+	return write_txn(dev, do_guarded, &g, err);
 }
 
 static int
@@ -249,13 +340,12 @@ do_remove(struct device *dev, enum mac_dir d, const void *arg, struct svc_err *e
 	return n;
 }
 
-int
-mac_remove(struct device *dev, enum mac_dir d, const char *addr, bool force, struct svc_err *err)
+static int
+remove_check(struct device *dev, enum mac_dir d, const char *addr, bool force, char norm[18],
+	     struct svc_err *err)
 {
 	struct mac_filter f;
-	char norm[18];
-
-	struct dup_find df = { &norm, 1, -1 };
+	struct dup_find df = { (char(*)[18])norm, 1, -1 };
 
 	if (mac_normalize(addr, norm, err) != 0 || mac_filter_get(dev, d, &f, err) != 0 ||
 	    mac_each(dev, d, find_dup, &df, err) < 0)
@@ -263,9 +353,26 @@ mac_remove(struct device *dev, enum mac_dir d, const char *addr, bool force, str
 	if (df.found < 0)
 		return svc_errf(err, EX_USAGE, "%s is not in the %s list", norm, dirs[d].title);
 	f.count--;
+	return check_block_all(d, &f, force, err);
+}
+
+int
+mac_remove_check(struct device *dev, enum mac_dir d, const char *addr, bool force,
+		 struct svc_err *err)
+{
+	char norm[18];
+
+	return remove_check(dev, d, addr, force, norm, err);
+}
+
+int
+mac_remove(struct device *dev, enum mac_dir d, const char *addr, bool force, struct svc_err *err)
+{
+	char norm[18];
+
 	/* Checked before the login too, so that a refusal leaves no trace. */
-	if (check_block_all(d, &f, force, err) != 0 ||
-	    need_manager(dev, "changing the MAC Address Block", list_key(d), err) != 0)
+	if (remove_check(dev, d, addr, force, norm, err) != 0 ||
+	    need_manager(dev, "changing the MAC Address Block", err) != 0)
 		return -1;
 	return guarded(dev, d, force, do_remove, norm, err) < 0 ? -1 : 0;
 }
@@ -284,15 +391,21 @@ do_clear(struct device *dev, enum mac_dir d, const void *arg, struct svc_err *er
 }
 
 int
-mac_clear(struct device *dev, enum mac_dir d, bool force, struct svc_err *err)
+mac_clear_check(struct device *dev, enum mac_dir d, bool force, struct svc_err *err)
 {
 	struct mac_filter f;
 
 	if (mac_filter_get(dev, d, &f, err) != 0)
 		return -1;
 	f.count = 0;
-	if (check_block_all(d, &f, force, err) != 0 ||
-	    need_manager(dev, "changing the MAC Address Block", list_key(d), err) != 0)
+	return check_block_all(d, &f, force, err);
+}
+
+int
+mac_clear(struct device *dev, enum mac_dir d, bool force, struct svc_err *err)
+{
+	if (mac_clear_check(dev, d, force, err) != 0 ||
+	    need_manager(dev, "changing the MAC Address Block", err) != 0)
 		return -1;
 	return guarded(dev, d, force, do_clear, NULL, err);
 }
@@ -315,9 +428,24 @@ set_guarded(struct device *dev, enum mac_dir d, const struct mac_filter *after,
 	    const struct set_arg *sa, bool force, struct svc_err *err)
 {
 	if (check_block_all(d, after, force, err) != 0 ||
-	    need_manager(dev, "changing the MAC Address Block", sa->key, err) != 0)
+	    need_manager(dev, "changing the MAC Address Block", err) != 0)
 		return -1;
 	return guarded(dev, d, force, do_set, sa, err) < 0 ? -1 : 0;
+}
+
+int
+mac_set_check(struct device *dev, enum mac_dir d, int enabled, int reject, bool force,
+	      struct svc_err *err)
+{
+	struct mac_filter f;
+
+	if (mac_filter_get(dev, d, &f, err) != 0)
+		return -1;
+	if (enabled >= 0)
+		f.enabled = enabled;
+	if (reject >= 0)
+		f.reject = reject;
+	return check_block_all(d, &f, force, err);
 }
 
 int
@@ -447,11 +575,24 @@ mac_ruleset(struct device *dev, const char *iface, struct strbuf *out, struct sv
 }
 
 int
+mac_apply_check(struct device *dev, const char *iface, bool force, struct svc_err *err)
+{
+	struct mac_filter f;
+
+	if (iface && iface_check(iface, err) != 0)
+		return -1;
+	for (int d = MAC_RX; d <= MAC_TX; d++)
+		if (mac_filter_get(dev, (enum mac_dir)d, &f, err) != 0 ||
+		    check_block_all((enum mac_dir)d, &f, force, err) != 0)
+			return -1;
+	return 0;
+}
+
+int
 mac_apply(struct device *dev, const char *path, const char *iface, bool force,
 	  struct strbuf *written, struct svc_err *err)
 {
 	struct strbuf rules = STRBUF_INIT, def = STRBUF_INIT;
-	struct mac_filter f;
 	int rc = -1;
 
 	if (path == NULL) {
@@ -460,13 +601,10 @@ mac_apply(struct device *dev, const char *path, const char *iface, bool force,
 		free(dir);
 		path = def.buf;
 	}
-	if (mac_ruleset(dev, iface, &rules, err) != 0)
+	if (mac_apply_check(dev, iface, force, err) != 0 ||
+	    mac_ruleset(dev, iface, &rules, err) != 0)
 		goto out;
-	for (int d = MAC_RX; d <= MAC_TX; d++)
-		if (mac_filter_get(dev, (enum mac_dir)d, &f, err) != 0 ||
-		    check_block_all((enum mac_dir)d, &f, force, err) != 0)
-			goto out;
-	if (need_manager(dev, "applying the MAC Address Block", "network.mac", err) != 0 ||
+	if (need_manager(dev, "applying the MAC Address Block", err) != 0 ||
 	    fs_write_atomic(path, rules.buf, rules.len, 0644, err) != 0)
 		goto out;
 	rc = device_audit(dev, "mac.apply", "network.mac", NULL, NULL, path, err);
@@ -552,7 +690,7 @@ load(const char *path, struct svc_err *err)
 int
 mac_load(struct device *dev, const char *path, struct svc_err *err)
 {
-	if (need_manager(dev, "loading the MAC Address Block", "network.mac", err) != 0)
+	if (need_manager(dev, "loading the MAC Address Block", err) != 0)
 		return -1;
 	if (load(path, err) != 0) {
 		device_audit(dev, "mac.load", "network.mac", NULL, NULL, err->msg, NULL);

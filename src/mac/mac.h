@@ -46,7 +46,28 @@ typedef int (*mac_entry_fn)(void *arg, const char *addr, const char *added);
 /* Exceptions of D in address order; returns how many. */
 int mac_each(struct device *dev, enum mac_dir d, mac_entry_fn fn, void *arg, struct svc_err *err);
 
-/* Adds N addresses, all or nothing (a duplicate or the 101st is refused). */
+/*
+ * The checks of each change alone: the same refusals, with nothing
+ * written and no door asked for, so that the operation table can refuse
+ * bad input before any login. ENABLED and REJECT: 0, 1, or -1 to keep.
+ */
+int mac_add_check(struct device *dev, enum mac_dir d, const char *const *addrs, int n,
+		  struct svc_err *err);
+int mac_remove_check(struct device *dev, enum mac_dir d, const char *addr, bool force,
+		     struct svc_err *err);
+int mac_clear_check(struct device *dev, enum mac_dir d, bool force, struct svc_err *err);
+int mac_set_check(struct device *dev, enum mac_dir d, int enabled, int reject, bool force,
+		  struct svc_err *err);
+int mac_apply_check(struct device *dev, const char *iface, bool force, struct svc_err *err);
+
+/*
+ * The changes. Each is one write transaction of its own (call them outside
+ * any transaction), tried again a few times if the store stays busy. Adds
+ * N addresses, all or nothing: a duplicate or one over MAC_MAX_ENTRIES is
+ * refused with EX_DATAERR, counted inside the write transaction, so that
+ * of several svcmode filling a list at once each is done or refused as
+ * full, never left "busy".
+ */
 int mac_add(struct device *dev, enum mac_dir d, const char *const *addrs, int n,
 	    struct svc_err *err);
 int mac_remove(struct device *dev, enum mac_dir d, const char *addr, bool force,

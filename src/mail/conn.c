@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "mail/mail_int.h"
+#include "tls/tls.h"
 
 static int cfail(struct mail_conn *c, enum mail_fail f, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -45,18 +46,24 @@ ssl_why(char *buf, size_t n)
 }
 
 /*
- * The CA certificates that server certificates are checked against. For
- * now the system bundle; the CA certificates kept in the store will be
- * added here, and only here.
+ * The CA certificates that server certificates are checked against: the
+ * system bundle and the CA certificates imported into the store (SSL
+ * Settings > CA Certificates). Read at every connection, so that removing
+ * a CA stops trusting it at once.
  */
 X509_STORE *
 mail_trust_store(struct device *dev, char *why, size_t nwhy)
 {
 	X509_STORE *xs = X509_STORE_new();
+	struct svc_err err = { 0 };
 
-	(void)dev;
 	if (xs == NULL || X509_STORE_set_default_paths(xs) != 1) {
 		ssl_why(why, nwhy);
+		X509_STORE_free(xs);
+		return NULL;
+	}
+	if (tls_ca_load(dev, xs, &err) < 0) {
+		snprintf(why, nwhy, "%s", err.msg);
 		X509_STORE_free(xs);
 		return NULL;
 	}

@@ -197,6 +197,37 @@ need(const struct strbuf *v, const char *key, struct svc_err *err)
 	return svc_errf(err, EX_CONFIG, "%s is not set (svcmode set %s VALUE)", key, key);
 }
 
+static bool
+address_ok(const char *a)
+{
+	const char *at = strchr(a, '@');
+
+	if (at == NULL || at == a || at[1] == '\0' || strlen(a) > 254)
+		return false;
+	for (const char *p = a; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == '<' || *p == '>' || *p == 0x7f)
+			return false;
+	return true;
+}
+
+int
+mail_ready(struct device *dev, bool send, const char *to, struct svc_err *err)
+{
+	static const char *const tx[] = { "network.email.smtp.server", "network.email.address",
+					  NULL };
+	static const char *const rx[] = { "network.email.pop.server", NULL };
+	struct strbuf v = STRBUF_INIT;
+	int rc = 0;
+
+	if (send && to && !address_ok(to))
+		return svc_errf(err, EX_USAGE, "invalid address '%s' for --to", to);
+	for (const char *const *k = send ? tx : rx; *k && rc == 0; k++)
+		if ((rc = config_get(dev, *k, &v, err)) == 0)
+			rc = need(&v, *k, err);
+	sb_release(&v);
+	return rc;
+}
+
 /* --- sessions and the communication log ------------------------------------- */
 
 static int
@@ -209,7 +240,7 @@ sess_begin(struct mail_sess *s, struct device *dev, const struct mail_io *io, co
 	s->err = err;
 	snprintf(s->direction, sizeof s->direction, "%s", direction);
 	snprintf(s->operation, sizeof s->operation, "%s", operation);
-	if (device_require(dev, LEVEL_MANAGER, "a mail connection test", err) != 0)
+	if (device_require(dev, DOOR_MANAGER, "a mail connection test", err) != 0)
 		return -1;
 	return cfg_read(dev, &s->cfg, err);
 }
@@ -298,19 +329,6 @@ mail_unlock(int fd)
 }
 
 /* --- operations ------------------------------------------------------------ */
-
-static bool
-address_ok(const char *a)
-{
-	const char *at = strchr(a, '@');
-
-	if (at == NULL || at == a || at[1] == '\0' || strlen(a) > 254)
-		return false;
-	for (const char *p = a; *p; p++)
-		if ((unsigned char)*p <= ' ' || *p == '<' || *p == '>' || *p == 0x7f)
-			return false;
-	return true;
-}
 
 /* POP before SMTP: log in, QUIT, then the idle period. */
 static int

@@ -41,6 +41,11 @@ const struct mail_code *mail_codes(void);
 /* The meaning of CODE, or NULL. */
 const char *mail_code_meaning(int code);
 
+/* Whether a send (SEND; to TO, NULL: the device's own address) or a
+ * reception can be tried: EX_USAGE for an invalid TO, EX_CONFIG naming a
+ * missing setting. Reads only: no door, no log row. */
+int mail_ready(struct device *dev, bool send, const char *to, struct svc_err *err);
+
 /* Sends a short test message to TO (NULL: the device's own address)
  * through the whole TX path with the current settings. */
 int mail_test_send(struct device *dev, const char *to, const struct mail_io *io, int *code,

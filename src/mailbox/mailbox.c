@@ -18,6 +18,7 @@
 #include "access/seal.h"
 #include "store/store_mailbox.h"
 #include "util/fsutil.h"
+#include "util/text.h"
 
 #define CHUNK (64 * 1024)
 
@@ -459,7 +460,7 @@ mailbox_unlock(struct device *dev, int box, const char *password, struct svc_err
 		return svc_errf(err, EX_USAGE, "invalid inbox %d (00-99)", box);
 	if (store_inbox_get(device_store(dev), box, &in, err) < 0)
 		return -1;
-	if (in.password[0] == '\0' || device_level(dev) >= LEVEL_MANAGER) {
+	if (in.password[0] == '\0' || (device_doors(dev) & DOOR_MANAGER)) {
 		svc_wipe(&in, sizeof in);
 		return 0;
 	}
@@ -480,17 +481,12 @@ mailbox_unlock(struct device *dev, int box, const char *password, struct svc_err
 	return rc;
 }
 
+/* Free text: at most MAX bytes of UTF-8 without control characters, so
+ * that no name can put terminal controls on a screen, in a log or in JSON. */
 static int
 valid_text(const char *s, size_t max)
 {
-	size_t n = strlen(s);
-
-	if (n > max)
-		return 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			return 0;
-	return 1;
+	return strlen(s) <= max && text_is_clean(s);
 }
 
 static bool
@@ -518,8 +514,9 @@ set_value(struct store_inbox *in, const char *field, const char *value, char *sh
 	if (strcmp(field, "name") == 0) {
 		if (!valid_text(value, MAILBOX_NAME_MAX))
 			return svc_errf(err, EX_USAGE,
-					"invalid inbox name '%s' (at most %d printable characters)",
-					value, MAILBOX_NAME_MAX);
+					"invalid inbox name '%s' (at most %d bytes of printable "
+					"text: UTF-8 without control characters)",
+					text_is_clean(value) ? value : "?", MAILBOX_NAME_MAX);
 		strlcpy_(in->name, value, sizeof in->name);
 		strlcpy_(shown, value, cap);
 	} else if (strcmp(field, "password") == 0) {
@@ -553,6 +550,23 @@ set_value(struct store_inbox *in, const char *field, const char *value, char *sh
 				field);
 	}
 	return 0;
+}
+
+int
+mailbox_check_setting(const char *field, const char *value, struct svc_err *err)
+{
+	struct store_inbox scratch;
+	char pin[8], shown[64];
+	int rc;
+
+	if (strcmp(field, "password") == 0) {
+		/* The form only: hashing is for the real thing. */
+		rc = *value ? password_form(value, pin, err) : 0;
+		svc_wipe(pin, sizeof pin);
+		return rc;
+	}
+	memset(&scratch, 0, sizeof scratch);
+	return set_value(&scratch, field, value, shown, sizeof shown, err);
 }
 
 int
@@ -692,9 +706,11 @@ static int
 check_docname(const char *name, struct svc_err *err)
 {
 	if (*name == '\0' || !valid_text(name, MAILBOX_DOCNAME_MAX))
-		return svc_errf(err, EX_USAGE,
-				"invalid document name '%s' (1 to %d printable characters)", name,
-				MAILBOX_DOCNAME_MAX);
+		return svc_errf(
+			err, EX_USAGE,
+			"invalid document name '%s' (1 to %d bytes of printable text: UTF-8 "
+			"without control characters)",
+			text_is_clean(name) ? name : "?", MAILBOX_DOCNAME_MAX);
 	return 0;
 }
 

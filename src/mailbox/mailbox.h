@@ -10,8 +10,8 @@
  * unlinked, with the method of system.init.erase_method.
  *
  * A password-protected inbox opens only with its password (checked through
- * the door "box:NN" with the lockout of the System PIN) or with System
- * Manager rights. Functions taking PASSWORD accept NULL when none is
+ * the door "box:NN" with the lockout of the System PIN) or in a session
+ * that holds DOOR_MANAGER. Functions taking PASSWORD accept NULL when none is
  * offered. Errors: -1 with err (EX_USAGE bad inbox or value, EX_NOPERM
  * protected inbox, EX_TEMPFAIL door locked, EX_NOINPUT no such document or
  * file, EX_DATAERR content does not match its SHA-256, EX_IOERR and
@@ -70,7 +70,9 @@ typedef int (*mailbox_inbox_fn)(void *arg, const struct mailbox_inbox *in);
 int mailbox_inbox_each(struct device *dev, mailbox_inbox_fn fn, void *arg, struct svc_err *err);
 int mailbox_inbox_get(struct device *dev, int box, struct mailbox_inbox *out, struct svc_err *err);
 
-/* 0 if BOX is open to this session with PASSWORD (NULL: none offered). */
+/* 0 if BOX is open to this session with PASSWORD (NULL: none offered):
+ * no password is set, the session holds DOOR_MANAGER, or PASSWORD is
+ * right. */
 int mailbox_unlock(struct device *dev, int box, const char *password, struct svc_err *err);
 
 typedef int (*mailbox_doc_fn)(void *arg, const struct mailbox_doc *d);
@@ -81,6 +83,11 @@ int mailbox_doc_each(struct device *dev, int box, const char *password, mailbox_
  * removes it. Audited. */
 int mailbox_set(struct device *dev, int box, const char *password, const char *field,
 		const char *value, struct svc_err *err);
+
+/* 0 if mailbox_set would accept VALUE for FIELD, else EX_USAGE with the
+ * message mailbox_set gives. Nothing is read or written; a password's form
+ * is checked (1-7 digits, not all zeros; "" removes it). */
+int mailbox_check_setting(const char *field, const char *value, struct svc_err *err);
 
 /* Stores the file at PATH as a document named NAME (NULL: PATH's base
  * name); *NO gets its number. Streams; no size limit but the disk's. */

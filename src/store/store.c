@@ -513,12 +513,14 @@ store_commit(struct store *st, struct svc_err *err)
 		pending_clear(st);
 		/* The change was written but the disk did not confirm it: like a
 		 * power loss at this moment, it may be there or not (never half). */
-		if (rc == SQLITE_IOERR_FSYNC || rc == SQLITE_IOERR_DIR_FSYNC)
+		if (rc == SQLITE_IOERR_FSYNC || rc == SQLITE_IOERR_DIR_FSYNC) {
 			svc_errf(err, EX_IOERR,
 				 "the disk did not confirm writing to the device store '%s' (%s); "
 				 "the change is either complete or absent: check it before "
 				 "repeating it",
 				 st->path, sqlite3_errstr(rc));
+			return -2;
+		}
 		return -1;
 	}
 	for (int i = 0; i < st->npending; i++)
@@ -786,12 +788,60 @@ store_counter_each(struct store *st, store_counter_fn fn, void *arg, struct svc_
 
 /* --- JSON ----------------------------------------------------------------- */
 
+/* A member name or value with a NUL inside ("\\u0000") would be cut short
+ * in C and applied to another key or a shorter value; a repeated member
+ * name would let the last one silently win. Both are refused. */
+/* Whether JSON text holds the escape of a NUL character: SQLite's JSON
+ * functions cut a name or a value at it. Backslashes appear in valid JSON
+ * only inside strings, each starting one escape. */
+static bool
+json_has_nul(const char *json)
+{
+	for (const char *p = json; (p = strchr(p, '\\')) != NULL; p += 2) {
+		if (p[1] == 'u' && strncmp(p + 2, "0000", 4) == 0)
+			return true;
+		if (p[1] == '\0')
+			break;
+	}
+	return false;
+}
+
+struct json_seen {
+	char **names;
+	size_t n;
+};
+
+static int
+json_row_bad(sqlite3_stmt *s, struct json_seen *seen, const char *path, struct svc_err *err)
+{
+	const char *key = store_col(s, 0);
+
+	if (sqlite3_column_type(s, 0) != SQLITE_TEXT)
+		return 0; /* an array index */
+	for (size_t i = 0; i < seen->n; i++)
+		if (strcmp(seen->names[i], key) == 0)
+			return svc_errf(err, EX_DATAERR,
+					"invalid JSON at %s: '%.60s' appears twice", path, key);
+	seen->names = xrealloc(seen->names, (seen->n + 1) * sizeof *seen->names);
+	seen->names[seen->n++] = xstrdup(key);
+	return 0;
+}
+
+static void
+json_seen_free(struct json_seen *seen)
+{
+	for (size_t i = 0; i < seen->n; i++)
+		free(seen->names[i]);
+	free(seen->names);
+}
+
 int
 store_json_each(struct store *st, const char *json, const char *path, store_json_fn fn, void *arg,
 		struct svc_err *err)
 {
 	sqlite3_stmt *s = store_stmt(st, SQL_JSON_VALID, err);
-	int rc, valid;
+	struct json_seen seen = { NULL, 0 };
+	int rc, valid, bad = 0;
 
 	if (s == NULL)
 		return -1;
@@ -801,16 +851,23 @@ store_json_each(struct store *st, const char *json, const char *path, store_json
 	sqlite3_reset(s);
 	if (!valid)
 		return svc_errf(err, EX_DATAERR, "malformed JSON");
+	if (json_has_nul(json))
+		return svc_errf(err, EX_DATAERR,
+				"invalid JSON: a name or value holds a NUL character (\\u0000)");
 	if ((s = store_stmt(st, SQL_JSON_EACH, err)) == NULL)
 		return -1;
 	store_bind_text(s, 1, json);
 	store_bind_text(s, 2, path);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		const char *v = sqlite3_column_type(s, 2) == SQLITE_NULL ? NULL : store_col(s, 2);
-		if (fn(arg, store_col(s, 0), store_col(s, 1), v) != 0)
+		if ((bad = json_row_bad(s, &seen, path, err)) != 0 ||
+		    fn(arg, store_col(s, 0), store_col(s, 1), v) != 0)
 			break;
 	}
 	sqlite3_reset(s);
+	json_seen_free(&seen);
+	if (bad)
+		return -1;
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return svc_errf(err, EX_DATAERR, "malformed JSON at %s: %s", path,
 				sqlite3_errmsg(st->db));

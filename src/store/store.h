@@ -51,7 +51,10 @@ const char *store_path(const struct store *st);
 int store_schema_version(const struct store *st);
 const char *store_sqlite_version(void);
 
-/* Transactions nest; only the outermost begin/commit reach SQLite. */
+/* Transactions nest; only the outermost begin/commit reach SQLite.
+ * store_commit: 0; -1 when the transaction was rolled back (a full disk:
+ * nothing changed); -2 when the disk did not confirm the commit, so that
+ * the change is either complete or absent. */
 int store_begin(struct store *st, struct svc_err *err);
 int store_commit(struct store *st, struct svc_err *err);
 void store_rollback(struct store *st);
@@ -111,7 +114,8 @@ int store_counter_each(struct store *st, store_counter_fn fn, void *arg, struct 
  * Parses JSON with SQLite's JSON functions: FN gets each member of the
  * object (or element of the array) at PATH ("$.settings"), with its JSON
  * type ("text", "integer", "true", "object", ...) and its value as text.
- * Malformed JSON is EX_DATAERR.
+ * Malformed JSON, a member name repeated at PATH, and a NUL ("\u0000")
+ * in a name or a text value are EX_DATAERR.
  */
 typedef int (*store_json_fn)(void *arg, const char *key, const char *type, const char *value);
 int store_json_each(struct store *st, const char *json, const char *path, store_json_fn fn,

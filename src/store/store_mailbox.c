@@ -337,6 +337,25 @@ is_int(sqlite3_stmt *s, int col)
 	return strcmp(store_col(s, col), "integer") == 0;
 }
 
+/* A number of a manifest within [MIN, MAX], read as 64 bits: a value
+ * beyond 32 bits must not wrap into a valid one (box 4294967299 is not
+ * inbox 03). Names the field when it is not. */
+static int
+in_range(sqlite3_stmt *s, int col, const char *field, int64_t min, int64_t max, struct svc_err *err)
+{
+	int64_t v = sqlite3_column_int64(s, col);
+
+	if (v >= min && v <= max)
+		return 0;
+	return svc_errf(err, EX_DATAERR,
+			"the backup manifest has an invalid '%s' (%lld): expected %lld-%lld", field,
+			(long long)v, (long long)min, (long long)max);
+}
+
+/* Times a document can have been stored: 2000-01-01 to 2100-01-01. */
+#define MAN_TIME_MIN 946684800LL
+#define MAN_TIME_MAX 4102444800LL
+
 int
 store_manifest_head(struct store *st, const char *json, struct store_manifest_head *out,
 		    struct svc_err *err)
@@ -385,6 +404,10 @@ store_manifest_inboxes(struct store *st, const char *json, store_inbox_fn fn, vo
 			return svc_errf(err, EX_DATAERR,
 					"the backup manifest has a malformed inbox");
 		}
+		if (in_range(s, 0, "box", 0, 99, err) != 0) {
+			sqlite3_reset(s);
+			return -1;
+		}
 		inbox_row(s, &in);
 		if (fn(arg, &in) != 0) {
 			sqlite3_reset(s);
@@ -423,6 +446,14 @@ store_manifest_docs(struct store *st, const char *json, store_doc_fn fn, void *a
 			sqlite3_reset(s);
 			return svc_errf(err, EX_DATAERR,
 					"the backup manifest has a malformed document entry");
+		}
+		if (in_range(s, 0, "box", 0, 99, err) != 0 ||
+		    in_range(s, 1, "no", 1, 9999, err) != 0 ||
+		    in_range(s, 3, "stored", MAN_TIME_MIN, MAN_TIME_MAX, err) != 0 ||
+		    in_range(s, 4, "pages", 0, 1000000, err) != 0 ||
+		    in_range(s, 5, "size", 0, INT64_MAX, err) != 0) {
+			sqlite3_reset(s);
+			return -1;
 		}
 		doc_row(s, &d);
 		if (fn(arg, &d) != 0) {

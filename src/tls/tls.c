@@ -18,6 +18,7 @@
 
 #include "access/seal.h"
 #include "store/store_tls.h"
+#include "util/text.h"
 
 #define TLS_SEAL_PURPOSE "svcmode tls keys v1"
 #define TLS_DEFAULT_YEARS 5
@@ -42,11 +43,11 @@ ossl_fail(struct svc_err *err, int code, const char *msg)
 	return svc_errf(err, code, "%s", msg);
 }
 
-/* The level check every change goes through; refusals are audited. */
+/* The door every change goes through; refusals are audited. */
 static int
 need_manager(struct device *dev, const char *what, const char *key, struct svc_err *err)
 {
-	if (device_require(dev, LEVEL_MANAGER, what, err) == 0)
+	if (device_require(dev, DOOR_MANAGER, what, err) == 0)
 		return 0;
 	if (err && err->code == EX_NOPERM)
 		device_audit(dev, "refused", key, NULL, NULL, err->msg, NULL);
@@ -164,6 +165,18 @@ bad:
 	return svc_errf(err, EX_USAGE, "invalid %s '%s': expected a date YYYY-MM-DD", what, s);
 }
 
+/* The latest end a validity starting at START may have: TLS_MAX_YEARS
+ * later, the limit --valid also keeps. */
+static time_t
+validity_limit(time_t start)
+{
+	struct tm tm;
+
+	gmtime_r(&start, &tm);
+	tm.tm_year += TLS_MAX_YEARS;
+	return timegm(&tm);
+}
+
 /* "398d", "5y", "398": how far the end is from START. */
 static int
 validity_parse(const char *s, time_t start, time_t *end, struct svc_err *err)
@@ -175,21 +188,23 @@ validity_parse(const char *s, time_t start, time_t *end, struct svc_err *err)
 	if (*s < '0' || *s > '9' || n < 1 || (strcmp(e, "y") != 0 && strcmp(e, "d") != 0 && *e))
 		goto bad;
 	if (*e == 'y') {
-		if (n > 30)
+		if (n > TLS_MAX_YEARS)
 			goto bad;
 		gmtime_r(&start, &tm);
 		tm.tm_year += (int)n;
 		*end = timegm(&tm);
 	} else {
-		if (n > 30L * 366)
+		if (n > TLS_MAX_YEARS * 366L)
 			goto bad;
 		*end = start + (time_t)n * 86400;
+		if (*end > validity_limit(start))
+			goto bad;
 	}
 	return 0;
 bad:
 	return svc_errf(err, EX_USAGE,
-			"invalid validity '%s': expected days (398d, up to 30 years) or years (5y)",
-			s);
+			"invalid validity '%s': expected days (398d, up to %d years) or years (5y)",
+			s, TLS_MAX_YEARS);
 }
 
 /* --- reading certificates ------------------------------------------------- */
@@ -719,10 +734,11 @@ subject_add(X509_NAME *nm, const char *field, const char *v, int max, struct svc
 		return svc_errf(err, EX_USAGE,
 				"invalid country '%s': expected two upper-case letters (ISO 3166)",
 				v);
-	for (const char *p = v; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			return svc_errf(err, EX_USAGE, "subject %s '%s' has control characters",
-					field, v);
+	if (!text_is_clean(v))
+		return svc_errf(err, EX_USAGE,
+				"subject %s has a control character or is not UTF-8: expected "
+				"printable text",
+				field);
 	if (X509_NAME_add_entry_by_txt(nm, field, MBSTRING_UTF8, (const unsigned char *)v, -1, -1,
 				       0) != 1)
 		return ossl_fail(err, EX_USAGE, "invalid subject field");
@@ -858,58 +874,120 @@ fail:
 	return NULL;
 }
 
-static int
-genkey_common(struct device *dev, const char *name, const char *origin, bool in_use,
-	      const struct tls_genkey_opts *o, struct svc_err *err)
-{
-	const struct alg *a = &algs[0];
-	const EVP_MD *md = EVP_sha256();
-	time_t now = time(NULL), start = now, end = 0;
-	EVP_PKEY *pk = NULL;
-	X509_NAME *nm = NULL;
-	X509 *x = NULL;
-	char what[80];
-	int rc = -1;
+/* What genkey will make, from checked options. */
+struct genkey_plan {
+	const struct alg *a;
+	const EVP_MD *md;
+	time_t start, end;
+	X509_NAME *nm;
+};
 
-	/* All input is checked before anything is asked or generated. */
-	if (tls_name_check(name, err) != 0 || (o->alg && alg_parse(o->alg, &a, err) != 0) ||
-	    (o->digest && digest_parse(o->digest, &md, err) != 0))
+/* Checks every option; fills PLAN (release with plan_release). */
+static int
+genkey_plan(struct device *dev, const char *name, const struct tls_genkey_opts *o,
+	    struct genkey_plan *plan, struct svc_err *err)
+{
+	time_t now = time(NULL), limit;
+	struct tm tm;
+	char last[16];
+
+	plan->a = &algs[0];
+	plan->md = EVP_sha256();
+	plan->start = now;
+	plan->end = 0;
+	plan->nm = NULL;
+	if (tls_name_check(name, err) != 0 || (o->alg && alg_parse(o->alg, &plan->a, err) != 0) ||
+	    (o->digest && digest_parse(o->digest, &plan->md, err) != 0))
 		return -1;
-	if (o->not_before && date_parse("validity start", o->not_before, &start, err) != 0)
+	if (o->not_before && date_parse("validity start", o->not_before, &plan->start, err) != 0)
 		return -1;
 	if (o->not_after) {
 		if (o->validity)
 			return svc_errf(err, EX_USAGE,
 					"give either a validity end date or a validity period, "
 					"not both");
-		if (date_parse("validity end", o->not_after, &end, err) != 0)
+		if (date_parse("validity end", o->not_after, &plan->end, err) != 0)
 			return -1;
-	} else if (validity_parse(o->validity ? o->validity : "398d", start, &end, err) != 0) {
+	} else if (validity_parse(o->validity ? o->validity : "398d", plan->start, &plan->end,
+				  err) != 0) {
 		return -1;
 	}
-	if (end <= start)
+	if (plan->end <= plan->start)
 		return svc_errf(err, EX_USAGE, "the validity end must come after its start");
-	if (end <= now)
+	if (plan->end <= now)
 		return svc_errf(err, EX_USAGE,
 				"the validity ends in the past: the certificate "
 				"would be expired");
-	if ((nm = subject_build(dev, o, err)) == NULL)
+	limit = validity_limit(plan->start);
+	if (o->not_after && plan->end > limit) {
+		gmtime_r(&limit, &tm);
+		strftime(last, sizeof last, "%Y-%m-%d", &tm);
+		return svc_errf(err, EX_DATAERR,
+				"invalid --not-after '%s': a certificate is valid for at most %d "
+				"years (from its start, until %s at the latest)",
+				o->not_after, TLS_MAX_YEARS, last);
+	}
+	if ((plan->nm = subject_build(dev, o, err)) == NULL)
 		return -1;
+	return 0;
+}
+
+static void
+plan_release(struct genkey_plan *plan)
+{
+	X509_NAME_free(plan->nm);
+	plan->nm = NULL;
+}
+
+int
+tls_room_check(struct device *dev, const char *name, struct svc_err *err)
+{
+	if (tls_name_check(name, err) != 0)
+		return -1;
+	return pair_room(dev, name, err);
+}
+
+int
+tls_genkey_check(struct device *dev, const char *name, const struct tls_genkey_opts *o,
+		 struct svc_err *err)
+{
+	struct genkey_plan plan;
+	int rc = genkey_plan(dev, name, o, &plan, err);
+
+	if (rc == 0)
+		rc = pair_room(dev, name, err);
+	plan_release(&plan);
+	return rc;
+}
+
+static int
+genkey_common(struct device *dev, const char *name, const char *origin, bool in_use,
+	      const struct tls_genkey_opts *o, struct svc_err *err)
+{
+	struct genkey_plan plan;
+	EVP_PKEY *pk = NULL;
+	X509 *x = NULL;
+	char what[80];
+	int rc = -1;
+
+	/* All input is checked before anything is asked or generated. */
+	if (genkey_plan(dev, name, o, &plan, err) != 0)
+		goto out;
 	if (strcmp(origin, "default") != 0) {
 		/* Refuse before the slow part when the pair cannot be stored. */
 		snprintf(what, sizeof what, "generating key pair '%s'", name);
 		if (pair_room(dev, name, err) != 0 || need_manager(dev, what, name, err) != 0)
 			goto out;
 	}
-	if ((pk = keygen(a, o, err)) == NULL ||
-	    (x = cert_build(dev, pk, a, md, start, end, nm, err)) == NULL)
+	if ((pk = keygen(plan.a, o, err)) == NULL ||
+	    (x = cert_build(dev, pk, plan.a, plan.md, plan.start, plan.end, plan.nm, err)) == NULL)
 		goto out;
 	rc = pair_add(dev, name, origin, pk, x, NULL, in_use,
 		      strcmp(origin, "default") == 0 ? "tls.provision" : "tls.genkey", err);
 	if (rc == 0 && o->progress)
-		o->progress(o->progress_arg, a->label, 1.0);
+		o->progress(o->progress_arg, plan.a->label, 1.0);
 out:
-	X509_NAME_free(nm);
+	plan_release(&plan);
 	X509_free(x);
 	EVP_PKEY_free(pk);
 	return rc;
@@ -993,8 +1071,10 @@ out:
 	return rc;
 }
 
-int
-tls_install(struct device *dev, const char *name, const void *data, size_t len, struct svc_err *err)
+/* DRY: only the checks, up to the door. */
+static int
+install_common(struct device *dev, const char *name, const void *data, size_t len, bool dry,
+	       struct svc_err *err)
 {
 	STACK_OF(X509) *certs = NULL;
 	struct strbuf cert = STRBUF_INIT, chain = STRBUF_INIT;
@@ -1030,6 +1110,10 @@ tls_install(struct device *dev, const char *name, const void *data, size_t len, 
 		    cert_to_pem(sk_X509_value(certs, i), &chain, err) != 0)
 			goto out;
 	info_fill(leaf, &in);
+	if (dry) {
+		rc = 0;
+		goto out;
+	}
 	snprintf(what, sizeof what, "installing a certificate for '%s'", name);
 	if (need_manager(dev, what, name, err) != 0 || store_begin(st, err) != 0)
 		goto out;
@@ -1050,11 +1134,24 @@ out:
 	return rc;
 }
 
-/* --- PKCS#12 ----------------------------------------------------------------- */
+int
+tls_install_check(struct device *dev, const char *name, const void *data, size_t len,
+		  struct svc_err *err)
+{
+	return install_common(dev, name, data, len, true, err);
+}
 
 int
-tls_import_p12(struct device *dev, const char *name, const void *data, size_t len,
-	       const char *password, struct svc_err *err)
+tls_install(struct device *dev, const char *name, const void *data, size_t len, struct svc_err *err)
+{
+	return install_common(dev, name, data, len, false, err);
+}
+
+/* --- PKCS#12 ----------------------------------------------------------------- */
+
+static int
+import_p12_common(struct device *dev, const char *name, const void *data, size_t len,
+		  const char *password, bool dry, struct svc_err *err)
 {
 	const unsigned char *p = data;
 	PKCS12 *p12 = NULL;
@@ -1097,7 +1194,13 @@ tls_import_p12(struct device *dev, const char *name, const void *data, size_t le
 	    cert_check_time(x, "the certificate in the PKCS#12 file", err) != 0)
 		goto out;
 	snprintf(what, sizeof what, "importing key pair '%s'", name);
-	if (pair_room(dev, name, err) != 0 || need_manager(dev, what, name, err) != 0)
+	if (pair_room(dev, name, err) != 0)
+		goto out;
+	if (dry) {
+		rc = 0;
+		goto out;
+	}
+	if (need_manager(dev, what, name, err) != 0)
 		goto out;
 	rc = pair_add(dev, name, "imported", pk, x, ca, false, "tls.import", err);
 out:
@@ -1106,6 +1209,30 @@ out:
 	X509_free(x);
 	sk_X509_pop_free(ca, X509_free);
 	return rc;
+}
+
+int
+tls_import_p12_check(struct device *dev, const char *name, const void *data, size_t len,
+		     const char *password, struct svc_err *err)
+{
+	return import_p12_common(dev, name, data, len, password, true, err);
+}
+
+int
+tls_import_p12(struct device *dev, const char *name, const void *data, size_t len,
+	       const char *password, struct svc_err *err)
+{
+	return import_p12_common(dev, name, data, len, password, false, err);
+}
+
+int
+tls_export_password_check(const char *password, struct svc_err *err)
+{
+	if (strlen(password) < TLS_P12_MIN_PASSWORD)
+		return svc_errf(err, EX_USAGE,
+				"the export password must have at least %d characters",
+				TLS_P12_MIN_PASSWORD);
+	return 0;
 }
 
 int
@@ -1121,10 +1248,8 @@ tls_export_p12(struct device *dev, const char *name, const char *password, struc
 	char what[80];
 	int n, rc = -1;
 
-	if (strlen(password) < TLS_P12_MIN_PASSWORD)
-		return svc_errf(err, EX_USAGE,
-				"the export password must have at least %d characters",
-				TLS_P12_MIN_PASSWORD);
+	if (tls_export_password_check(password, err) != 0)
+		return -1;
 	if (pair_get(dev, name, &p, err) != 0)
 		goto out;
 	snprintf(what, sizeof what, "exporting the key of '%s'", name);
@@ -1292,6 +1417,35 @@ out:
 	return rc;
 }
 
+/* The factory pair and the pair in use stay. */
+static int
+deletable(const char *name, const struct pair *p, struct svc_err *err)
+{
+	if (strcmp(p->origin.buf, "default") == 0)
+		return svc_errf(err, EX_DATAERR,
+				"'%s' is the factory default key pair and cannot be deleted "
+				"(Initialize All Data/Settings makes a new one)",
+				name);
+	if (p->in_use)
+		return svc_errf(err, EX_DATAERR,
+				"key pair '%s' is in use for SSL; choose another first ('svcmode "
+				"cert use NAME')",
+				name);
+	return 0;
+}
+
+int
+tls_delete_check(struct device *dev, const char *name, struct svc_err *err)
+{
+	struct pair p = { 0 };
+	int rc = -1;
+
+	if (pair_get(dev, name, &p, err) == 0 && deletable(name, &p, err) == 0)
+		rc = 0;
+	pair_release(&p);
+	return rc;
+}
+
 int
 tls_delete(struct device *dev, const char *name, struct svc_err *err)
 {
@@ -1300,22 +1454,8 @@ tls_delete(struct device *dev, const char *name, struct svc_err *err)
 	char what[80];
 	int rc = -1;
 
-	if (pair_get(dev, name, &p, err) != 0)
+	if (pair_get(dev, name, &p, err) != 0 || deletable(name, &p, err) != 0)
 		goto out;
-	if (strcmp(p.origin.buf, "default") == 0) {
-		svc_errf(err, EX_DATAERR,
-			 "'%s' is the factory default key pair and cannot be deleted "
-			 "(Initialize All Data/Settings makes a new one)",
-			 name);
-		goto out;
-	}
-	if (p.in_use) {
-		svc_errf(err, EX_DATAERR,
-			 "key pair '%s' is in use for SSL; choose another first ('svcmode cert use "
-			 "NAME')",
-			 name);
-		goto out;
-	}
 	snprintf(what, sizeof what, "deleting key pair '%s'", name);
 	if (need_manager(dev, what, name, err) != 0 || store_begin(st, err) != 0)
 		goto out;
@@ -1365,9 +1505,9 @@ ca_room(struct device *dev, const char *fp, const struct tls_info *in, struct sv
 	return 0;
 }
 
-int
-tls_ca_import(struct device *dev, const void *data, size_t len, struct tls_info *out,
-	      struct svc_err *err)
+static int
+ca_import_common(struct device *dev, const void *data, size_t len, bool dry, struct tls_info *out,
+		 struct svc_err *err)
 {
 	struct store *st = device_store(dev);
 	STACK_OF(X509) *certs = NULL;
@@ -1402,8 +1542,13 @@ tls_ca_import(struct device *dev, const void *data, size_t len, struct tls_info 
 	fingerprint(x, fp, NULL, 0);
 	/* Checked before the login (bad input leaves no trace) and again in
 	 * the transaction. */
-	if (ca_room(dev, fp, &in, err) != 0 ||
-	    need_manager(dev, "importing a CA certificate", "tls.ca", err) != 0 ||
+	if (ca_room(dev, fp, &in, err) != 0)
+		goto out;
+	if (dry) {
+		rc = 0;
+		goto out;
+	}
+	if (need_manager(dev, "importing a CA certificate", "tls.ca", err) != 0 ||
 	    store_begin(st, err) != 0)
 		goto out;
 	struct store_tls_ca ca = { .fingerprint = fp, .subject = in.subject, .cert_pem = pem.buf };
@@ -1420,6 +1565,19 @@ out:
 	sb_release(&pem);
 	sk_X509_pop_free(certs, X509_free);
 	return rc;
+}
+
+int
+tls_ca_import_check(struct device *dev, const void *data, size_t len, struct svc_err *err)
+{
+	return ca_import_common(dev, data, len, true, NULL, err);
+}
+
+int
+tls_ca_import(struct device *dev, const void *data, size_t len, struct tls_info *out,
+	      struct svc_err *err)
+{
+	return ca_import_common(dev, data, len, false, out, err);
 }
 
 static int

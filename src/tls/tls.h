@@ -9,8 +9,10 @@
  * and TLS_MAX_CAS CA certificates are kept (the device's limits).
  *
  * Every function returns 0 (or a count) or -1 with err filled; on failure
- * the store is unchanged. Changes need the System Manager level and are
- * audited, refused attempts included.
+ * the store is unchanged. Changes need the System Manager's door
+ * (DOOR_MANAGER) and are audited, refused attempts included. The *_check
+ * functions change nothing and need no door: callers run them before
+ * asking for credentials.
  */
 #ifndef SVC_TLS_H
 #define SVC_TLS_H
@@ -29,6 +31,7 @@
 #define TLS_DEFAULT_NAME "Default Key"
 #define TLS_EXPIRY_WARN_DAYS 30
 #define TLS_NAME_MAX 24
+#define TLS_MAX_YEARS 30 /* the longest validity genkey makes */
 
 typedef void (*tls_progress_fn)(void *arg, const char *what, double fraction);
 
@@ -70,8 +73,14 @@ typedef int (*tls_info_fn)(void *arg, const struct tls_info *info);
 /* Names: 1-24 of A-Z a-z 0-9 . _ - and space, not starting with a space. */
 int tls_name_check(const char *name, struct svc_err *err);
 
+/* Every option of tls_genkey checked, and room for NAME: what tls_genkey
+ * would refuse before generating anything. */
+int tls_genkey_check(struct device *dev, const char *name, const struct tls_genkey_opts *o,
+		     struct svc_err *err);
 int tls_genkey(struct device *dev, const char *name, const struct tls_genkey_opts *o,
 	       struct svc_err *err);
+/* NAME is a valid name, not taken, and one more pair fits (import). */
+int tls_room_check(struct device *dev, const char *name, struct svc_err *err);
 /* A PEM certificate signing request for NAME's key, subject and SAN. */
 int tls_csr(struct device *dev, const char *name, const char *digest, struct strbuf *pem,
 	    struct svc_err *err);
@@ -80,9 +89,13 @@ int tls_csr(struct device *dev, const char *name, const char *digest, struct str
  * the key and is valid now. */
 int tls_install(struct device *dev, const char *name, const void *data, size_t len,
 		struct svc_err *err);
+int tls_install_check(struct device *dev, const char *name, const void *data, size_t len,
+		      struct svc_err *err);
 /* Imports a key pair from PKCS#12 DATA with PASSWORD. */
 int tls_import_p12(struct device *dev, const char *name, const void *data, size_t len,
 		   const char *password, struct svc_err *err);
+int tls_import_p12_check(struct device *dev, const char *name, const void *data, size_t len,
+			 const char *password, struct svc_err *err);
 /* The certificate of NAME: PEM (with its chain) or DER (the certificate). */
 int tls_export(struct device *dev, const char *name, bool der, struct strbuf *out,
 	       struct svc_err *err);
@@ -90,14 +103,19 @@ int tls_export(struct device *dev, const char *name, bool der, struct strbuf *ou
  * characters): the only way a private key leaves the store. */
 int tls_export_p12(struct device *dev, const char *name, const char *password, struct strbuf *out,
 		   struct svc_err *err);
+/* Whether tls_export_p12 would take PASSWORD. */
+int tls_export_password_check(const char *password, struct svc_err *err);
 int tls_list(struct device *dev, tls_info_fn fn, void *arg, struct svc_err *err);
 int tls_show(struct device *dev, const char *name, struct tls_info *out, struct svc_err *err);
 int tls_use(struct device *dev, const char *name, struct svc_err *err);
+/* NAME exists and may be deleted (not the factory pair, not in use). */
+int tls_delete_check(struct device *dev, const char *name, struct svc_err *err);
 int tls_delete(struct device *dev, const char *name, struct svc_err *err);
 
 /* CA certificates: PEM or DER, one certificate per import. */
 int tls_ca_import(struct device *dev, const void *data, size_t len, struct tls_info *out,
 		  struct svc_err *err);
+int tls_ca_import_check(struct device *dev, const void *data, size_t len, struct svc_err *err);
 int tls_ca_list(struct device *dev, tls_info_fn fn, void *arg, struct svc_err *err);
 /* FP: the fingerprint or a unique prefix of at least 8 hex digits, with or
  * without colons, any case. */

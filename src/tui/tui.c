@@ -18,17 +18,20 @@
 #include <unistd.h>
 
 #include "tui/tui_int.h"
+
+#define top_frame tui_top
+#define now_s tui_now
+#define reload tui_reload
 #include "util/fsutil.h"
 
 #undef CTRL
 #define CTRL(c) ((c)&0x1f)
 #define ESC_DELAY_MS 50
-#define PROGRESS_MS 250 /* at most four progress updates a second */
 #define MIN_H 24
 #define MIN_W 80
 
-static double
-now_s(void)
+double
+tui_now(void)
 {
 	struct timespec ts;
 
@@ -56,7 +59,7 @@ idle_limit(struct tui *t)
 int
 tui_getkey(struct tui *t)
 {
-	double limit = device_level(t->dev) > LEVEL_USER ? idle_limit(t) : 0;
+	double limit = device_doors(t->dev) ? idle_limit(t) : 0;
 	int ch;
 
 	if (limit > 0) {
@@ -86,8 +89,8 @@ free_rows(struct frame *f)
 	f->nrows = 0;
 }
 
-static struct row *
-add_row(struct frame *f)
+struct row *
+tui_add_row(struct frame *f)
 {
 	f->rows = xrealloc(f->rows, (size_t)(f->nrows + 1) * sizeof *f->rows);
 	memset(&f->rows[f->nrows], 0, sizeof f->rows[0]);
@@ -97,11 +100,9 @@ add_row(struct frame *f)
 static bool
 visible(const struct tui *t, const struct menu_item *it)
 {
-	enum level lv = device_level(t->dev);
-
-	if (it->show > lv)
+	if (it->show > device_level(t->dev))
 		return false;
-	return !(it->kind == MENU_LOGIN && lv >= it->guard);
+	return !(it->kind == MENU_LOGIN && (device_doors(t->dev) & level_doors(it->guard)));
 }
 
 /* The value column of a setting, as the panel shows it. */
@@ -124,7 +125,7 @@ setting_value(struct tui *t, const struct cat_entry *e, struct row *r)
 		r->stamp = sb_detach(&stamp);
 	sb_release(&v);
 	sb_release(&stamp);
-	r->locked = e->level > device_level(t->dev);
+	r->locked = level_doors(e->level) && !(device_doors(t->dev) & level_doors(e->level));
 	if (r->locked) {
 		size_t n = strlen(r->value);
 
@@ -138,22 +139,20 @@ menu_rows(struct tui *t, struct frame *f)
 {
 	for (int i = 0; i < f->menu->nkids; i++) {
 		const struct menu_item *it = f->menu->kids[i];
-		const struct action_def *a;
+		const struct op *o;
 		struct row *r;
 
 		if (!visible(t, it))
 			continue;
-		r = add_row(f);
+		r = tui_add_row(f);
 		r->it = it;
 		snprintf(r->label, sizeof r->label, "%s", menu_label(it, t->cat));
 		switch (it->kind) {
 		case MENU_SUBMENU: strlcpy_(r->label + strlen(r->label), " -->", 5); break;
 		case MENU_SETTING: setting_value(t, catalog_find(t->cat, it->target), r); break;
 		case MENU_ACTION:
-			a = action_find(it->target);
-			if (a == NULL || (a->run == NULL && a->list == NULL))
-				snprintf(r->value, sizeof r->value, "(not available yet)");
-			else if (a->kind == ACTION_LIST && strlen(r->label) < sizeof r->label - 5)
+			o = op_find(it->target);
+			if (o && o->kind == OP_LIST && strlen(r->label) < sizeof r->label - 5)
 				strlcpy_(r->label + strlen(r->label), " -->", 5);
 			break;
 		case MENU_LOGIN: snprintf(r->value, sizeof r->value, "[code]"); break;
@@ -161,41 +160,16 @@ menu_rows(struct tui *t, struct frame *f)
 	}
 }
 
-static int
-emit_row(void *arg, const struct action_row *ar)
-{
-	struct frame *f = arg;
-	struct row *r = add_row(f);
-
-	snprintf(r->id, sizeof r->id, "%s", ar->id);
-	/* The id leads unless the label already shows it (an inbox "00" with
-	 * no name yet is still "00"). */
-	if (ar->id[0] && strncmp(ar->label, ar->id, strlen(ar->id)) != 0)
-		snprintf(r->label, sizeof r->label, "%.39s  %.38s", ar->id, ar->label);
-	else
-		snprintf(r->label, sizeof r->label, "%s", ar->label);
-	snprintf(r->value, sizeof r->value, "%s", ar->value);
-	return 0;
-}
-
-static struct action_io *tui_io(struct tui *t, const char *title);
-
-static int
-list_rows(struct tui *t, struct frame *f, struct svc_err *err)
-{
-	return f->list->list(t->dev, f->param, tui_io(t, f->title), emit_row, f, err);
-}
-
 /* Rebuilds the rows of F (after a change), keeping the cursor. */
-static void
-reload(struct tui *t, struct frame *f)
+void
+tui_reload(struct tui *t, struct frame *f)
 {
 	struct svc_err err;
 
 	free_rows(f);
 	if (f->kind == F_MENU)
 		menu_rows(t, f);
-	else if (list_rows(t, f, &err) != 0)
+	else if (tui_list_rows(t, f, &err) != 0)
 		snprintf(t->msg, sizeof t->msg, "%s", err.msg);
 	if (f->cur >= f->nrows)
 		f->cur = f->nrows ? f->nrows - 1 : 0;
@@ -290,154 +264,10 @@ show(struct tui *t)
 	refresh();
 }
 
-/* --- action io: dialogs and a throttled progress bar ------------------------ */
-
-static int
-io_ask(void *arg, const char *prompt, bool hidden, struct strbuf *out)
-{
-	struct run_ctx *c = arg;
-
-	return dlg_input(c->t, c->title, prompt, "", hidden, 0, NULL, NULL, out) == 0 ? 0 : -1;
-}
-
-struct expect {
-	const char *want;
-};
-
-static int
-match_expect(void *arg, const char *value, char *msg, size_t cap)
-{
-	const struct expect *e = arg;
-
-	if (strcmp(value, e->want) == 0)
-		return 0;
-	snprintf(msg, cap, "that is not '%s'", e->want);
-	return -1;
-}
-
-static int
-io_confirm(void *arg, const char *question, const char *expect)
-{
-	struct run_ctx *c = arg;
-	struct strbuf text = STRBUF_INIT, v = STRBUF_INIT;
-	struct expect e = { expect };
-	int rc;
-
-	sb_addf(&text, "%s\n\nType %s to confirm, Esc to cancel.", question, expect);
-	rc = dlg_input(c->t, c->title, text.buf, "", false, 0, match_expect, &e, &v);
-	sb_release(&text);
-	sb_release(&v);
-	return rc == 0 ? 0 : -1;
-}
-
-static void
-io_progress(void *arg, const char *what, double fraction)
-{
-	struct run_ctx *c = arg;
-	double now = now_s();
-
-	if (c->painted && fraction < 1.0 && (now - c->last) * 1000 < PROGRESS_MS)
-		return;
-	c->last = now;
-	c->painted = true;
-	dlg_progress(c->t, c->title, what, fraction, now - c->start);
-}
-
-static void
-io_line(void *arg, const char *text)
-{
-	struct run_ctx *c = arg;
-
-	sb_adds(&c->out, text);
-	sb_addc(&c->out, '\n');
-}
-
-/* The io for an action: the running one's dialogs, or (while a list is
- * read) a context whose lines are dropped. */
-static struct action_io *
-tui_io(struct tui *t, const char *title)
-{
-	struct run_ctx *c = t->run;
-
-	if (c == NULL) {
-		c = &t->listing;
-		sb_release(&c->out);
-		memset(c, 0, sizeof *c);
-		c->t = t;
-		c->title = title;
-		c->start = now_s();
-	}
-	t->io = (struct action_io){ c, io_ask, io_confirm, io_progress, io_line };
-	return &t->io;
-}
-
-/* --- credentials ------------------------------------------------------- */
-
-static int
-ask_code(struct tui *t, const char *title, const char *prompt, char *out, size_t cap)
-{
-	struct strbuf v = STRBUF_INIT;
-	int rc = dlg_input(t, title, prompt, "", true, 7, NULL, NULL, &v);
-
-	if (rc == 0)
-		strlcpy_(out, sb_str(&v), cap);
-	sb_release(&v);
-	return rc;
-}
-
-/* The device's asker: the credential dialogs for NEED. */
-static int
-tui_ask_creds(void *arg, enum level need, struct device_creds *c, struct svc_err *err)
-{
-	struct tui *t = arg;
-	enum level have = device_level(t->dev);
-
-	if (need == LEVEL_MANAGER) {
-		if (ask_code(t, "System Settings", "System Manager ID:", c->manager_id,
-			     sizeof c->manager_id) != 0 ||
-		    ask_code(t, "System Settings", "System PIN:", c->manager_pin,
-			     sizeof c->manager_pin) != 0)
-			return svc_errf(err, EX_NOPERM, "cancelled");
-		c->manager = true;
-		return 0;
-	}
-	if (have < LEVEL_SERVICE1) {
-		if (ask_code(t, "Service Mode", "Level 1 service code:", c->service1_code,
-			     sizeof c->service1_code) != 0)
-			return svc_errf(err, EX_NOPERM, "cancelled");
-		c->service1 = true;
-	}
-	if (need == LEVEL_SERVICE2) {
-		if (ask_code(t, "Service Mode", "Level 2 service code:", c->service2_code,
-			     sizeof c->service2_code) != 0)
-			return svc_errf(err, EX_NOPERM, "cancelled");
-		c->service2 = true;
-	}
-	return 0;
-}
-
-/* Raises the session to LV through its door; the message says why not. */
-static int
-enter_level(struct tui *t, enum level lv)
-{
-	struct svc_err err;
-	char what[64];
-
-	if (device_level(t->dev) >= lv)
-		return 0;
-	snprintf(what, sizeof what, "entering %s", level_title(lv));
-	svc_err_clear(&err);
-	if (device_require(t->dev, lv, what, &err) != 0) {
-		snprintf(t->msg, sizeof t->msg, "%s", err.msg);
-		return -1;
-	}
-	return 0;
-}
-
 /* --- frames ------------------------------------------------------------ */
 
-static struct frame *
-top_frame(struct tui *t)
+struct frame *
+tui_top(struct tui *t)
 {
 	return &t->stack[t->depth - 1];
 }
@@ -447,51 +277,23 @@ push_menu(struct tui *t, const struct menu_item *m)
 {
 	struct frame *f;
 	struct strbuf bc = STRBUF_INIT;
-	enum level before = device_level(t->dev);
+	unsigned before = device_doors(t->dev);
+	char what[96];
 
 	if (t->depth >= (int)(sizeof t->stack / sizeof t->stack[0]))
 		return -1;
-	if (m->guard > LEVEL_USER && enter_level(t, m->guard) != 0)
+	snprintf(what, sizeof what, "entering %s", m->label ? m->label : "the menu");
+	if (m->guard > LEVEL_USER && tui_enter(t, level_doors(m->guard), what) != 0)
 		return -1;
 	f = &t->stack[t->depth++];
 	memset(f, 0, sizeof *f);
 	f->kind = F_MENU;
 	f->menu = m;
-	f->entry_level = before;
-	f->guarded = m->guard > LEVEL_USER;
+	f->entry_doors = before;
 	menu_breadcrumb(m, &bc);
 	snprintf(f->title, sizeof f->title, "%s", m->parent ? bc.buf : m->label);
 	sb_release(&bc);
 	menu_rows(t, f);
-	return 0;
-}
-
-static int
-push_list(struct tui *t, const struct action_def *a, const char *label, const char *param)
-{
-	struct frame *f, *up = top_frame(t);
-	struct svc_err err;
-
-	if (t->depth >= (int)(sizeof t->stack / sizeof t->stack[0]))
-		return -1;
-	if (enter_level(t, a->level) != 0)
-		return -1;
-	f = &t->stack[t->depth++];
-	memset(f, 0, sizeof *f);
-	f->kind = F_LIST;
-	f->list = a;
-	f->entry_level = device_level(t->dev);
-	snprintf(f->param, sizeof f->param, "%s", param);
-	snprintf(f->title, sizeof f->title, "%s%s%s",
-		 up->menu && !up->menu->parent ? "" : up->title,
-		 up->menu && !up->menu->parent ? "" : " > ", label);
-	svc_err_clear(&err);
-	if (list_rows(t, f, &err) != 0) {
-		free_rows(f);
-		t->depth--;
-		snprintf(t->msg, sizeof t->msg, "%s", err.msg);
-		return -1;
-	}
 	return 0;
 }
 
@@ -504,11 +306,22 @@ pop(struct tui *t)
 		snprintf(t->msg, sizeof t->msg, "this is the top menu: q quits");
 		return;
 	}
-	if (f->guarded)
-		device_logout(t->dev, f->entry_level);
-	free_rows(f);
-	t->depth--;
+	tui_drop_frame(t);
+	(void)f;
 	reload(t, top_frame(t)); /* levels and values may have changed */
+}
+
+/* Leaving a frame closes the doors opened inside it. */
+void
+tui_drop_frame(struct tui *t)
+{
+	struct frame *f = top_frame(t);
+
+	device_logout(t->dev, f->entry_doors);
+	free_rows(f);
+	for (int i = 0; i < OP_MAX_PARAMS; i++)
+		free(f->args[i]);
+	t->depth--;
 }
 
 /* --- settings --------------------------------------------------------- */
@@ -652,7 +465,7 @@ static void
 show_help(struct tui *t, const struct row *r)
 {
 	struct strbuf h = STRBUF_INIT, exp = STRBUF_INIT;
-	const struct action_def *a;
+	const struct op *o;
 
 	if (r->it && r->it->kind == MENU_SETTING) {
 		const struct cat_entry *e = catalog_find(t->cat, r->it->target);
@@ -664,107 +477,27 @@ show_help(struct tui *t, const struct row *r)
 			level_title(e->level));
 		dlg_text(t, e->label, h.buf);
 	} else {
-		const char *name = r->it ? r->it->target : top_frame(t)->list->row_actions;
+		const char *name = r->it ? r->it->target : NULL;
+		struct strbuf who = STRBUF_INIT;
 
-		a = name ? action_find(name) : NULL;
+		o = name ? op_find(name) : top_frame(t)->list;
+		if (o)
+			op_doors_text(o->doors, &who);
 		if (r->it && r->it->kind == MENU_SUBMENU)
 			sb_addf(&h, "A menu.%s%s", r->it->guard ? " Entering asks for " : "",
 				r->it->guard ? level_title(r->it->guard) : "");
 		else if (r->it && r->it->kind == MENU_LOGIN)
 			sb_addf(&h, "Enters %s: asks for its code.", level_title(r->it->guard));
-		else if (a)
-			sb_addf(&h, "%s\n\nAction:   %s\nLevel:    %s%s", a->help ? a->help : "",
-				a->name, level_title(a->level),
-				a->run || a->list ? "" : "\n\nNot available yet.");
+		else if (o)
+			sb_addf(&h, "%s.\n\nOperation: %s\nCLI:       svcmode %s\nWho:       %s",
+				o->help, o->name, o->words, who.buf);
 		else
 			sb_addf(&h, "Row %s", r->id);
+		sb_release(&who);
 		dlg_text(t, "Help", h.buf);
 	}
 	sb_release(&h);
 	sb_release(&exp);
-}
-
-/* --- actions ------------------------------------------------------------ */
-
-static void
-run_action(struct tui *t, const struct action_def *a, const char *label, const char *param)
-{
-	struct run_ctx c = { t, label, STRBUF_INIT, now_s(), 0, false };
-	struct svc_err err;
-	int rc;
-
-	svc_err_clear(&err);
-	if (a->run == NULL && a->list == NULL) {
-		snprintf(t->msg, sizeof t->msg, "%s: not available yet", label);
-		return;
-	}
-	if (a->kind == ACTION_LIST && a->list) {
-		if (push_list(t, a, label, param) == 0)
-			snprintf(t->msg, sizeof t->msg, "%d entries", top_frame(t)->nrows);
-		return;
-	}
-	if (enter_level(t, a->level) != 0)
-		return;
-	t->run = &c;
-	rc = action_run(t->dev, a->name, param, tui_io(t, label), &err);
-	t->run = NULL;
-	if (rc != 0) {
-		if (c.out.len)
-			sb_addc(&c.out, '\n');
-		sb_addf(&c.out, "Error: %s\n(exit code %d: %s)", err.msg, err.code,
-			svc_exit_name(err.code));
-	} else if (c.out.len == 0) {
-		sb_adds(&c.out, "Done.");
-	}
-	reload(t, top_frame(t));
-	dlg_text(t, label, c.out.buf);
-	snprintf(t->msg, sizeof t->msg, "%.90s: %.300s", label, rc == 0 ? "done" : err.msg);
-	sb_release(&c.out);
-}
-
-/* Enter on a list row: its row actions, each run with the row's id. */
-static void
-row_action(struct tui *t, struct row *r)
-{
-	struct frame *f = top_frame(t);
-	const char *names[16], *labels[16];
-	char buf[256], *tok, *next;
-	int n = 0, pick;
-
-	if (f->list->row_actions == NULL || !*f->list->row_actions) {
-		snprintf(t->msg, sizeof t->msg, "%s  %s", r->label, r->value);
-		return;
-	}
-	snprintf(buf, sizeof buf, "%s", f->list->row_actions);
-	for (tok = buf; *tok && n < 16;) {
-		size_t len = strcspn(tok, ",");
-		const struct action_def *a;
-
-		next = tok + len + (tok[len] == ',');
-		tok[len] = '\0';
-		a = action_find(tok);
-		names[n] = tok;
-		labels[n] = a && a->help ? a->help : tok;
-		n++;
-		tok = next;
-	}
-	pick = n == 1 ? 0 : dlg_choice(t, r->label, labels, n, 0, false);
-	if (pick == TUI_QUIT)
-		t->quit = true;
-	if (pick < 0)
-		return;
-	{
-		const struct action_def *a = action_find(names[pick]);
-		char label[96], id[40];
-
-		if (a == NULL) {
-			snprintf(t->msg, sizeof t->msg, "unknown action '%s'", names[pick]);
-			return;
-		}
-		snprintf(label, sizeof label, "%s: %s", r->label, labels[pick]);
-		snprintf(id, sizeof id, "%s", r->id);
-		run_action(t, a, label, id);
-	}
 }
 
 static void
@@ -778,7 +511,7 @@ open_row(struct tui *t)
 		return;
 	r = &f->rows[f->cur];
 	if (f->kind == F_LIST) {
-		row_action(t, r);
+		tui_row_op(t, r);
 		return;
 	}
 	it = r->it;
@@ -786,14 +519,14 @@ open_row(struct tui *t)
 	case MENU_SUBMENU: push_menu(t, it); break;
 	case MENU_SETTING: edit_setting(t, r); break;
 	case MENU_ACTION: {
-		const struct action_def *a = action_find(it->target);
+		const struct op *o = op_find(it->target);
 
-		if (a)
-			run_action(t, a, it->label, it->param);
+		if (o)
+			tui_run_op(t, o, it->label, it->param, NULL);
 		break;
 	}
 	case MENU_LOGIN:
-		if (enter_level(t, it->guard) == 0) {
+		if (tui_enter(t, level_doors(it->guard), "entering level 2") == 0) {
 			snprintf(t->msg, sizeof t->msg, "%s entered", level_title(it->guard));
 			reload(t, f);
 		}
@@ -913,7 +646,7 @@ idle_logout(struct tui *t)
 {
 	while (t->depth > 1)
 		pop(t);
-	device_logout(t->dev, LEVEL_USER);
+	device_logout(t->dev, 0);
 	reload(t, top_frame(t));
 	snprintf(t->msg, sizeof t->msg, "Auto Clear: the session was idle, log in again");
 }
@@ -1146,11 +879,10 @@ tui_run(struct device *dev, const struct tui_opts *opts, struct svc_err *err)
 	while (t.depth > 1)
 		pop(&t);
 	free_rows(&t.stack[0]);
-	sb_release(&t.listing.out);
 	endwin();
 	delscreen(t.screen);
 	device_set_asker(dev, NULL, NULL);
-	device_logout(dev, LEVEL_USER);
+	device_logout(dev, 0);
 out:
 	sb_release(&problems);
 	menu_free(t.menu);

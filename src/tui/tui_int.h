@@ -7,8 +7,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "actions/action.h"
 #include "menu/menu.h"
+#include "ops/op.h"
 #include "tui/tui.h"
 
 #define TUI_QUIT (-2) /* a dialog's answer: the person asked to quit */
@@ -27,31 +27,28 @@ enum frame_kind { F_MENU, F_LIST };
 struct frame {
 	enum frame_kind kind;
 	const struct menu_item *menu; /* F_MENU: the submenu; F_LIST: the item */
-	const struct action_def *list;
-	char param[40];
+	const struct op *list;        /* F_LIST: the list operation */
+	char *args[OP_MAX_PARAMS];    /* F_LIST: its arguments (owned) */
 	char title[160];
-	enum level entry_level; /* restored when a guarded menu is left */
-	bool guarded;
+	unsigned entry_doors; /* the doors held on entry: leaving closes the others */
 	struct row *rows;
 	int nrows, cur, top;
 };
 
-/* What an action's io talks to while it runs. */
+/* What an operation's front end talks to while it runs. */
 struct run_ctx {
 	struct tui *t;
 	const char *title;
 	struct strbuf out; /* the lines for the result box */
 	double start, last;
 	bool painted;
+	struct frame *rows; /* a list being read: its rows go here */
 };
 
 struct tui {
 	SCREEN *screen;
-	double idle_since;      /* monotonic time of the last key */
-	int64_t data_version;   /* the store's, when the frame was last read */
-	struct run_ctx *run;    /* the action being run, or NULL */
-	struct run_ctx listing; /* a list being read (its lines are dropped) */
-	struct action_io io;
+	double idle_since;    /* monotonic time of the last key */
+	int64_t data_version; /* the store's, when the frame was last read */
 	struct device *dev;
 	const struct catalog *cat;
 	struct menu *menu;
@@ -63,6 +60,31 @@ struct tui {
 	bool quit;
 	chtype hl, vl, ul, ur, ll, lr; /* line drawing: ACS or +-| */
 };
+
+/* Seconds on the monotonic clock. */
+double tui_now(void);
+
+/* Frames (tui.c). */
+struct frame *tui_top(struct tui *t);
+struct row *tui_add_row(struct frame *f);
+/* Rebuilds the rows of F (after a change), keeping the cursor. */
+void tui_reload(struct tui *t, struct frame *f);
+/* Pops the top frame, closing the doors opened inside it. */
+void tui_drop_frame(struct tui *t);
+
+/* Operations (tui_op.c). */
+/* Runs OP from an item labelled LABEL: FIXED is the item's param=, ROWID
+ * the chosen row's id (or NULL); the rest is asked. A list opens a frame. */
+void tui_run_op(struct tui *t, const struct op *op, const char *label, const char *fixed,
+		const char *rowid);
+/* Enter on a list row: offers the list's row operations. */
+void tui_row_op(struct tui *t, struct row *r);
+/* The rows of a list frame, from its operation. */
+int tui_list_rows(struct tui *t, struct frame *f, struct svc_err *err);
+/* The device's asker: the credential dialogs for DOORS. */
+int tui_ask_creds(void *arg, unsigned doors, struct device_creds *c, struct svc_err *err);
+/* Opens one of DOORS (asking); the status line says why not. */
+int tui_enter(struct tui *t, unsigned doors, const char *what);
 
 /* Repaints the frame under any dialog (into curses' buffer, no output). */
 void tui_paint(struct tui *t);

@@ -98,7 +98,8 @@ void
 sb_add(struct strbuf *sb, const void *data, size_t len)
 {
 	sb_grow(sb, len);
-	memcpy(sb->buf + sb->len, data, len);
+	if (len) /* an empty buffer's data may be NULL */
+		memcpy(sb->buf + sb->len, data, len);
 	sb->len += len;
 	sb->buf[sb->len] = '\0';
 }
@@ -116,21 +117,29 @@ sb_addc(struct strbuf *sb, char c)
 }
 
 void
+sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
+{
+	va_list again;
+	int n;
+
+	va_copy(again, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	if (n >= 0) {
+		sb_grow(sb, (size_t)n);
+		vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, again);
+		sb->len += (size_t)n;
+	}
+	va_end(again);
+}
+
+void
 sb_addf(struct strbuf *sb, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	sb_vaddf(sb, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return;
-	sb_grow(sb, (size_t)n);
-	va_start(ap, fmt);
-	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	sb->len += (size_t)n;
 }
 
 char *

@@ -2,6 +2,7 @@
 #ifndef SVC_STRBUF_H
 #define SVC_STRBUF_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 struct strbuf {
@@ -18,6 +19,7 @@ struct strbuf {
 void sb_add(struct strbuf *sb, const void *data, size_t len);
 void sb_adds(struct strbuf *sb, const char *s);
 void sb_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 void sb_addc(struct strbuf *sb, char c);
 /* Returns the string (never NULL) and gives up ownership. */
 char *sb_detach(struct strbuf *sb);

@@ -1,10 +1,13 @@
 /* The engine of Initialize All Data/Settings (see wipe.h). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "store/store_wipe.h"
 #include "util/json.h"
@@ -425,22 +428,83 @@ out:
 	return rc;
 }
 
+/*
+ * The running initialization holds STORE.wipe-lock for its whole run, so
+ * that a command started meanwhile does not take its recorded intent for an
+ * interrupted one and "resume" it alongside. Returns the locked descriptor,
+ * or -1: EX_TEMPFAIL when another process holds it.
+ */
+static int
+wipe_lock(struct device *dev, struct svc_err *err)
+{
+	struct strbuf path = STRBUF_INIT;
+	int fd;
+
+	sb_addf(&path, "%s.wipe-lock", store_path(device_store(dev)));
+	fd = open(path.buf, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		svc_errf(err, EX_CANTCREAT, "cannot open the lock file '%s': %s", path.buf,
+			 strerror(errno));
+	} else {
+		int rc;
+
+		do
+			rc = flock(fd, LOCK_EX | LOCK_NB);
+		while (rc != 0 && errno == EINTR);
+		if (rc != 0) {
+			if (errno == EWOULDBLOCK)
+				svc_errf(err, EX_TEMPFAIL,
+					 "an Initialize All Data/Settings is running in another "
+					 "svcmode; nothing was done: try again when it has "
+					 "finished");
+			else
+				svc_errf(err, EX_IOERR, "cannot lock '%s': %s", path.buf,
+					 strerror(errno));
+			close(fd);
+			fd = -1;
+		}
+	}
+	sb_release(&path);
+	return fd;
+}
+
+static void
+wipe_unlock(int fd)
+{
+	if (fd >= 0) {
+		flock(fd, LOCK_UN);
+		close(fd);
+	}
+}
+
+static int run_locked(struct device *dev, enum wipe_preset preset, wipe_progress_fn fn, void *arg,
+		      struct wipe_report **out, struct svc_err *err);
+
 int
 wipe_run(struct device *dev, enum wipe_preset preset, const char *confirm, wipe_progress_fn fn,
 	 void *arg, struct wipe_report **out, struct svc_err *err)
 {
-	struct run r = { .dev = dev, .st = device_store(dev), .fn = fn, .arg = arg };
-	struct strbuf detail = STRBUF_INIT;
+	int fd, rc;
 
 	if (out)
 		*out = NULL;
-	if (check_confirm(dev, confirm, err) != 0)
+	if (check_confirm(dev, confirm, err) != 0 ||
+	    device_require(dev, DOOR_MANAGER | DOOR_SERVICE1, WIPE_WHAT, err) != 0)
 		return -1;
-	if (device_require(dev, LEVEL_MANAGER, WIPE_WHAT, err) != 0) {
-		if (err && err->code == EX_NOPERM)
-			device_audit(dev, "refused", NULL, NULL, NULL, err->msg, NULL);
+	if ((fd = wipe_lock(dev, err)) < 0)
 		return -1;
-	}
+	rc = run_locked(dev, preset, fn, arg, out, err);
+	wipe_unlock(fd);
+	return rc;
+}
+
+static int
+run_locked(struct device *dev, enum wipe_preset preset, wipe_progress_fn fn, void *arg,
+	   struct wipe_report **out, struct svc_err *err)
+{
+	struct run r = { .dev = dev, .st = device_store(dev), .fn = fn, .arg = arg };
+	struct strbuf detail = STRBUF_INIT;
+
 	if (read_method(dev, &r.job, err) != 0)
 		return -1;
 	strlcpy_(r.job.preset, wipe_preset_name(preset), sizeof r.job.preset);
@@ -479,15 +543,32 @@ wipe_pending(struct device *dev, struct strbuf *desc, struct svc_err *err)
 	return rc;
 }
 
+static int resume_locked(struct device *dev, wipe_progress_fn fn, void *arg,
+			 struct wipe_report **out, struct svc_err *err);
+
 int
 wipe_resume(struct device *dev, wipe_progress_fn fn, void *arg, struct wipe_report **out,
 	    struct svc_err *err)
 {
-	struct run r = { .dev = dev, .st = device_store(dev), .fn = fn, .arg = arg };
-	int rc;
+	int fd, rc;
 
 	if (out)
 		*out = NULL;
+	/* A recorded intent whose run still holds the lock is not interrupted. */
+	if ((fd = wipe_lock(dev, err)) < 0)
+		return -1;
+	rc = resume_locked(dev, fn, arg, out, err);
+	wipe_unlock(fd);
+	return rc;
+}
+
+static int
+resume_locked(struct device *dev, wipe_progress_fn fn, void *arg, struct wipe_report **out,
+	      struct svc_err *err)
+{
+	struct run r = { .dev = dev, .st = device_store(dev), .fn = fn, .arg = arg };
+	int rc;
+
 	if (store_begin(r.st, err) != 0)
 		return -1;
 	if ((rc = store_wipe_job_get(r.st, &r.job, err)) <= 0) {
@@ -595,47 +676,112 @@ wipe_report_lines(const struct wipe_report *w, wipe_line_fn fn, void *arg)
 	line(fn, arg, "tool:", "%s", r->tool);
 }
 
-static void
-jstr(struct strbuf *j, const char *name, const char *v)
-{
-	sb_addf(j, ",\n  \"%s\": ", name);
-	json_add_str(j, v);
-}
+struct jfields {
+	struct strbuf *j;
+	int n;
+};
 
 static void
-jint(struct strbuf *j, const char *name, int64_t v)
+jfield(void *arg, const char *name, const char *json)
 {
-	sb_addf(j, ",\n  \"%s\": %lld", name, (long long)v);
+	struct jfields *f = arg;
+
+	sb_addf(f->j, "%s\n  ", f->n++ ? "," : "{");
+	json_add_str(f->j, name);
+	sb_addf(f->j, ": %s", json);
 }
 
 void
 wipe_report_json(const struct wipe_report *w, struct strbuf *j)
 {
-	const struct store_wipe_report *r = &w->r;
+	struct jfields f = { j, 0 };
 
-	sb_addf(j, "{\n  \"id\": %lld", (long long)r->id);
-	jstr(j, "model", r->model);
-	jstr(j, "serial", r->serial);
-	jstr(j, "preset", r->preset);
-	jstr(j, "sanitization", "clear");
-	jstr(j, "method", r->method);
-	sb_addf(j, ",\n  \"verify\": %s", r->verify ? "true" : "false");
-	sb_addf(j, ",\n  \"verified\": %s", wipe_report_passed(w) ? "true" : "false");
-	jstr(j, "verification", r->verification);
-	sb_adds(j, ",\n  \"erased\": {");
-	for (int i = 0; i < w->nkinds; i++) {
-		sb_adds(j, i ? ", " : "");
-		json_add_str(j, w->kinds[i].kind);
-		sb_addf(j, ": %lld", (long long)w->kinds[i].n);
-	}
-	sb_adds(j, "}");
-	jint(j, "bytes", r->bytes);
-	jstr(j, "started", r->started);
-	jstr(j, "finished", r->finished);
-	jint(j, "duration_ms", r->duration_ms);
-	jstr(j, "operator", r->operator);
-	jstr(j, "level", r->level);
-	jint(j, "resumed", r->resumed);
-	jstr(j, "tool", r->tool);
+	wipe_report_fields(w, jfield, &f);
 	sb_adds(j, "\n}\n");
+}
+
+/* One field: NAME and its value V already written as JSON. */
+static void
+fstr(wipe_field_fn fn, void *arg, struct strbuf *v, const char *name, const char *s)
+{
+	sb_reset(v);
+	json_add_str(v, s);
+	fn(arg, name, v->buf);
+}
+
+static void
+fint(wipe_field_fn fn, void *arg, struct strbuf *v, const char *name, int64_t n)
+{
+	sb_reset(v);
+	sb_addf(v, "%lld", (long long)n);
+	fn(arg, name, v->buf);
+}
+
+void
+wipe_report_fields(const struct wipe_report *w, wipe_field_fn fn, void *arg)
+{
+	const struct store_wipe_report *r = &w->r;
+	struct strbuf v = STRBUF_INIT;
+
+	fint(fn, arg, &v, "id", r->id);
+	fstr(fn, arg, &v, "model", r->model);
+	fstr(fn, arg, &v, "serial", r->serial);
+	fstr(fn, arg, &v, "preset", r->preset);
+	fstr(fn, arg, &v, "sanitization", "clear");
+	fstr(fn, arg, &v, "method", r->method);
+	fn(arg, "verify", r->verify ? "true" : "false");
+	fn(arg, "verified", wipe_report_passed(w) ? "true" : "false");
+	fstr(fn, arg, &v, "verification", r->verification);
+	sb_reset(&v);
+	sb_adds(&v, "{");
+	for (int i = 0; i < w->nkinds; i++) {
+		sb_adds(&v, i ? ", " : "");
+		json_add_str(&v, w->kinds[i].kind);
+		sb_addf(&v, ": %lld", (long long)w->kinds[i].n);
+	}
+	sb_adds(&v, "}");
+	fn(arg, "erased", v.buf);
+	fint(fn, arg, &v, "bytes", r->bytes);
+	fstr(fn, arg, &v, "started", r->started);
+	fstr(fn, arg, &v, "finished", r->finished);
+	fint(fn, arg, &v, "duration_ms", r->duration_ms);
+	fstr(fn, arg, &v, "operator", r->operator);
+	fstr(fn, arg, &v, "level", r->level);
+	fint(fn, arg, &v, "resumed", r->resumed);
+	fstr(fn, arg, &v, "tool", r->tool);
+	sb_release(&v);
+}
+
+/* --- at start -------------------------------------------------------------- */
+
+int
+wipe_startup(struct device *dev, struct strbuf *note, struct svc_err *err)
+{
+	struct strbuf desc = STRBUF_INIT;
+	struct wipe_report *r = NULL;
+	int rc = wipe_pending(dev, &desc, err);
+
+	if (rc <= 0)
+		goto out;
+	sb_addf(note, "svcmode: an initialization was interrupted (%s); completing it first\n",
+		desc.buf);
+	if ((rc = wipe_resume(dev, NULL, NULL, &r, err)) != 0) {
+		char why[sizeof err->msg];
+
+		if (err->code == EX_TEMPFAIL) {
+			sb_reset(note); /* it was not interrupted: it is running */
+			goto out;
+		}
+		strlcpy_(why, err->msg, sizeof why);
+		svc_errf(err, err->code, "cannot complete the interrupted initialization: %s", why);
+		goto out;
+	}
+	sb_addf(note,
+		"svcmode: the interrupted initialization is complete (report %s; "
+		"'svcmode init --report' shows it)\n",
+		r ? "saved" : "missing");
+	wipe_report_free(r);
+out:
+	sb_release(&desc);
+	return rc < 0 ? -1 : 0;
 }

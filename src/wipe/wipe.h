@@ -38,8 +38,8 @@ struct wipe_report;
 
 /*
  * Initializes: checks that CONFIRM is the device's serial number (else
- * EX_USAGE when NULL, EX_NOPERM when different) and that the session has
- * System Manager rights or service level 1 (device_require), then records
+ * EX_USAGE when NULL, EX_NOPERM when different) and that the session holds
+ * DOOR_MANAGER or DOOR_SERVICE1 (device_require), then records
  * the intent and erases. *OUT (the caller frees it) is the stored report.
  */
 int wipe_run(struct device *dev, enum wipe_preset preset, const char *confirm, wipe_progress_fn fn,
@@ -52,12 +52,28 @@ int wipe_pending(struct device *dev, struct strbuf *desc, struct svc_err *err);
  * checked when it was started). */
 int wipe_resume(struct device *dev, wipe_progress_fn fn, void *arg, struct wipe_report **out,
 		struct svc_err *err);
+/*
+ * What a front end calls after opening the store, before anything else:
+ * completes a recorded interrupted initialization (wipe_pending,
+ * wipe_resume; nothing is printed, no progress is reported). Appends to
+ * NOTE the lines the person should be told ("svcmode: an initialization
+ * was interrupted (...)", then that it is complete), each ended by '\n';
+ * nothing when no initialization was pending. Returns 0, or -1
+ * with err when the initialization cannot be completed (NOTE then says
+ * that one was found).
+ */
+int wipe_startup(struct device *dev, struct strbuf *note, struct svc_err *err);
 
 /* The last report; EX_NOINPUT when the device was never initialized. */
 int wipe_report_last(struct device *dev, struct wipe_report **out, struct svc_err *err);
 typedef void (*wipe_line_fn)(void *arg, const char *line);
 void wipe_report_lines(const struct wipe_report *r, wipe_line_fn fn, void *arg);
 void wipe_report_json(const struct wipe_report *r, struct strbuf *out);
+/* The report's top-level JSON members in order: NAME and its VALUE
+ * written as JSON (a string literal, a number, true/false or an object);
+ * wipe_report_json is made of them. */
+typedef void (*wipe_field_fn)(void *arg, const char *name, const char *value);
+void wipe_report_fields(const struct wipe_report *r, wipe_field_fn fn, void *arg);
 /* False when the verification found a difference or a damaged store. */
 bool wipe_report_passed(const struct wipe_report *r);
 void wipe_report_free(struct wipe_report *r);

@@ -70,4 +70,26 @@ refused "flipped byte in an encrypted document" "$WORK/encdoc.zip" "damaged" "$W
 
 SVCMODE_DB="$T" svc backup verify "$WORK/none.zip"
 check_rc "missing file" 66
+
+# A manifest whose sums are right but whose values are nonsense: each
+# refused with 65, naming the field, before anything is trusted.
+inbox3='[i for i in m["inboxes"] if i["box"] == 3][0]'
+patched() { # NAME CODE PATTERN
+	$EDIT patch "$WORK/good.zip" "$WORK/p.zip" "$2" || fail "$1: cannot patch"
+	refused "$1" "$WORK/p.zip" "$3"
+}
+patched "malformed password hash" "$inbox3[\"password\"] = \"pbkdf2-sha256\$100000\$abc\$def\"" \
+	"'password' of inbox 03"
+patched "10,000,000 iterations" \
+	"$inbox3[\"password\"] = re.sub(r'\\$[0-9]+\\$', '\$10000000\$', $inbox3[\"password\"], 1)" \
+	"'password' of inbox 03"
+patched "1,000 iterations" \
+	"$inbox3[\"password\"] = re.sub(r'\\$[0-9]+\\$', '\$1000\$', $inbox3[\"password\"], 1)" \
+	"'password' of inbox 03"
+patched "a box beyond 32 bits" "$inbox3[\"box\"] = 4294967299" "'box' (4294967299)"
+patched "a document's box beyond 32 bits" "m[\"documents\"][0][\"box\"] = 4294967299" \
+	"'box' (4294967299)"
+patched "a creation date in year 9999" "m[\"created\"] = \"9999-01-01T00:00:00Z\"" "'created'"
+patched "a document stored in year 5138" "m[\"documents\"][0][\"stored\"] = 99999999999" \
+	"'stored' (99999999999)"
 finish

@@ -4,6 +4,8 @@
   zipedit.py flip FILE TEXT       flip one byte inside the first occurrence of TEXT
   zipedit.py format FILE OUT N    rewrite the manifest with format N (SHA256SUMS kept consistent)
   zipedit.py extra FILE OUT       append an entry the manifest does not list
+  zipedit.py patch FILE OUT CODE  run the Python statement CODE on the manifest m
+                                  (SHA256SUMS kept consistent)
 """
 import hashlib
 import json
@@ -45,6 +47,9 @@ def main():
     elif cmd == "format":
         n = int(sys.argv[4])
         rewrite(sys.argv[2], sys.argv[3], lambda m, b: m.update(format=n))
+    elif cmd == "patch":
+        code = sys.argv[4]
+        rewrite(sys.argv[2], sys.argv[3], lambda m, b: exec(code, {"m": m, "re": __import__("re")}))
     elif cmd == "extra":
         rewrite(sys.argv[2], sys.argv[3], lambda m, b: b.update({"evil.txt": b"not listed"}))
     else:

@@ -49,7 +49,8 @@ printf '{"a": 1}' | SVCMODE_DB="$B" svc_mgr import -; check_rc "not an export" 6
 SVCMODE_DB="$B" svc_mgr import "$WORK/missing.json"; check_rc "missing file" 66
 [ "$(SVCMODE_DB="$B" snapshot)" = "$before" ] && ok || fail "failed imports changed the store"
 
-# Exactly 100 settings lines, 99 good (each a change) and one bad: nothing written.
+# Exactly 100 settings lines, one key 99 times and one bad value: a key
+# given twice is refused before anything else, nothing written.
 {
   echo '{"format": "svcmode-settings", "version": 1, "settings": {'
   i=1
@@ -59,7 +60,7 @@ SVCMODE_DB="$B" svc_mgr import "$WORK/missing.json"; check_rc "missing file" 66
 } >"$WORK/hundred.json"
 [ "$(grep -c '^  "' "$WORK/hundred.json")" -eq 100 ] && ok || fail "hundred.json has not 100 lines"
 SVCMODE_DB="$B" svc_mgr import "$WORK/hundred.json"; check_rc "one bad line in 100" 65
-check_grep "the bad line named" err "invalid value '99999' for network.email.pop.port"
+check_grep "the repeated key named" err "'system.manager.comment' appears twice"
 SVCMODE_DB="$B" svc get system.manager.comment; check_out "none of the 99 written" ""
 [ "$(SVCMODE_DB="$B" snapshot)" = "$before" ] && ok || fail "the 100-line import changed the store"
 
@@ -78,4 +79,55 @@ SVCMODE_DB="$C" svc_mgr export --include-secrets
 check_grep "secret carried over" out '"network.email.auth.smtp_password": "pw-123"'
 grep -q "pw-123" "$C"* && fail "imported secret in clear in the store" || ok
 
+# Refused whole, store unchanged, exit 65: a NUL inside a key or a value
+# (cut short in C it would name another key or a shorter value), a key
+# given twice (the last would win), a format version this program does not
+# write (2, or "1" as a string).
+D="$WORK/d/device.db"; svc --db "$D" init-store --serial IMP00004
+nul_key='{"format": "svcmode-settings", "version": 1, "settings": {"network.email.smtp.port\u0000x": 25}}'
+nul_value='{"format": "svcmode-settings", "version": 1, "settings": {"system.manager.name": "Bob\u0000by"}}'
+twice='{"format": "svcmode-settings", "version": 1, "settings": {"system.manager.name": "A", "system.manager.name": "B"}}'
+v2='{"format": "svcmode-settings", "version": 2, "settings": {"system.manager.name": "A"}}'
+vstr='{"format": "svcmode-settings", "version": "1", "settings": {"system.manager.name": "A"}}'
+nover='{"format": "svcmode-settings", "settings": {"system.manager.name": "A"}}'
+for case in nul_key nul_value twice v2 vstr nover; do
+  eval "printf '%s\n' \"\$$case\"" >"$WORK/$case.json"
+  before=$(SVCMODE_DB="$D" snapshot)
+  SVCMODE_DB="$D" svc_mgr import "$WORK/$case.json"; check_rc "import $case refused" 65
+  [ "$(SVCMODE_DB="$D" snapshot)" = "$before" ] && ok || fail "import $case changed the store"
+done
+SVCMODE_DB="$D" svc_mgr import "$WORK/nul_key.json"; check_grep "NUL named" err "NUL character"
+SVCMODE_DB="$D" svc_mgr import "$WORK/twice.json"; check_grep "repeat named" err "'system.manager.name' appears twice"
+SVCMODE_DB="$D" svc_mgr import "$WORK/v2.json"; check_grep "version named" err '"version": 1'
+
+# Free text: valid UTF-8 without control characters, everywhere it enters.
+svc_mgr set system.manager.name "Zoë Müller"; check_rc "UTF-8 name accepted" 0
+for bad in "$(printf 'a\033[2Jb')" "$(printf 'a\302\233b')" "$(printf 'a\377b')" "$(printf 'tab\there')"; do
+  before=$(snapshot)
+  svc_mgr set system.manager.comment "$bad"; check_rc "control or non-UTF-8 refused" 65
+  [ "$(snapshot)" = "$before" ] && ok || fail "a refused comment changed the store"
+done
+# The operator name: 1-63 bytes of printable text, refused otherwise (never cut).
+before=$(snapshot)
+svc --operator "" info; check_rc "empty operator refused" 64
+svc --operator "$(printf '%05000d' 0)" info; check_rc "5000-character operator refused" 64
+svc --operator "$(printf 'x\033y')" info; check_rc "control character in operator refused" 64
+check_grep "operator named" err "invalid operator name"
+[ "$(snapshot)" = "$before" ] && ok || fail "a refused operator changed the store"
+
+# An export with secrets that could not be written is not an export: no
+# audit record, nothing changed (a missing folder, a full device); a written
+# one is audited with where it went.
+before=$(snapshot)
+svc_mgr export --include-secrets "$WORK/no/such/folder/s.json"; check_rc "export to a missing folder" 73
+[ "$(snapshot)" = "$before" ] && ok || fail "a refused export changed the store"
+svc log; grep -c "export" "$WORK/out" >"$WORK/n-before"
+svc_mgr export --include-secrets /dev/full; check_rc "export to a full device" 74
+svc log; grep -c "export" "$WORK/out" >"$WORK/n-after"
+cmp -s "$WORK/n-before" "$WORK/n-after" && ok || fail "an export that failed to write was audited"
+svc_mgr export --include-secrets "$WORK/s2.json"; check_rc "export with secrets" 0
+svc log; check_grep "audited with its destination" out "with secrets to '$WORK/s2.json'"
+# A folder is not a file to store: 66, as a missing file.
+mkdir -p "$WORK/adir"
+svc_mgr box store 05 "$WORK/adir"; check_rc "box store of a folder" 66
 finish

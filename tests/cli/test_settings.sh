@@ -45,7 +45,7 @@ bad network.tcpip.ipv4.address 300.1.1.1 "an IPv4 address"
 bad network.tcpip.ipv4.netmask 255.0.255.0 "a subnet mask"
 bad network.email.smtp.server "bad_host!" "a host name"
 bad network.email.address "not-an-address" "an e-mail address"
-bad system.manager.name "123456789012345678901234567890123" "printable ASCII text of at most 32"
+bad system.manager.name "123456789012345678901234567890123" "printable text (UTF-8, no control characters) of at most 32"
 svc_mgr set network.no.such 1; check_rc "unknown key on set" 64
 svc_mgr set network.email.smtp.port; check_rc "missing value" 64
 [ "$(snapshot)" = "$before" ] && ok || fail "invalid input changed the store's files"
@@ -65,16 +65,23 @@ RC=$?; check_rc "secret from stdin" 0
 svc get network.email.pop.password; check_out "set secret shows stars" '***'
 if grep -l "Plaintext-Marker-77" "$DB"* >/dev/null 2>&1; then fail "secret in clear in the store files"; else ok; fi
 # With a reader holding the WAL open, the -wal and -shm files stay: the
-# secret is not in them either.
-(printf 'BEGIN;\nSELECT count(*) FROM setting;\n'; sleep 3) | sqlite3 "$DB" >/dev/null &
+# secret is not in them either. The reader holds its read transaction
+# until told (a FIFO), and the write starts only once it has read: no
+# timing decides the outcome, however slow the machine or valgrind.
+mkfifo "$WORK/hold"
+(printf 'BEGIN;\nSELECT count(*) FROM setting;\n'; cat "$WORK/hold") | sqlite3 "$DB" \
+  >"$WORK/reader.out" &
 reader=$!
-sleep 0.5
+n=0
+while [ ! -s "$WORK/reader.out" ] && [ $n -lt 600 ]; do sleep 0.1; n=$((n + 1)); done
+[ -s "$WORK/reader.out" ] && ok || fail "the reader did not start"
 printf 'Plaintext-Marker-78\n' | SVCMODE_MANAGER_ID=7654321 SVCMODE_MANAGER_PIN=7654321 \
   ${SVCMODE_WRAP:-} "$SVCMODE" set network.email.auth.smtp_password >"$WORK/out" 2>"$WORK/err"
 RC=$?; check_rc "secret with a reader open" 0
 [ -s "$DB-wal" ] && ok || fail "expected a non-empty WAL while a reader holds it"
 if grep -l "Plaintext-Marker-78" "$DB" "$DB-wal" "$DB-shm" >/dev/null 2>&1; then
   fail "secret in clear in .db, -wal or -shm"; else ok; fi
+echo 'COMMIT;' >"$WORK/hold"
 wait $reader
 svc log; check_nogrep "secret not in the log" out "Plaintext-Marker-77"
 check_grep "secret change logged as stars" out "network.email.pop.password '' -> '***'"

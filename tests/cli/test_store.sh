@@ -53,4 +53,23 @@ refuse "$WORK/newer.db" "newer svcmode"
 # A missing directory that cannot be made is a clear error.
 svc --db /proc/nope/device.db info; check_rc "cannot create" 73
 
+# A store reached through a symbolic link: everything derived from its
+# path (the documents folder, the lock files) is beside the real file, the
+# documents can be exported and backed up through either name, and
+# Initialize All Data erases their content wherever they are.
+mkdir -p "$WORK/real" "$WORK/links"
+svc --db "$WORK/real/device.db" init-store --serial SYM00001
+ln -s "$WORK/real/device.db" "$WORK/links/device.db"
+printf 'SymlinkMarker-%s\n' "$(head -c 4096 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
+  >"$WORK/doc.txt"
+mgr_at() { db=$1; shift; SVCMODE_MANAGER_ID=7654321 SVCMODE_MANAGER_PIN=7654321 svc --db "$db" "$@"; }
+mgr_at "$WORK/links/device.db" box store 05 "$WORK/doc.txt"; check_rc "stored through the link" 0
+[ -d "$WORK/real/device.db.d" ] && ok || fail "documents folder not beside the real store"
+[ ! -e "$WORK/links/device.db.d" ] && ok || fail "documents folder beside the link"
+mgr_at "$WORK/real/device.db" box export 05 1 "$WORK/copy.txt"; check_rc "exported by the real name" 0
+cmp -s "$WORK/doc.txt" "$WORK/copy.txt" && ok || fail "the export is not the document"
+mgr_at "$WORK/real/device.db" backup create "$WORK/sym.zip"; check_rc "backup by the real name" 0
+mgr_at "$WORK/links/device.db" init --confirm SYM00001; check_rc "initialize through the link" 0
+grep -rl SymlinkMarker "$WORK/real" "$WORK/links" >"$WORK/left" 2>/dev/null
+[ -s "$WORK/left" ] && fail "document content survived: $(cat "$WORK/left")" || ok
 finish

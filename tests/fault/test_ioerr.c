@@ -36,7 +36,8 @@ static struct {
 	int sticky;     /* once hit, every later operation fails too */
 	int hits;
 	const char *what; /* the operation that failed first */
-} fault = { -1, 0, 0, NULL };
+	int full;         /* a failed write is a full disk (SQLITE_FULL) */
+} fault = { -1, 0, 0, NULL, 0 };
 
 struct ffile {
 	sqlite3_file base;
@@ -78,7 +79,9 @@ f_read(sqlite3_file *f, void *buf, int n, sqlite3_int64 off)
 static int
 f_write(sqlite3_file *f, const void *buf, int n, sqlite3_int64 off)
 {
-	return fault_now("write") ? SQLITE_IOERR_WRITE : R(f)->pMethods->xWrite(R(f), buf, n, off);
+	if (fault_now("write"))
+		return fault.full ? SQLITE_FULL : SQLITE_IOERR_WRITE;
+	return R(f)->pMethods->xWrite(R(f), buf, n, off);
 }
 
 static int
@@ -360,7 +363,7 @@ uncertain(int rc, const struct svc_err *err)
  * RUN with the fault armed, CHECK after the store was reopened without
  * faults (RC is what RUN returned).
  */
-struct op {
+struct fault_op {
 	void (*prepare)(struct tfix *f, long run);
 	int (*run)(struct tfix *f, long run, struct svc_err *err);
 	void (*check)(struct tfix *f, long run, int rc, const struct svc_err *err);
@@ -374,7 +377,7 @@ static long expected;
  * so a long operation (Initialize runs thousands) is still sampled from
  * start to end in a few hundred runs. Returns the number of runs. */
 static long
-sweep(struct tfix *f, int sticky, const struct op *op)
+sweep(struct tfix *f, int sticky, const struct fault_op *op)
 {
 	long n, runs;
 
@@ -404,7 +407,7 @@ sweep(struct tfix *f, int sticky, const struct op *op)
 
 /* Both kinds of fault; prints and returns the number of runs. */
 static long
-sweep_both(struct tfix *f, const char *what, const struct op *op)
+sweep_both(struct tfix *f, const char *what, const struct fault_op *op)
 {
 	long runs = sweep(f, 0, op);
 
@@ -449,7 +452,7 @@ check_set(struct tfix *f, long run, int rc, const struct svc_err *err)
 static void
 test_ioerr__set(void **state)
 {
-	static const struct op op = { NULL, run_set, check_set };
+	static const struct fault_op op = { NULL, run_set, check_set };
 
 	expected = 0;
 	assert_true(sweep_both(*state, "set", &op) > 4);
@@ -522,7 +525,7 @@ check_import(struct tfix *f, long run, int rc, const struct svc_err *err)
 static void
 test_ioerr__import(void **state)
 {
-	static const struct op op = { prepare_import, run_import, check_import };
+	static const struct fault_op op = { prepare_import, run_import, check_import };
 
 	assert_true(sweep_both(*state, "import", &op) > 4);
 }
@@ -558,7 +561,7 @@ check_store(struct tfix *f, long run, int rc, const struct svc_err *err)
 static void
 test_ioerr__store_document(void **state)
 {
-	static const struct op op = { NULL, run_store, check_store };
+	static const struct fault_op op = { NULL, run_store, check_store };
 
 	expected = 0;
 	assert_true(sweep_both(*state, "document store", &op) > 4);
@@ -619,7 +622,7 @@ check_init(struct tfix *f, long run, int rc, const struct svc_err *err)
 static void
 test_ioerr__init(void **state)
 {
-	static const struct op op = { prepare_init, run_init, check_init };
+	static const struct fault_op op = { prepare_init, run_init, check_init };
 
 	assert_true(sweep_both(*state, "initialize", &op) > 4);
 }
@@ -687,7 +690,7 @@ check_invalidate(struct tfix *f, long run, int rc, const struct svc_err *err)
 static void
 test_ioerr__license_invalidate(void **state)
 {
-	static const struct op op = { prepare_invalidate, run_invalidate, check_invalidate };
+	static const struct fault_op op = { prepare_invalidate, run_invalidate, check_invalidate };
 
 	assert_true(sweep_both(*state, "license invalidate", &op) > 4);
 }
@@ -770,9 +773,32 @@ check_restore(struct tfix *f, long run, int rc, const struct svc_err *err)
 static void
 test_ioerr__backup_restore(void **state)
 {
-	static const struct op op = { prepare_restore, run_restore, check_restore };
+	static const struct fault_op op = { prepare_restore, run_restore, check_restore };
 
 	assert_true(sweep_both(*state, "backup restore", &op) > 4);
+}
+
+/* A full disk is a certain failure: the restore was rolled back, so the
+ * files it wrote are gone at once (not left for the next start's clean-up
+ * under a message that says nothing changed). */
+static void
+check_restore_full(struct tfix *f, long run, int rc, const struct svc_err *err)
+{
+	if (rc != 0 && strstr(err->msg, "the disk is full"))
+		assert_int_equal(tfix_count_files(f, "device.db.d/docs"), 1);
+	check_restore(f, run, rc, err);
+}
+
+static void
+test_ioerr__backup_restore_full(void **state)
+{
+	static const struct fault_op op = { prepare_restore, run_restore, check_restore_full };
+	long runs;
+
+	fault.full = 1;
+	runs = sweep_both(*state, "backup restore, disk full", &op);
+	fault.full = 0;
+	assert_true(runs > 4);
 }
 
 /* --- opening a store: a clear error, never a crash or a changed file --- */
@@ -828,6 +854,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ioerr__store_document, setup, tfix_teardown),
 		cmocka_unit_test_setup_teardown(test_ioerr__init, setup, tfix_teardown),
 		cmocka_unit_test_setup_teardown(test_ioerr__license_invalidate, setup2,
+						tfix_teardown),
+		cmocka_unit_test_setup_teardown(test_ioerr__backup_restore_full, setup,
 						tfix_teardown),
 		cmocka_unit_test_setup_teardown(test_ioerr__backup_restore, setup, tfix_teardown),
 		cmocka_unit_test_setup_teardown(test_ioerr__open, setup, tfix_teardown),

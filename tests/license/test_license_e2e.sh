@@ -260,5 +260,5 @@ check_grep "demo key reported" out "device license key: demo"
 check_grep "ELA on" out "ELA ON/ON"
 
 svc license --help
-check_grep "help" out "license invalidate OPTION"
+check_grep "help" out "license invalidate SEND|SPDF|PCL|PS|ERDS|EAM|ELA|BRDIM [--yes]"
 finish

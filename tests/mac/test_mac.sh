@@ -90,8 +90,14 @@ svc_mgr mac add tx 02:00:00:00:99:99
 check_rc "101st refused" 65
 check_grep "101st message" err "the Send Filter holds at most 100 exception addresses"
 unchanged "101st"
+# shellcheck disable=SC2086
+svc_mgr mac add rx $addrs 02:00:00:00:99:98
+check_rc "more than 100 at once is a usage error" 64
+check_grep "more than 100 at once" err "too many addresses (101)"
+unchanged "more than 100 at once"
 svc_mgr mac remove tx 02-00-00-00-00-00
 check_rc "remove in another notation" 0
+check_grep "remove says which" err "removed 02:00:00:00:00:00 from the Send Filter"
 svc_mgr mac add tx 02:00:00:00:99:99
 check_rc "room again after a removal" 0
 svc_mgr mac clear tx
@@ -176,4 +182,37 @@ svc log
 check_grep "add audited" out "mac.add"
 check_grep "apply audited" out "mac.apply"
 check_grep "policy audited" out "network.mac.tx.policy"
+
+# The 100-address limit reached by several svcmode at once: each is either
+# done (0) or refused as over the limit (65), never "busy" (75), and the
+# list ends at exactly 100. Three rounds (the Send Filter cleared before
+# each): 90 addresses, then six svcmode adding two each at the same time.
+i=0 addrs=""
+while [ $i -lt 90 ]; do addrs="$addrs $(printf '02:00:00:00:%02X:%02X' $((i / 256)) $((i % 256)))"; i=$((i + 1)); done
+for round in 1 2 3; do
+  svc_mgr mac clear tx --force
+  check_rc "round $round: cleared" 0
+  # shellcheck disable=SC2086
+  svc_mgr mac add tx $addrs; check_rc "round $round: 90 addresses" 0
+  for r in 1 2 3 4 5 6; do
+    a="$(printf '02:00:00:%02X:%02X:01 02:00:00:%02X:%02X:02' "$round" "$r" "$round" "$r")"
+    # shellcheck disable=SC2086
+    (SVCMODE_MANAGER_ID=7654321 SVCMODE_MANAGER_PIN=7654321 ${SVCMODE_WRAP:-} "$SVCMODE" mac add tx $a \
+      >"$WORK/race$r.out" 2>"$WORK/race$r.err"; echo $? >"$WORK/race$r.rc") &
+  done
+  wait
+  done=0
+  for r in 1 2 3 4 5 6; do
+    rc=$(cat "$WORK/race$r.rc")
+    case $rc in
+    0) done=$((done + 1)) ;;
+    65) grep -q "holds at most 100 exception addresses" "$WORK/race$r.err" && ok ||
+      fail "round $round, svcmode $r: 65 without the limit: $(cat "$WORK/race$r.err")" ;;
+    *) fail "round $round, svcmode $r exited $rc (0 or 65 expected): $(cat "$WORK/race$r.err")" ;;
+    esac
+  done
+  [ "$done" -eq 5 ] && ok || fail "round $round: five of the six additions fit, not $done"
+  svc mac list tx
+  check_grep "round $round: exactly 100" out "100 of 100 exceptions"
+done
 finish

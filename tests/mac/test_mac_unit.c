@@ -1,4 +1,4 @@
-/* Unit tests of the mac module and its actions on real temporary stores. */
+/* Unit tests of the mac module and its operations on real temporary stores. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -6,13 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
-#include "actions/action.h"
 #include "fixture.h"
 #include "mac/mac.h"
+#include "store/store_mac.h"
 #include "util/fsutil.h"
 
 static int
@@ -108,39 +109,94 @@ test_mac__limit_and_erase(void **state)
 	assert_int_equal(mf.count, 0);
 }
 
+/*
+ * The 100th address is added by another svcmode whose write transaction
+ * is still open while this one checks: the check before the door sees 99
+ * and lets it through; the count inside mac.add's own write transaction
+ * (which waits for the other to commit) then refuses the 101st with 65,
+ * never "busy" (75), and the list ends at exactly 100.
+ */
 static void
-test_mac__actions_add_list_remove_apply(void **state)
+test_mac__limit_counted_in_the_write_transaction(void **state)
 {
 	struct tfix *f = *state;
-	struct action_io *io = &f->io;
 	struct svc_err err = { 0 };
-	const struct action_def *entries = action_find("mac.entries");
+	char addrs[MAC_MAX_ENTRIES][18];
+	const char *ptrs[MAC_MAX_ENTRIES];
+	struct mac_filter mf;
+	int fds[2], status = -1;
+	char ready = 0;
+	pid_t pid;
+
+	for (int i = 0; i < MAC_MAX_ENTRIES - 1; i++) {
+		snprintf(addrs[i], sizeof addrs[i], "02:00:00:00:%02X:%02X", i / 256, i % 256);
+		ptrs[i] = addrs[i];
+	}
+	assert_int_equal(mac_add(f->dev, MAC_TX, ptrs, MAC_MAX_ENTRIES - 1, &err), 0);
+	assert_int_equal(pipe(fds), 0);
+	if ((pid = fork()) == 0) {
+		struct device *other = NULL;
+		int rc = 1;
+
+		close(fds[0]);
+		if (device_open(f->path, false, NULL, &other, &err) == 0 &&
+		    store_begin(device_store(other), &err) == 0 &&
+		    store_mac_add(device_store(other), "tx", "02:00:00:00:FF:01", &err) == 0 &&
+		    write(fds[1], "1", 1) == 1) {
+			sleep(1); /* the other's check and door happen now */
+			rc = store_commit(device_store(other), &err) == 0 ? 0 : 1;
+		}
+		close(fds[1]);
+		device_close(other);
+		_exit(rc);
+	}
+	assert_true(pid > 0);
+	close(fds[1]);
+	assert_int_equal(read(fds[0], &ready, 1), 1);
+	close(fds[0]);
+	assert_int_equal(tfix_op(f, "mac.add", "dir=tx", "address=02:00:00:00:FF:02", NULL), -1);
+	assert_int_equal(f->err.code, EX_DATAERR);
+	assert_non_null(strstr(f->err.msg, "holds at most 100 exception addresses (it has 100)"));
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_int_equal(mac_filter_get(f->dev, MAC_TX, &mf, &err), 0);
+	assert_int_equal(mf.count, MAC_MAX_ENTRIES);
+}
+
+static void
+test_mac__ops_add_list_remove_apply(void **state)
+{
+	struct tfix *f = *state;
+	struct svc_err err = { 0 };
+	const struct op *entries = op_find("mac.entries");
 	char rules[160];
 	struct strbuf text = STRBUF_INIT;
 
-	/* The person gives this address whenever one is asked for. */
-	for (size_t i = 0; i < sizeof f->answers / sizeof *f->answers; i++)
-		f->answers[i] = "001e.8f12.3456";
 	assert_non_null(entries);
-	assert_string_equal(entries->row_actions, "mac.remove");
-	assert_int_equal(action_run(f->dev, "mac.add", "tx", io, &err), 0);
-	assert_int_equal(entries->list(f->dev, "tx", io, tfix_row, f, &err), 0);
+	assert_string_equal(entries->row_ops, "mac.remove");
+	assert_int_equal(tfix_op(f, "mac.add", "dir=tx", "address=001e.8f12.3456", NULL), 0);
+	assert_int_equal(tfix_op(f, "mac.entries", "dir=tx", NULL), 0);
 	/* One row: id, label, then the date it was added. */
 	assert_int_equal(strncmp(f->rows.buf, "tx/00:1E:8F:12:34:56|00:1E:8F:12:34:56|", 39), 0);
 	assert_ptr_equal(strchr(f->rows.buf, '\n') + 1, f->rows.buf + f->rows.len);
 	assert_int_equal(mac_set_enabled(f->dev, MAC_TX, true, false, &err), 0);
 	assert_int_equal(mac_set_policy(f->dev, MAC_TX, true, false, &err), 0);
-	/* Removing the last exception would block everything: the action
-	 * offers to force it, and the scripted person confirms. */
-	assert_int_equal(action_run(f->dev, "mac.remove", "tx/00:1E:8F:12:34:56", io, &err), 0);
-	assert_int_equal(action_run(f->dev, "mac.apply", "", io, &err), 0);
+	/* Removing the last exception would block everything: refused with
+	 * 65, nothing changed; with force (the menus offer it) it goes. */
+	assert_int_equal(tfix_op(f, "mac.remove", "dir=tx", "address=00:1E:8F:12:34:56", NULL), -1);
+	assert_int_equal(f->err.code, EX_DATAERR);
+	assert_non_null(strstr(f->err.msg, "would block every host"));
+	assert_int_equal(
+		tfix_op(f, "mac.remove", "dir=tx", "address=00:1E:8F:12:34:56", "force", NULL), 0);
+	assert_int_equal(tfix_op(f, "mac.apply", "force", NULL), 0);
 	snprintf(rules, sizeof rules, "%s/%s", f->dir, MAC_RULESET_FILE);
 	assert_int_equal(fs_read(rules, 65536, &text, &err), 0);
 	assert_non_null(
 		strstr(text.buf, "hook egress device \"eth0\" priority -500; policy drop;"));
 	assert_null(strstr(text.buf, "chain rx"));
-	assert_non_null(strstr(f->lines.buf, "Ruleset written to"));
-	assert_int_equal(action_run(f->dev, "mac.entries", "tx", io, &err), -1);
+	/* A filter that is neither rx nor tx is refused before anything. */
+	assert_int_equal(tfix_op(f, "mac.entries", "dir=xx", NULL), -1);
+	assert_int_equal(f->err.code, EX_USAGE);
 	sb_release(&text);
 }
 
@@ -152,7 +208,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_mac__block_all_refused_unless_forced, setup,
 						tfix_teardown),
 		cmocka_unit_test_setup_teardown(test_mac__limit_and_erase, setup, tfix_teardown),
-		cmocka_unit_test_setup_teardown(test_mac__actions_add_list_remove_apply, setup,
+		cmocka_unit_test_setup_teardown(test_mac__limit_counted_in_the_write_transaction,
+						setup, tfix_teardown),
+		cmocka_unit_test_setup_teardown(test_mac__ops_add_list_remove_apply, setup,
 						tfix_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

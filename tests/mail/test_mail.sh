@@ -145,6 +145,17 @@ SSL_CERT_FILE=/nonexistent svc_mgr mail test-send
 check_rc "verify off" 0
 arrived "verify off"
 svc_mgr reset network.email.ssl.verify
+# The CA certificates imported into the store are trusted beside the system
+# bundle, and only while they are there.
+svc_mgr cert import-ca "$MS/ca.pem"; check_rc "import the test CA" 0
+SSL_CERT_FILE=/nonexistent svc_mgr mail test-send
+check_rc "trusted through the imported CA" 0
+arrived "trusted through the imported CA"
+fp=$(openssl x509 -in "$MS/ca.pem" -noout -fingerprint -sha256 | cut -d= -f2)
+svc_mgr cert delete-ca "$fp" --yes; check_rc "remove the test CA" 0
+SSL_CERT_FILE=/nonexistent svc_mgr mail test-send
+check_rc "the CA removed: no longer trusted" 76
+code "the CA removed: no longer trusted" 806
 
 # --- a server offering only a mechanism svcmode lacks (DIGEST-MD5) ----------
 set_ network.email.smtp.port "$MS_SMTP_LACK"

@@ -1,11 +1,13 @@
 #!/bin/sh
-# The bash completion (packaging/completion/svcmode.bash): it loads in bash,
-# registers itself for svcmode and svcmode-lms, and completes commands,
-# options, sub-command words, setting keys (from 'svcmode list') and the
-# values of 'set KEY', both alone and with the bash-completion package
-# loaded; pressing TAB creates no store and leaves nothing behind.
+# The bash completion of svcmode, generated from the operation table at
+# build time: it loads in bash and completes commands, options, sub-command
+# words, setting keys (from 'svcmode list') and the values of 'set KEY',
+# both alone and with the bash-completion package loaded; every command's
+# words complete (the table and the completion cannot drift); pressing TAB
+# creates no store and leaves nothing behind. svcmode-lms's completion
+# (packaging/completion/svcmode-lms.bash) loads and registers too.
 . "$SRC/tests/packaging/lib.sh"
-COMPLETION="$SRC/packaging/completion/svcmode.bash"
+COMPLETION="$BUILD/packaging/completion/svcmode"
 export TMPDIR="$WORK/tmp"
 mkdir -p "$TMPDIR"
 # A store named by the environment that completion must not touch.
@@ -22,7 +24,6 @@ comp() {
   bash --norc --noprofile -c "$pre"'
     . "$0" || exit 3
     complete -p svcmode >/dev/null || exit 4
-    complete -p svcmode-lms >/dev/null || exit 5
     shift
     COMP_WORDS=("$@")
     COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
@@ -58,8 +59,20 @@ for mode in "" --full; do
   only "$m: command 'lis'" list
   # Every command of --help, and nothing else.
   comp $mode "$SVCMODE" ""
-  only "$m: all commands" $("$SVCMODE" --help |
-    awk '/^commands:/ { on = 1; next } on && NF == 0 { on = 0 } on && /^  [a-z]/ { print $1 }')
+  only "$m: all commands" tui $("$SVCMODE" --help |
+    awk '/^commands:/ { on = 1; next } on && NF == 0 { on = 0 } on && /^  [a-z]/ { print $1 }' | sort -u)
+  # Every word of every command's usage completes after the words before it.
+  "$BUILD/src/cli/svcmode-gen" words | sort -u >"$WORK/cmdwords"
+  [ "$(wc -l <"$WORK/cmdwords")" -gt 30 ] && ok || fail "svcmode-gen words lists too few"
+  while read -r line; do
+    before_w=""
+    for w in $line; do
+      # shellcheck disable=SC2086
+      comp $mode "$SVCMODE" $before_w "$w"
+      grep -qxF -- "$w" "$WORK/out" && ok || fail "$m: '$before_w $w' does not complete to '$w'"
+      before_w="$before_w $w"
+    done
+  done <"$WORK/cmdwords"
   comp $mode "$SVCMODE" --db "$WORK/x.db" de
   only "$m: command after --db" describe
   comp $mode "$SVCMODE" --
@@ -86,6 +99,10 @@ for mode in "" --full; do
   comp $mode "$SVCMODE" import "$WORK/settings-ex"
   only "$m: file" "$WORK/settings-export.json"
 done
+
+# svcmode-lms's own completion loads and registers.
+bash --norc --noprofile -c '. "$0" && complete -p svcmode-lms' \
+  "$SRC/packaging/completion/svcmode-lms.bash" >/dev/null 2>&1 && ok || fail "svcmode-lms completion"
 
 # TAB created no store, used no default path, and left no temporary file.
 [ -e "$WORK/untouched" ] && fail "completion created the store of SVCMODE_DB" || ok

@@ -20,8 +20,10 @@ check_file_grep() { grep -qF -- "$3" "$2" && ok || fail "$1: expected '$3' in $2
 # The state before a refused change (an open/close checkpoints the log first).
 settle() { svc cert list; BEFORE=$(snapshot); }
 unchanged() { [ "$(snapshot)" = "$BEFORE" ] && ok || fail "$1: the store changed"; }
-# The store's files as hex, to look for key material in them.
-store_hex() { cat "$(dirname "$DB")"/device.db* | od -An -v -tx1 | tr -d ' \n'; }
+# The store's files (the database and its journals; not the documents'
+# folder device.db.d) as hex, to look for key material in them.
+store_cat() { find "$(dirname "$DB")" -maxdepth 1 -type f -name 'device.db*' -exec cat {} +; }
+store_hex() { store_cat | od -An -v -tx1 | tr -d ' \n'; }
 
 # A CA made with openssl, and 'openssl ca' for exact validity dates.
 mkdir -p "$T/ca/new"
@@ -77,8 +79,9 @@ check_grep "info names the pair in use" out "ssl key pair:   Default Key (ECDSA 
 # --- genkey ----------------------------------------------------------------
 svc cert genkey web
 check_rc "genkey without credentials" 77
+# A refusal at the door writes nothing, not even a log entry.
 svc log
-check_grep "refusal audited" out "refused"
+check_nogrep "the refusal leaves no record" out "refused"
 svc_mgr set network.tcpip.ipv4.address 192.168.1.50
 svc_mgr set network.tcpip.hostname printer1.example.com
 svc_mgr cert genkey web --valid 398d --o "Acme Lab" --c DE
@@ -105,6 +108,11 @@ osfp=$(openssl x509 -in "$T/web.pem" -noout -fingerprint -sha256 | cut -d= -f2)
 svc cert show web
 check_grep "show has the fingerprint" out "$FP"
 check_grep "show has the SAN" out "IP:192.168.1.50"
+svc cert show web --json
+check_grep "show --json has the fingerprint" out "\"fingerprint\": \"$FP\""
+check_grep "show --json has the name" out "\"name\": \"web\""
+svc cert list --json
+check_grep "list --json has the pair" out "\"name\": \"web\", \"origin\": \"generated\", \"in_use\": false"
 svc cert export web --der "$T/web.der"
 openssl x509 -inform DER -in "$T/web.der" -noout -fingerprint -sha256 | grep -qF "$FP" && ok ||
   fail "DER export is the same certificate"
@@ -130,6 +138,16 @@ for bad in "x --alg rsa1024" "x --alg rsa512" "x --alg dsa" "x --digest md5" \
 done
 svc_mgr cert genkey x --alg rsa1024
 check_grep "rsa1024 refused with the reason" err "shorter than 2048 bits"
+# An end date may not stretch the validity past the 30 years --valid allows.
+svc_mgr cert genkey x --not-after 9999-12-31
+check_rc "validity end past 30 years refused" 65
+check_grep "option, value and limit named" err \
+  "invalid --not-after '9999-12-31': a certificate is valid for at most 30 years"
+svc_mgr cert genkey x --not-before 2030-01-01 --not-after 2060-01-02
+check_rc "30 years and a day refused" 65
+check_grep "latest end named" err "until 2060-01-01 at the latest"
+svc_mgr cert genkey x --valid 10980d
+check_rc "30 years and some days as --valid refused" 64
 unchanged "bad genkey input"
 
 svc_mgr cert genkey third --valid 10d
@@ -149,7 +167,7 @@ svc cert show third
 check_rc "deleted pair gone" 64
 
 # --- private keys at rest and PKCS#12 export ------------------------------
-grep -qa "PRIVATE KEY" "$(dirname "$DB")"/device.db* && fail "no PEM private key in the store" || ok
+store_cat | grep -qa "PRIVATE KEY" && fail "no PEM private key in the store" || ok
 printf 'export-pass\n' >"$T/pw"
 svc_mgr cert export web --p12 "$T/web.p12" <"$T/pw"
 check_rc "export p12" 0

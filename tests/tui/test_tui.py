@@ -6,9 +6,12 @@ it says otherwise), sends keys, renders the output with pyte and checks the
 screen text and what the store holds (svcmode get / log). No timing
 assertions: figures go to bench/."""
 import hashlib
+import json
 import os
 import re
 import shutil
+import socket
+import subprocess
 import sys
 import tempfile
 import traceback
@@ -365,7 +368,7 @@ def long_list_scrolls_within_budget():
               "scrolling DOWN overhead: %d bytes for row %r: %r" % (len(out), row, out), c)
     check(t.line(1).startswith("^"), "scrolled", c)
     t.send("ENTER")                            # the row action: the record in full
-    check(t.wait_for("Operator") and "Event" in t.text(), "record shown", c)
+    check(t.wait_for("operator:") and "event:" in t.text(), "record shown", c)
     c.close()
 
 
@@ -442,7 +445,7 @@ def reports_actions_and_placeholders():
     c.service_mode()
     t.send("1", "ENTER", "1", "ENTER")        # COPIER > DISPLAY
     check(t.wait_for("ABC12345"), "serial on DISPLAY", c)
-    check("Store Size" in t.text() and "Model" in t.text(), "DISPLAY fields", c)
+    check("store size:" in t.text() and "model:" in t.text(), "DISPLAY fields", c)
     t.send("ENTER", "2", "ENTER", "2", "ENTER")   # FUNCTION > Store Check
     check(t.wait_for("settings,"), "store check result", c)
     t.send("ENTER", "ESC", "ESC", "2", "ENTER", "1", "ENTER")   # #REPORT > SPEC LIST
@@ -468,14 +471,16 @@ def clear_lockouts_needs_typed_confirmation():
         check(t.wait_for("wrong") or t.wait_for("lock"), "refused", c)
     c.service_mode()
     t.send("1", "ENTER", "2", "ENTER", "3", "ENTER")   # FUNCTION > Clear Lockouts
+    check(t.wait_for("manager   3 wrong attempt(s), locked"), "door states shown first", c)
+    t.send("ENTER")
     check(t.wait_for("Type CLEAR to confirm"), "typed confirmation asked", c)
     t.send("clear", "ENTER")
     check(t.wait_for("that is not 'CLEAR'"), "wrong text refused inline", c)
     t.send("ESC")
-    check(t.wait_for("Error: not confirmed: nothing changed"), "result box with the error", c)
-    check("exit code 77" in t.text(), "error code and meaning", c)
+    check(t.wait_for("Error: not confirmed; nothing changed"), "result box with the error", c)
+    check("exit code 64" in t.text(), "error code and meaning", c)
     check("manager   3 wrong attempt(s), locked" in t.text(), "door state listed", c)
-    t.send("ENTER", "3", "ENTER", "CLEAR", "ENTER")
+    t.send("ENTER", "3", "ENTER", "ENTER", "CLEAR", "ENTER")
     check(t.wait_for("1 door(s) cleared"), "cleared", c)
     check(re.search(r"unlock +- *: manager", c.log()), "audited:\n" + c.log())
     t.send("ENTER", "ESC", "ESC", "ESC")
@@ -531,20 +536,259 @@ def progress_bar_during_a_long_action():
                      env={"SVCMODE_MANAGER_ID": MGR[0], "SVCMODE_MANAGER_PIN": MGR[1]})
     check(rc == 0, "documents stored: " + err)
     t.send("2", "ENTER", "2", "ENTER", "1", "ENTER")   # Mail Box > Backup > Create
-    if t.wait_for("System Manager ID:", 2):
-        c.login_manager()
     check(t.wait_for("Backup file"), "asks the file", c)
     start = len(t.raw)
     t.send(os.path.join(WORK, "progress.zip"), "ENTER")
     check(t.wait_for("Inboxes"), "asks the inboxes", c)
     t.send("ENTER")
-    check(t.wait_for("Passphrase"), "asks a passphrase", c)
-    t.send("ENTER")
+    check(t.wait_for("Passphrase"), "asks about a passphrase", c)
+    t.send("n")
+    c.login_manager()                         # what to do first, then who does it
     check(t.wait_for("exit code", 60) or t.wait_for("verified", 60), "backup finished", c)
     drawn = bytes(t.raw[start:])
     check(b"elapsed" in drawn and b"left" in drawn, "a progress bar with elapsed and left time")
     check(re.search(rb"\b\d{1,3}%", drawn) is not None, "a percentage on the bar")
     check(os.path.getsize(os.path.join(WORK, "progress.zip")) > (60 << 20), "the backup written")
+    c.close()
+
+
+# --- Every job from the menus, at TERM=vt100, with no shell -----------------
+# What an engineer on a serial console whose login opens the menus must be
+# able to do without a shell (the operation table puts every operation in
+# the menus; these drive the jobs the CLI alone used to offer).
+
+def answer(t, prompt, text, limit=5.0):
+    """Waits for PROMPT, then types TEXT and Enter."""
+    if not t.wait_for(prompt, limit):
+        raise AssertionError("prompt '%s' not shown\n%s" % (prompt, t.text()))
+    t.send(text, "ENTER")
+
+
+@case
+def job_device_information_and_audit_log():
+    c = Case()
+    t = c.t
+    t.send("5", "ENTER")                      # Device Information (needs no code)
+    check(t.wait_for("Audit Log"), "device information menu", c)
+    t.send("1", "ENTER")
+    check(t.wait_for("serial:") and "ABC12345" in t.text(), "identity shown", c)
+    check("store size:" in t.text(), "store facts", c)
+    t.send("ENTER", "3", "ENTER")             # Audit Log: a list of records
+    check(t.wait_for("entries"), "audit list", c)
+    t.send("ENTER")                           # a record in full
+    check(t.wait_for("record:") and "event:" in t.text(), "one record in full", c)
+    c.close()
+
+
+@case
+def job_export_and_import_settings():
+    c = Case()
+    t = c.t
+    path = os.path.join(WORK, "job-export.json")
+    t.send("4", "ENTER", "1", "ENTER")        # Export/Import > Export
+    check(t.wait_for("include the mail passwords"), "asks about secrets", c)
+    t.send("n")
+    answer(t, "file to write", "-")
+    check(t.wait_for("type a file name"), "no standard output in the menus", c)
+    t.send("CTRL_U", path, "ENTER")
+    check(t.wait_for("Settings written to"), "export result", c)
+    with open(path) as fh:
+        data = json.load(fh)
+    check(data["format"] == "svcmode-settings", "an export file")
+    data["settings"]["system.manager.name"] = "Alice"
+    with open(path, "w") as fh:
+        json.dump(data, fh)
+    t.send("ENTER", "2", "ENTER")             # Import
+    answer(t, "settings file", path)
+    check(t.wait_for("system.manager.name: '' -> 'Alice'"), "the plan before the question", c)
+    t.send("ENTER")
+    check(t.wait_for("Import these 1 change?"), "confirmation asked", c)
+    t.send("y")
+    c.login_manager()                         # the key is the customer's
+    check(t.wait_for("imported 1 changed setting"), "import result", c)
+    check(c.get("system.manager.name") == "Alice", "imported value stored")
+    check("import" in c.log(), "import audited")
+    c.close()
+
+
+@case
+def job_change_ids_codes_and_pwd_clr():
+    c = Case()
+    t = c.t
+    c.system_settings()
+    t.send("1", "ENTER", "8", "ENTER")        # System Manager Settings > Change ID and PIN
+    answer(t, "new System Manager ID", "1111111")
+    answer(t, "(again)", "1111111")
+    answer(t, "new System PIN", "2222222")
+    answer(t, "(again)", "2222222")
+    check(t.wait_for("System Manager ID and PIN changed"), "changed", c)
+    rc, _, _ = svc(SVC, c.db, "set", "system.manager.name", "X",
+                   env={"SVCMODE_MANAGER_ID": "1111111", "SVCMODE_MANAGER_PIN": "2222222"})
+    check(rc == 0, "the new ID and PIN open System Settings")
+    t.send("ENTER", "ESC", "ESC")
+    c.service_mode()
+    t.send("4", "ENTER", "2", "ENTER")        # OPTION > Change Level 1 Code
+    answer(t, "new Service Code (Level 1)", "3333333")
+    answer(t, "(again)", "3333333")
+    check(t.wait_for("service code changed"), "level 1 code changed", c)
+    t.send("ENTER", "ESC", "5", "ENTER")      # Level 2
+    answer(t, "Level 2 service code", "8282828")
+    t.send("4", "ENTER", "3", "ENTER")        # OPTION > Change Level 2 Code
+    answer(t, "new Service Code (Level 2)", "4444444")
+    answer(t, "(again)", "4444444")
+    check(t.wait_for("service code changed"), "level 2 code changed", c)
+    t.send("ENTER", "ESC", "1", "ENTER", "2", "ENTER", "4", "ENTER", "1", "ENTER")
+    check(t.wait_for("Type CLEAR to confirm"), "PWD-CLR asks", c)   # COPIER > FUNCTION > CLEAR
+    t.send("CLEAR", "ENTER")
+    check(t.wait_for("7654321 again"), "PWD-CLR done", c)
+    rc, _, _ = svc(SVC, c.db, "set", "system.manager.name", "Y")
+    check(rc == 0, "the factory ID and PIN open System Settings again")
+    check(re.search(r"service[12] +pwd-clr", c.log()), "PWD-CLR audited in Service Mode:\n" + c.log())
+    rc, _, _ = svc(SVC, c.db, "check", env={"SVCMODE_SERVICE_CODE": "3333333"})
+    check(rc == 0, "the new level-1 code works")
+    c.close()
+
+
+@case
+def job_store_a_file_and_copy_a_document_out():
+    c = Case()
+    t = c.t
+    src = os.path.join(WORK, "job-scan.pdf")
+    out = os.path.join(WORK, "job-copy.pdf")
+    with open(src, "wb") as fh:
+        fh.write(b"%PDF-1.4 job test\n" + os.urandom(4096))
+    t.send("2", "ENTER", "1", "ENTER")        # Mail Box Settings > User Inboxes
+    check(t.wait_for("entries"), "the inboxes", c)
+    t.send("6", "ENTER")                      # inbox 05
+    check(t.wait_for("Store files as documents"), "the inbox's operations", c)
+    t.send("j", "ENTER")                      # the second: store files
+    answer(t, "File to store", src)
+    answer(t, "Document name", "")
+    check(t.wait_for("stored") or t.wait_for("0001"), "stored", c)
+    t.send("ENTER", "6", "ENTER")             # inbox 05 again: its documents
+    check(t.wait_for("The documents of inbox"), "the inbox's operations", c)
+    t.send("ENTER")                           # the first: its documents
+    check(t.wait_for("job-scan"), "the document listed", c)
+    t.send("ENTER")                           # the document's operations
+    check(t.wait_for("Copy a document out"), "document operations", c)
+    t.send("ENTER")                           # the first: copy it out
+    answer(t, "Copy to file", out)
+    check(t.wait_for("Done") or t.wait_for("copied"), "copied", c)
+    with open(src, "rb") as a, open(out, "rb") as b:
+        check(a.read() == b.read(), "the copy is the document")
+    c.close()
+
+
+@case
+def job_csr_then_install_the_signed_certificate():
+    c = Case()
+    t = c.t
+    d = os.path.join(WORK, "job-ca")
+    os.makedirs(d, exist_ok=True)
+    csr, signed = os.path.join(d, "req.pem"), os.path.join(d, "signed.pem")
+    c.system_settings()
+    t.send("2", "ENTER", "3", "ENTER", "1", "ENTER")   # Network > SSL Settings > Key Pairs
+    check(t.wait_for("Default Key"), "key pairs", c)
+    t.send("ENTER")                           # the pair's operations
+    check(t.wait_for("certificate signing request"), "row operations", c)
+    t.send("j", "j", "ENTER")                 # the third: the CSR
+    answer(t, "file to write", csr)
+    check(t.wait_for("Done") or t.wait_for("written") or t.wait_for("request"), "csr", c)
+    check(os.path.exists(csr), "the request written")
+    # A test CA signs it, as the customer's CA would.
+    for cmd in (["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                 "ec_paramgen_curve:P-256", "-nodes", "-keyout", d + "/ca.key", "-out",
+                 d + "/ca.pem", "-subj", "/CN=Job Test CA", "-days", "30"],
+                ["openssl", "x509", "-req", "-in", csr, "-CA", d + "/ca.pem", "-CAkey",
+                 d + "/ca.key", "-CAcreateserial", "-out", signed, "-days", "30"]):
+        check(subprocess.run(cmd, capture_output=True).returncode == 0, " ".join(cmd))
+    t.send("ENTER", "ENTER")                  # close the result; the row again
+    check(t.wait_for("install the CA-signed"), "row operations again", c)
+    t.send("j", "j", "j", "ENTER")            # the fourth: install
+    answer(t, "certificate", signed)
+    check(t.wait_for("Done") or t.wait_for("installed"), "installed", c)
+    rc, out, err = svc(SVC, c.db, "cert", "show", "Default Key")
+    check(rc == 0 and "Job Test CA" in out, "the CA-signed certificate in use:\n" + out + err)
+    c.close()
+
+
+@case
+def job_mail_reception():
+    c = Case()
+    t = c.t
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    here = os.path.dirname(os.path.abspath(__file__))
+    server = subprocess.Popen(["/usr/bin/python3", os.path.join(here, "..", "mail",
+                               "fake_server.py"), str(port), "pop-nouidl",
+                               os.path.join(WORK, "pop.log")])
+    try:
+        for key, value in (("network.email.pop.server", "127.0.0.1"),
+                           ("network.email.pop.port", str(port)),
+                           ("network.email.pop.login", "u")):
+            rc, _, err = svc(SVC, c.db, "set", key, value)
+            check(rc == 0, err)
+        rc, _, err = svc(SVC, c.db, "set", "network.email.pop.password", stdin="p\n")
+        check(rc == 0, err)
+        c.system_settings()
+        t.send("2", "ENTER", "2", "ENTER")    # Network > E-Mail/I-Fax
+        check(t.wait_for("Connection Tests"), "e-mail menu", c)
+        t.send("G", "ENTER")                  # Connection Tests: the last item
+        check(t.wait_for("Receive Mail Now"), "connection tests", c)
+        t.send("3", "ENTER")
+        answer(t, "into user inbox", "05")
+        check(t.wait_for("received: 1", 15), "one message received", c)
+        check("result: OK" in t.text(), "the one result wording", c)
+        rc, out, _ = svc(SVC, c.db, "box", "list", "05")
+        check(rc == 0 and out.count("\n") >= 1 and "0001" in out, "stored in inbox 05:\n" + out)
+        t.send("ENTER", "5", "ENTER")         # Mail Log: one row per exchange
+        check(t.wait_for("rx receive"), "the reception logged", c)
+        t.send("ENTER")                       # the exchange in full
+        check(t.wait_for("record:") and "operation:      receive" in t.text(), "in full", c)
+        t.send("ENTER", "ESC", "6", "ENTER")  # Error Codes
+        check(t.wait_for("#801 (exit 69)"), "the codes table", c)
+    finally:
+        server.kill()
+        server.wait()
+    c.close()
+
+
+@case
+def job_mac_address_block():
+    c = Case()
+    t = c.t
+    c.system_settings()
+    t.send("2", "ENTER", "4", "ENTER")        # Network > MAC Address Block
+    check(t.wait_for("Apply Settings"), "mac menu", c)
+    t.send("2", "ENTER")                      # Receive Filter
+    check(t.wait_for("Add Address"), "receive filter menu", c)
+    t.send("4", "ENTER")
+    answer(t, "MAC address", "00-1e-8f-12-34-56")
+    check(t.wait_for("added 1 address to the Receive Filter"), "added", c)
+    t.send("ENTER", "6", "ENTER")             # Use Filter ON
+    check(t.wait_for("Use Filter ON;"), "filter on", c)
+    t.send("ENTER", "8", "ENTER")             # Default Policy: allow, reject
+    check(t.wait_for("reject"), "policy choices", c)
+    t.send("j", "ENTER")
+    check(t.wait_for("Default Policy Reject;"), "policy set", c)
+    t.send("ENTER", "3", "ENTER")             # Exceptions: the list
+    check(t.wait_for("00:1E:8F:12:34:56"), "the exception listed", c)
+    before = c.digest()
+    t.send("ENTER")                           # remove it: the last one
+    check(t.wait_for("would block every host"), "the refusal shown", c)
+    check("Do it anyway" in t.text(), "the override offered (--force)", c)
+    t.send("n")
+    check(t.wait_for("Error: refusing"), "refused without the override", c)
+    check(c.digest() == before, "a refused removal writes nothing")
+    t.send("ENTER", "ENTER")                  # the row again
+    check(t.wait_for("Do it anyway"), "offered again", c)
+    t.send("y")
+    check(t.wait_for("removed 00:1E:8F:12:34:56 from the Receive Filter"), "forced", c)
+    rc, out, err = svc(SVC, c.db, "mac", "list", "rx")
+    check(rc == 0 and "Use Filter ON, Default Policy Reject, 0 of 100" in out,
+          "the same state as the CLI sees:\n" + out + err)
     c.close()
 
 

@@ -2,6 +2,7 @@
 #define _XOPEN_SOURCE 700
 #include <dirent.h>
 #include <ftw.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,27 +21,32 @@ factory_creds(struct device_creds *c)
 }
 
 static int
-s_ask(void *arg, const char *prompt, bool hidden, struct strbuf *out)
+s_ask(void *arg, const char *prompt, bool hidden, bool twice, struct strbuf *out,
+      struct svc_err *err)
 {
 	struct tfix *f = arg;
 
-	(void)prompt, (void)hidden;
+	(void)hidden, (void)twice;
 	if (f->next >= (int)(sizeof f->answers / sizeof *f->answers) || f->answers[f->next] == NULL)
-		return -1;
+		return svc_errf(err, EX_USAGE, "%s: cancelled", prompt);
 	sb_reset(out);
 	sb_adds(out, f->answers[f->next++]);
 	return 0;
 }
 
 static int
-s_confirm(void *arg, const char *question, const char *expect)
+s_confirm(void *arg, const struct op *op, const char *question, const char *expect,
+	  struct svc_err *err)
 {
 	struct tfix *f = arg;
 
+	(void)op;
 	f->confirms++;
 	strlcpy_(f->question, question, sizeof f->question);
 	strlcpy_(f->expect, expect ? expect : "", sizeof f->expect);
-	return f->confirm_rc;
+	if (f->confirm_rc != 0)
+		return svc_errf(err, EX_USAGE, "not confirmed; nothing changed");
+	return 0;
 }
 
 static void
@@ -60,19 +66,71 @@ s_line(void *arg, const char *text)
 	sb_addf(&f->lines, "%s\n", text);
 }
 
-int
-tfix_row(void *arg, const struct action_row *row)
+static int
+s_row(void *arg, const struct op_row *row)
 {
 	struct tfix *f = arg;
 
-	sb_addf(&f->rows, "%s|%s|%s\n", row->id, row->label, row->value);
+	sb_addf(&f->rows, "%s|%s|%s\n", row->id ? row->id : "", row->label ? row->label : "",
+		row->value ? row->value : "");
 	return 0;
 }
 
 static int
-ask_creds(void *arg, enum level need, struct device_creds *out, struct svc_err *err)
+run_op(struct tfix *f, struct svc_err *err, const char *name, va_list ap)
 {
-	(void)arg, (void)need, (void)err;
+	struct op_ctx c = { .dev = f->dev, .fe = &f->fe, .fe_arg = f };
+	const char *a;
+	int rc;
+
+	if ((c.op = op_find(name)) == NULL)
+		return svc_errf(err, EX_USAGE, "no operation '%s'", name);
+	while ((a = va_arg(ap, const char *)) != NULL) {
+		size_t len = strcspn(a, "=");
+		int i;
+		for (i = 0; c.op->params && c.op->params[i].name; i++)
+			if (strlen(c.op->params[i].name) == len &&
+			    strncmp(c.op->params[i].name, a, len) == 0)
+				break;
+		if (c.op->params == NULL || c.op->params[i].name == NULL)
+			return svc_errf(err, EX_USAGE, "'%s' has no parameter '%.*s'", name,
+					(int)len, a);
+		c.argv[i] = a[len] == '=' ? a + len + 1 : "";
+	}
+	rc = op_exec(&c, err);
+	op_ctx_release(&c);
+	return rc;
+}
+
+int
+tfix_op_err(struct tfix *f, struct svc_err *err, const char *name, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, name);
+	rc = run_op(f, err, name, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+tfix_op(struct tfix *f, const char *name, ...)
+{
+	va_list ap;
+	int rc;
+
+	memset(&f->err, 0, sizeof f->err);
+	va_start(ap, name);
+	rc = run_op(f, &f->err, name, ap);
+	va_end(ap);
+	return rc;
+}
+
+static int
+ask_creds(void *arg, unsigned doors, struct device_creds *out, struct svc_err *err)
+{
+	(void)arg, (void)doors, (void)err;
 	factory_creds(out);
 	return 0;
 }
@@ -114,7 +172,7 @@ tfix_setup(void **state, const char *tag, enum level login)
 		fprintf(stderr, "test store: %s\n", err.msg);
 		return -1;
 	}
-	f->io = (struct action_io){ f, s_ask, s_confirm, s_progress, s_line };
+	f->fe = (struct op_fe){ s_ask, s_confirm, s_progress, s_line, s_row, NULL };
 	*state = f;
 	return 0;
 }

@@ -1,14 +1,14 @@
 /*
  * The fixture the module tests share: a real device store in a temporary
- * directory, and a scripted front end (struct action_io) that answers
+ * directory, and a scripted front end (struct op_fe) that answers
  * questions from a list, confirms or refuses, and records every line and
- * list row an action produces.
+ * list row an operation produces.
  */
 #ifndef SVC_TEST_FIXTURE_H
 #define SVC_TEST_FIXTURE_H
 
-#include "actions/action.h"
 #include "config/config.h"
+#include "ops/op.h"
 
 #define TFIX_SERIAL "TST00001"
 
@@ -27,8 +27,9 @@ struct tfix {
 	char expect[32];
 	double progress;     /* the last fraction reported */
 	struct strbuf lines; /* every line(), each ended by '\n' */
-	struct strbuf rows;  /* tfix_row(): "id|label|value\n" each */
-	struct action_io io;
+	struct strbuf rows;  /* every row: "id|label|value\n" each */
+	struct op_fe fe;
+	struct svc_err err; /* what the last tfix_op failed with */
 };
 
 /* cmocka set-up: a new store (serial TFIX_SERIAL) under /tmp/svc-TAG.*,
@@ -43,8 +44,16 @@ int tfix_teardown(void **state);
 int tfix_reopen(struct tfix *f, enum level login, struct svc_err *err);
 /* Answers every credential question with the factory values of all doors. */
 void tfix_asker(struct tfix *f);
-/* An action_emit_fn that appends the row to f->rows. */
-int tfix_row(void *arg, const struct action_row *row);
+/*
+ * Runs operation NAME through op_exec (argument checks, the door check,
+ * then the run) with the scripted front end. The arguments follow as
+ * "param=value" strings (a flag: "param"), ended by NULL. Returns what
+ * op_exec returns. Lines and rows are appended to f->lines and f->rows.
+ */
+int tfix_op(struct tfix *f, const char *name, ... /* "param=value", NULL */);
+/* Like tfix_op, with err for the failure. */
+int tfix_op_err(struct tfix *f, struct svc_err *err, const char *name,
+		... /* "param=value", NULL */);
 /* The number of files in DIR/SUB. */
 long tfix_count_files(const struct tfix *f, const char *sub);
 

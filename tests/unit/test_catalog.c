@@ -73,7 +73,26 @@ static const struct value_case cases[] = {
 	  "12345678901234567890123456789012" },
 	{ "system.manager.name", "123456789012345678901234567890123", NULL },
 	{ "system.manager.name", "tab\there", NULL },
-	{ "system.manager.name", "caf\xc3\xa9", NULL },
+	/* free text: valid UTF-8 without control characters (C0, DEL, C1) */
+	{ "system.manager.name", "caf\xc3\xa9", "caf\xc3\xa9" },
+	{ "system.manager.name",
+	  "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	  "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	  "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	  "\xc3\xa9\xc3\xa9",
+	  "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	  "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	  "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	  "\xc3\xa9\xc3\xa9" },                       /* 32 characters, 64 bytes */
+	{ "system.manager.name", "caf\xe9", NULL },   /* Latin-1, not UTF-8 */
+	{ "system.manager.name", "a\x1b[2Jb", NULL }, /* ESC */
+	{ "system.manager.name",
+	  "a\xc2\x9b"
+	  "2Jb",
+	  NULL },                                        /* C1 CSI */
+	{ "system.manager.name", "a\x7f", NULL },        /* DEL */
+	{ "system.manager.name", "\xc0\xaf", NULL },     /* overlong '/' */
+	{ "system.manager.name", "\xed\xa0\x80", NULL }, /* a surrogate */
 	/* host */
 	{ "network.email.smtp.server", "Mail.Example.COM", "mail.example.com" },
 	{ "network.email.smtp.server", "192.168.0.1", "192.168.0.1" },

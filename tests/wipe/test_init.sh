@@ -120,7 +120,7 @@ tty_init() {
 }
 tty_init XXX11111
 check_rc "terminal: wrong serial typed" 77
-check_grep "terminal: asks" out "Type its serial number"
+check_grep "terminal: asks" out "Type $SERIAL to confirm"
 [ -f "$DOCS/00/0001.pdf" ] && ok || fail "terminal: wrong serial erased documents"
 tty_init "$SERIAL"
 check_rc "terminal: serial typed" 0

@@ -1,6 +1,5 @@
-/* Unit tests of the wipe module and its actions, on real stores. */
+/* Unit tests of the wipe module and its operations, on real stores. */
 #define _XOPEN_SOURCE 700
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,114 +12,66 @@
 
 #include <cmocka.h>
 
-#include "actions/action.h"
+#include "fixture.h"
 #include "store/store_wipe.h"
 #include "util/fsutil.h"
 #include "wipe/wipe.h"
 #include "wipe/wipe_int.h"
 
-struct fx {
-	char dir[64];
-	char path[96];
-	struct device *dev;
-	struct strbuf lines;
-	double last_fraction;
-	int progress_calls;
-	bool confirm_ok;
-	char expected[32];
+/* The fixture's front end, with progress checked: it only goes forward. */
+struct progress_seen {
+	double last;
+	int calls;
 };
+static struct progress_seen seen;
 
-static int
-manager_creds(void *arg, enum level need, struct device_creds *c, struct svc_err *err)
+static void
+check_progress(void *arg, const char *what, double fraction)
 {
-	(void)arg;
-	(void)need;
-	(void)err;
-	c->manager = true;
-	strlcpy_(c->manager_id, "7654321", sizeof c->manager_id);
-	strlcpy_(c->manager_pin, "7654321", sizeof c->manager_pin);
+	struct tfix *f = arg;
+
+	assert_non_null(what);
+	assert_true(fraction >= 0.0 && fraction <= 1.0);
+	/* Forward only; a new task (the backup, then the erase) starts after
+	 * the one before it reached the end. */
+	assert_true(fraction >= seen.last - 1e-9 || seen.last == 1.0);
+	seen.last = fraction;
+	seen.calls++;
+	f->progress = fraction;
+}
+
+/* A store logged in at LOGIN (LEVEL_USER: the factory credentials of every
+ * door are given when asked), the operator "unit". */
+static int
+setup_at(void **state, enum level login)
+{
+	struct tfix *f;
+
+	if (tfix_setup(state, "wipe", login) != 0)
+		return -1;
+	f = *state;
+	if (login == LEVEL_USER)
+		tfix_asker(f);
+	device_set_operator(f->dev, "unit", NULL);
+	f->fe.progress = check_progress;
+	seen = (struct progress_seen){ 0, 0 };
 	return 0;
 }
 
 static int
 setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof *f);
-	struct svc_err err = { 0 };
-
-	strlcpy_(f->dir, "/tmp/svc-wipe-XXXXXX", sizeof f->dir);
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof f->path, "%s/device.db", f->dir);
-	assert_int_equal(device_create(f->path, "ABC12345", &err), 0);
-	assert_int_equal(device_open(f->path, false, NULL, &f->dev, &err), 0);
-	device_set_asker(f->dev, manager_creds, NULL);
-	device_set_operator(f->dev, "unit");
-	*state = f;
-	return 0;
+	return setup_at(state, LEVEL_USER);
 }
 
 static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+setup_service1(void **state)
 {
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int
-teardown(void **state)
-{
-	struct fx *f = *state;
-
-	device_close(f->dev);
-	sb_release(&f->lines);
-	nftw(f->dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
-	free(f);
-	return 0;
-}
-
-/* --- a scripted action_io ------------------------------------------------ */
-
-static int
-io_confirm(void *arg, const char *question, const char *expect)
-{
-	struct fx *f = arg;
-
-	assert_non_null(strstr(question, expect));
-	strlcpy_(f->expected, expect, sizeof f->expected);
-	return f->confirm_ok ? 0 : -1;
+	return setup_at(state, LEVEL_SERVICE1);
 }
 
 static void
-io_progress(void *arg, const char *what, double fraction)
-{
-	struct fx *f = arg;
-
-	assert_non_null(what);
-	assert_true(fraction >= f->last_fraction - 1e-9 && fraction <= 1.0);
-	f->last_fraction = fraction;
-	f->progress_calls++;
-}
-
-static void
-io_line(void *arg, const char *text)
-{
-	struct fx *f = arg;
-
-	sb_addf(&f->lines, "%s\n", text);
-}
-
-static struct action_io
-io_for(struct fx *f)
-{
-	return (struct action_io){
-		.arg = f, .confirm = io_confirm, .progress = io_progress, .line = io_line
-	};
-}
-
-static void
-get(struct fx *f, const char *key, struct strbuf *v)
+get(struct tfix *f, const char *key, struct strbuf *v)
 {
 	struct svc_err err = { 0 };
 
@@ -128,7 +79,7 @@ get(struct fx *f, const char *key, struct strbuf *v)
 }
 
 static int
-pending(struct fx *f)
+pending(struct tfix *f)
 {
 	struct svc_err err = { 0 };
 
@@ -138,20 +89,22 @@ pending(struct fx *f)
 /* --- tests ------------------------------------------------------------------ */
 
 static void
-test_wipe__action_not_confirmed_changes_nothing(void **state)
+test_wipe__op_not_confirmed_changes_nothing(void **state)
 {
-	struct fx *f = *state;
-	struct action_io io = io_for(f);
+	struct tfix *f = *state;
 	struct svc_err err = { 0 };
 	struct strbuf v = STRBUF_INIT;
 	struct wipe_report *r = (struct wipe_report *)&err;
 
 	assert_int_equal(config_set(f->dev, "system.manager.name", "Alice", &err), 0);
-	f->confirm_ok = false;
-	assert_int_equal(action_run(f->dev, "init.all", "", &io, &err), -1);
-	assert_int_equal(err.code, EX_NOPERM);
-	assert_non_null(strstr(err.msg, "nothing was changed"));
-	assert_string_equal(f->expected, "ABC12345");
+	f->confirm_rc = -1;
+	assert_int_equal(tfix_op(f, "init.all", NULL), -1);
+	assert_int_equal(f->err.code, EX_USAGE);
+	/* The refusal names the serial number to give. */
+	assert_non_null(strstr(f->err.msg, "'" TFIX_SERIAL "'"));
+	assert_non_null(strstr(f->err.msg, "nothing was changed"));
+	assert_string_equal(f->expect, TFIX_SERIAL);
+	assert_non_null(strstr(f->question, "erases all user data"));
 	get(f, "system.manager.name", &v);
 	assert_string_equal(v.buf, "Alice");
 	assert_int_equal(pending(f), 0);
@@ -164,11 +117,11 @@ test_wipe__action_not_confirmed_changes_nothing(void **state)
 static void
 test_wipe__wrong_serial_refused(void **state)
 {
-	struct fx *f = *state;
+	struct tfix *f = *state;
 	struct svc_err err = { 0 };
 	struct wipe_report *r = (struct wipe_report *)&err;
 
-	assert_int_equal(wipe_run(f->dev, WIPE_ALL, "ABC12346", NULL, NULL, &r, &err), -1);
+	assert_int_equal(wipe_run(f->dev, WIPE_ALL, "TST00002", NULL, NULL, &r, &err), -1);
 	assert_int_equal(err.code, EX_NOPERM);
 	assert_null(r);
 	assert_int_equal(wipe_run(f->dev, WIPE_ALL, NULL, NULL, NULL, &r, &err), -1);
@@ -177,73 +130,109 @@ test_wipe__wrong_serial_refused(void **state)
 }
 
 static void
-test_wipe__action_all_resets_and_reports(void **state)
+test_wipe__op_all_resets_and_reports(void **state)
 {
-	struct fx *f = *state;
-	struct action_io io = io_for(f);
+	struct tfix *f = *state;
 	struct svc_err err = { 0 };
 	struct strbuf v = STRBUF_INIT;
 
 	assert_int_equal(config_set(f->dev, "system.manager.name", "Alice", &err), 0);
 	assert_int_equal(config_set(f->dev, "system.init.verify", "ON", &err), 0);
-	f->confirm_ok = true;
-	assert_int_equal(action_run(f->dev, "init.all", "", &io, &err), 0);
+	assert_int_equal(tfix_op(f, "init.all", NULL), 0);
+	assert_int_equal(f->confirms, 1);
 	get(f, "system.manager.name", &v);
 	assert_string_equal(v.buf, "");
 	get(f, "system.init.verify", &v);
 	assert_string_equal(v.buf, "OFF");
-	assert_true(f->progress_calls > 0);
-	assert_true(f->last_fraction == 1.0);
+	assert_true(seen.calls > 0);
+	assert_true(seen.last == 1.0);
 	assert_non_null(strstr(f->lines.buf, "verification:  passed"));
 	assert_non_null(strstr(f->lines.buf, "2 settings"));
-	assert_non_null(strstr(f->lines.buf, "serial ABC12345"));
+	assert_non_null(strstr(f->lines.buf, "serial " TFIX_SERIAL));
 	assert_non_null(strstr(f->lines.buf, "unit (manager)"));
 	assert_int_equal(pending(f), 0);
 
-	/* The report action shows the same stored report. */
+	/* The report operation shows the same stored report. */
 	sb_reset(&f->lines);
-	assert_int_equal(action_run(f->dev, "init.report", "", &io, &err), 0);
+	assert_int_equal(tfix_op(f, "init.report", NULL), 0);
 	assert_non_null(strstr(f->lines.buf, "2 settings"));
+	/* --all is the default preset, said or not. */
+	assert_int_equal(tfix_op(f, "init.all", "all", NULL), 0);
+	assert_int_equal(f->confirms, 2);
 	sb_release(&v);
 }
 
 static void
-test_wipe__report_action_without_report(void **state)
+test_wipe__op_service1_initializes(void **state)
 {
-	struct fx *f = *state;
-	struct action_io io = io_for(f);
-	struct svc_err err = { 0 };
+	struct tfix *f = *state;
 
-	assert_int_equal(action_run(f->dev, "init.report", "", &io, &err), 0);
-	assert_non_null(strstr(f->lines.buf, "No initialization"));
+	assert_int_equal(device_doors(f->dev), DOOR_SERVICE1);
+	assert_int_equal(tfix_op(f, "init.all", NULL), 0);
+	assert_non_null(strstr(f->lines.buf, "unit (service1)"));
+}
+
+static void
+test_wipe__op_without_doors_refused(void **state)
+{
+	struct tfix *f = *state;
+
+	device_set_asker(f->dev, NULL, NULL);
+	assert_int_equal(tfix_op(f, "init.all", NULL), -1);
+	assert_int_equal(f->err.code, EX_NOPERM);
+	assert_int_equal(f->confirms, 0);
+	assert_int_equal(pending(f), 0);
+	/* The report needs no door. */
+	assert_int_equal(tfix_op(f, "init.report", NULL), -1);
+	assert_int_equal(f->err.code, EX_NOINPUT);
+}
+
+static void
+test_wipe__report_op_without_report(void **state)
+{
+	struct tfix *f = *state;
+
+	assert_int_equal(tfix_op(f, "init.report", NULL), -1);
+	assert_int_equal(f->err.code, EX_NOINPUT);
+	assert_non_null(strstr(f->err.msg, "not been initialized"));
+	assert_string_equal(sb_str(&f->lines), "");
+}
+
+static void
+plant_doc(struct tfix *f, char doc[160])
+{
+	struct svc_err err = { 0 };
+	char *docs = wipe_docs_dir(f->dev);
+	FILE *fp;
+
+	snprintf(doc, 160, "%s/00", docs);
+	assert_int_equal(fs_mkdirs(doc, 0700, &err), 0);
+	snprintf(doc, 160, "%s/00/0001.pdf", docs);
+	assert_non_null(fp = fopen(doc, "w"));
+	fputs("scan", fp);
+	fclose(fp);
+	free(docs);
 }
 
 static void
 test_wipe__settings_only_keeps_documents(void **state)
 {
-	struct fx *f = *state;
-	struct action_io io = io_for(f);
+	struct tfix *f = *state;
 	struct svc_err err = { 0 };
 	char *docs = wipe_docs_dir(f->dev), doc[160];
 	struct strbuf v = STRBUF_INIT;
-	FILE *fp;
 
-	snprintf(doc, sizeof doc, "%s/00", docs);
-	assert_int_equal(fs_mkdirs(doc, 0700, &err), 0);
-	snprintf(doc, sizeof doc, "%s/00/0001.pdf", docs);
-	assert_non_null(fp = fopen(doc, "w"));
-	fputs("scan", fp);
-	fclose(fp);
+	plant_doc(f, doc);
 	assert_int_equal(config_set(f->dev, "system.manager.name", "Alice", &err), 0);
-	f->confirm_ok = true;
-	assert_int_equal(action_run(f->dev, "init.settings_only", "", &io, &err), 0);
+	assert_int_equal(tfix_op(f, "init.settings_only", NULL), 0);
+	assert_non_null(strstr(f->question, "user data is kept"));
 	assert_int_equal(access(doc, F_OK), 0);
 	get(f, "system.manager.name", &v);
 	assert_string_equal(v.buf, "");
 
 	/* all: the file is overwritten and removed. */
-	f->last_fraction = 0;
-	assert_int_equal(action_run(f->dev, "init.all", "", &io, &err), 0);
+	seen.last = 0;
+	assert_int_equal(tfix_op(f, "init.all", NULL), 0);
 	assert_int_equal(access(doc, F_OK), -1);
 	assert_non_null(strstr(f->lines.buf, "1 document files"));
 	assert_int_equal(wipe_dir_bytes(docs), 0);
@@ -251,10 +240,45 @@ test_wipe__settings_only_keeps_documents(void **state)
 	sb_release(&v);
 }
 
+/* --backup: checked before anything is asked; a backup that fails stops
+ * everything; a good one is made before the erase. */
+static void
+test_wipe__op_backup_first(void **state)
+{
+	struct tfix *f = *state;
+	char doc[160], arg[200];
+
+	plant_doc(f, doc);
+	snprintf(arg, sizeof arg, "backup=%s/no/such/folder/b.zip", f->dir);
+	assert_int_equal(tfix_op(f, "init.all", arg, NULL), -1);
+	assert_int_equal(f->err.code, EX_CANTCREAT);
+	assert_int_equal(f->confirms, 0);
+	assert_int_equal(tfix_op(f, "init.all", "backup=-", NULL), -1);
+	assert_int_equal(f->err.code, EX_USAGE);
+	assert_int_equal(f->confirms, 0);
+	assert_int_equal(access(doc, F_OK), 0);
+	assert_int_equal(pending(f), 0);
+
+	/* Not confirmed: no backup either. */
+	snprintf(arg, sizeof arg, "backup=%s/b.zip", f->dir);
+	f->confirm_rc = -1;
+	assert_int_equal(tfix_op(f, "init.all", arg, NULL), -1);
+	snprintf(arg, sizeof arg, "%s/b.zip", f->dir);
+	assert_int_equal(access(arg, F_OK), -1);
+
+	f->confirm_rc = 0;
+	snprintf(arg, sizeof arg, "backup=%s/b.zip", f->dir);
+	assert_int_equal(tfix_op(f, "init.all", arg, NULL), 0);
+	assert_non_null(strstr(f->lines.buf, "Mail Box backed up to '"));
+	assert_true(strstr(f->lines.buf, "backed up") < strstr(f->lines.buf, "report:"));
+	snprintf(arg, sizeof arg, "%s/b.zip", f->dir);
+	assert_int_equal(access(arg, F_OK), 0);
+}
+
 static void
 test_wipe__resume_completes_recorded_intent(void **state)
 {
-	struct fx *f = *state;
+	struct tfix *f = *state;
 	struct store_wipe_job job = { .preset = "all",
 				      .method = "1 Pass Random",
 				      .operator= "nightshift",
@@ -279,12 +303,54 @@ test_wipe__resume_completes_recorded_intent(void **state)
 	assert_non_null(strstr(v.buf, "\"resumed\": 1"));
 	assert_non_null(strstr(v.buf, "\"operator\": \"nightshift\""));
 	assert_non_null(strstr(v.buf, "\"method\": \"1 Pass Random\""));
+	assert_non_null(strstr(v.buf, "\"erased\": {\"settings\": "));
+	assert_int_equal(v.buf[0], '{');
+	assert_non_null(strstr(v.buf, "\n}\n"));
 	wipe_report_free(r);
 	get(f, "system.manager.name", &v);
 	assert_string_equal(v.buf, "");
 	assert_int_equal(pending(f), 0);
 	sb_release(&v);
 	sb_release(&desc);
+}
+
+/* What a front end runs at start: silent when nothing is pending, else the
+ * two lines the CLI prints. */
+static void
+test_wipe__startup_completes_and_says_so(void **state)
+{
+	struct tfix *f = *state;
+	struct store_wipe_job job = { .preset = "settings-only",
+				      .method = "1 Pass Zeros",
+				      .operator= "nightshift",
+				      .level = "manager",
+				      .started = "2026-01-01T00:00:00Z" };
+	struct svc_err err = { 0 };
+	struct strbuf note = STRBUF_INIT, v = STRBUF_INIT;
+
+	device_set_asker(f->dev, NULL, NULL);
+	assert_int_equal(wipe_startup(f->dev, &note, &err), 0);
+	assert_int_equal(note.len, 0);
+	assert_int_equal(config_set(f->dev, "network.tcpip.hostname", "halfway", &err), -1);
+	tfix_asker(f);
+	assert_int_equal(config_set(f->dev, "network.tcpip.hostname", "halfway", &err), 0);
+	device_logout(f->dev, 0);
+	device_set_asker(f->dev, NULL, NULL);
+	assert_int_equal(store_wipe_job_add(device_store(f->dev), &job, &err), 0);
+	assert_int_equal(wipe_startup(f->dev, &note, &err), 0);
+	assert_string_equal(note.buf,
+			    "svcmode: an initialization was interrupted (settings-only, started "
+			    "2026-01-01T00:00:00Z by nightshift); completing it first\n"
+			    "svcmode: the interrupted initialization is complete (report saved; "
+			    "'svcmode init --report' shows it)\n");
+	assert_int_equal(pending(f), 0);
+	get(f, "network.tcpip.hostname", &v);
+	assert_string_equal(v.buf, "ir5570");
+	sb_reset(&note);
+	assert_int_equal(wipe_startup(f->dev, &note, &err), 0);
+	assert_int_equal(note.len, 0);
+	sb_release(&note);
+	sb_release(&v);
 }
 
 static void
@@ -302,28 +368,56 @@ test_wipe__parts_table_is_complete(void **state)
 	}
 	assert_true(settings_in_both);
 	assert_true(files);
-	assert_non_null(action_find("init.all"));
-	assert_int_equal(action_find("init.all")->level, LEVEL_MANAGER);
-	assert_int_equal(action_find("init.settings_only")->kind, ACTION_RUN);
-	assert_int_equal(action_find("init.report")->kind, ACTION_REPORT);
+}
+
+static void
+test_wipe__op_table(void **state)
+{
+	const struct op *all = op_find("init.all"), *so = op_find("init.settings_only"),
+			*rep = op_find("init.report");
+
+	(void)state;
+	assert_non_null(all);
+	assert_non_null(so);
+	assert_non_null(rep);
+	assert_int_equal(all->doors, DOOR_MANAGER | DOOR_SERVICE1);
+	assert_int_equal(so->doors, DOOR_MANAGER | DOOR_SERVICE1);
+	assert_int_equal(rep->doors, 0);
+	assert_int_equal(all->confirm, OP_CONFIRM_SERIAL);
+	assert_int_equal(so->confirm, OP_CONFIRM_SERIAL);
+	assert_int_equal(all->kind, OP_RUN);
+	assert_int_equal(so->kind, OP_RUN);
+	assert_int_equal(rep->kind, OP_REPORT);
+	assert_string_equal(all->words, "init");
+	assert_string_equal(so->words, "init --settings-only");
+	assert_string_equal(rep->words, "init --report");
 }
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_wipe__action_not_confirmed_changes_nothing,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_wipe__wrong_serial_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_wipe__action_all_resets_and_reports, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_wipe__report_action_without_report, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(test_wipe__op_not_confirmed_changes_nothing, setup,
+						tfix_teardown),
+		cmocka_unit_test_setup_teardown(test_wipe__wrong_serial_refused, setup,
+						tfix_teardown),
+		cmocka_unit_test_setup_teardown(test_wipe__op_all_resets_and_reports, setup,
+						tfix_teardown),
+		cmocka_unit_test_setup_teardown(test_wipe__op_service1_initializes, setup_service1,
+						tfix_teardown),
+		cmocka_unit_test_setup_teardown(test_wipe__op_without_doors_refused, setup,
+						tfix_teardown),
+		cmocka_unit_test_setup_teardown(test_wipe__report_op_without_report, setup,
+						tfix_teardown),
 		cmocka_unit_test_setup_teardown(test_wipe__settings_only_keeps_documents, setup,
-						teardown),
+						tfix_teardown),
+		cmocka_unit_test_setup_teardown(test_wipe__op_backup_first, setup, tfix_teardown),
 		cmocka_unit_test_setup_teardown(test_wipe__resume_completes_recorded_intent, setup,
-						teardown),
+						tfix_teardown),
+		cmocka_unit_test_setup_teardown(test_wipe__startup_completes_and_says_so, setup,
+						tfix_teardown),
 		cmocka_unit_test(test_wipe__parts_table_is_complete),
+		cmocka_unit_test(test_wipe__op_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

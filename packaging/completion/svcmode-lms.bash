@@ -1,4 +1,4 @@
-# bash completion for svcmode and svcmode-lms                -*- shell-script -*-
+# bash completion for svcmode-lms                             -*- shell-script -*-
 #
 # Everything comes from the program itself at completion time, so that new
 # commands and options complete without editing this file:
@@ -14,15 +14,15 @@
 # initialization). The keys are cached per program for the life of the shell.
 
 # The program being completed: the first word as typed (a path works too).
-_svcmode_prog()
+_svcmodelms_prog()
 {
     local p=${COMP_WORDS[0]}
     [[ $p == "~"* ]] && p=$HOME${p:1}
     printf '%s' "$p"
 }
 
-# Runs PROGRAM on a temporary store: _svcmode_tmpstore PROG ARGS...
-_svcmode_tmpstore()
+# Runs PROGRAM on a temporary store: _svcmodelms_tmpstore PROG ARGS...
+_svcmodelms_tmpstore()
 {
     local prog=$1 dir rc
     shift
@@ -34,24 +34,24 @@ _svcmode_tmpstore()
 }
 
 # Setting keys, one per line (cached per program path).
-_svcmode_keys()
+_svcmodelms_keys()
 {
     local prog=$1
-    if [[ ${_svcmode_keys_prog-} != "$prog" || -z ${_svcmode_keys_cache-} ]]; then
-        _svcmode_keys_cache=$(_svcmode_tmpstore "$prog" list | while IFS=$' \t' read -r k _; do
+    if [[ ${_svcmodelms_keys_prog-} != "$prog" || -z ${_svcmodelms_keys_cache-} ]]; then
+        _svcmodelms_keys_cache=$(_svcmodelms_tmpstore "$prog" list | while IFS=$' \t' read -r k _; do
             printf '%s\n' "$k"
         done)
-        _svcmode_keys_prog=$prog
+        _svcmodelms_keys_prog=$prog
     fi
-    printf '%s\n' "$_svcmode_keys_cache"
+    printf '%s\n' "$_svcmodelms_keys_cache"
 }
 
 # Values a key accepts, from the "accepts:" line of 'svcmode describe KEY':
 # "ON or OFF", "one of 'Standard', 'APOP', 'POP AUTH'".
-_svcmode_values()
+_svcmodelms_values()
 {
     local line
-    line=$(_svcmode_tmpstore "$1" describe "$2" | grep '^accepts:')
+    line=$(_svcmodelms_tmpstore "$1" describe "$2" | grep '^accepts:')
     case $line in
     *"ON or OFF"*) printf '%s\n' ON OFF ;;
     *"one of "*)
@@ -62,7 +62,7 @@ _svcmode_values()
 }
 
 # Commands: the first word of each line of the "commands:" list of --help.
-_svcmode_commands()
+_svcmodelms_commands()
 {
     "$1" --help 2>/dev/null | awk '
         /^commands:/ { on = 1; next }
@@ -72,7 +72,7 @@ _svcmode_commands()
 }
 
 # The global options: those of the first line of 'PROGRAM --help'.
-_svcmode_globals()
+_svcmodelms_globals()
 {
     "$1" --help 2>/dev/null | sed -n 1p | grep -o -- '--*[a-z][a-z0-9-]*' | sort -u
 }
@@ -80,20 +80,20 @@ _svcmode_globals()
 # Everything --help tells about one command: its usage line (without
 # "usage: PROG CMD") on the first output line, then its --options (those
 # its help names, less the global ones it may mention).
-_svcmode_cmd_help()
+_svcmodelms_cmd_help()
 {
     local prog=$1 cmd=$2 text
     text=$("$prog" "$cmd" --help 2>/dev/null) || return 0
     printf '%s\n' "$text" | sed -n "1s/^usage: [^ ]* $cmd *//p"
     printf '%s\n' "$text" | grep -o -- '--[a-z0-9][a-z0-9-]*' | sort -u |
-        grep -vxF -f <(_svcmode_globals "$prog"; echo --help)
+        grep -vxF -f <(_svcmodelms_globals "$prog"; echo --help)
     printf '%s\n' --help
 }
 
 # The sub-commands of a command group (cert, mac, ...): the words that
 # follow "PROGRAM COMMAND" in its help, and the first words of the
 # help's indented lines.
-_svcmode_subcommands()
+_svcmodelms_subcommands()
 {
     local prog=$1 cmd=$2 text
     text=$("$prog" "$cmd" --help 2>/dev/null | sed 1d)
@@ -104,7 +104,7 @@ _svcmode_subcommands()
 }
 
 # Completes FILE arguments.
-_svcmode_files()
+_svcmodelms_files()
 {
     if declare -F _filedir >/dev/null; then
         _filedir
@@ -114,16 +114,16 @@ _svcmode_files()
     fi
 }
 
-_svcmode()
+_svcmodelms()
 {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
     local prog cmd="" cmdi=0 i w IFS=$'\n'
     COMPREPLY=()
-    prog=$(_svcmode_prog)
+    prog=$(_svcmodelms_prog)
 
     # Global options and their values come before the command.
     case $prev in
-    --db | --secret-file) _svcmode_files; return ;;
+    --db | --secret-file) _svcmodelms_files; return ;;
     --operator) return ;;
     esac
     for ((i = 1; i < COMP_CWORD; i++)); do
@@ -137,17 +137,17 @@ _svcmode()
 
     if [[ -z $cmd ]]; then
         if [[ $cur == -* ]]; then
-            COMPREPLY=($(compgen -W "$(_svcmode_globals "$prog")
+            COMPREPLY=($(compgen -W "$(_svcmodelms_globals "$prog")
 --help
 --version" -- "$cur"))
         else
-            COMPREPLY=($(compgen -W "$(_svcmode_commands "$prog")" -- "$cur"))
+            COMPREPLY=($(compgen -W "$(_svcmodelms_commands "$prog")" -- "$cur"))
         fi
         return
     fi
 
     local help usage opts
-    help=$(_svcmode_cmd_help "$prog" "$cmd")
+    help=$(_svcmodelms_cmd_help "$prog" "$cmd")
     usage=$(printf '%s\n' "$help" | sed -n 1p)
     opts=$(printf '%s\n' "$help" | sed 1d)
     if [[ $cur == -* ]]; then
@@ -159,7 +159,7 @@ _svcmode()
     # one (written "--opt VALUE" in the usage).
     if [[ $prev == --* && $usage == *"$prev "[A-Z]* ]]; then
         case $usage in
-        *"$prev "FILE* | *"$prev "DIR* | *"$prev "PATH*) _svcmode_files ;;
+        *"$prev "FILE* | *"$prev "DIR* | *"$prev "PATH*) _svcmodelms_files ;;
         esac
         return
     fi
@@ -180,23 +180,23 @@ _svcmode()
 
     case $slot in
     KEY | PREFIX)
-        COMPREPLY=($(compgen -W "$(_svcmode_keys "$prog")" -- "$cur"))
+        COMPREPLY=($(compgen -W "$(_svcmodelms_keys "$prog")" -- "$cur"))
         ;;
     VALUE)
         if [[ $cmd == set ]]; then
             local v
             while read -r v; do
                 [[ -n $v && $v == "$cur"* ]] && COMPREPLY+=("$(printf '%q' "$v")")
-            done <<<"$(_svcmode_values "$prog" "${COMP_WORDS[cmdi + 1]}")"
+            done <<<"$(_svcmodelms_values "$prog" "${COMP_WORDS[cmdi + 1]}")"
         fi
         ;;
-    *FILE* | *DIR* | *PATH*) _svcmode_files ;;
+    *FILE* | *DIR* | *PATH*) _svcmodelms_files ;;
     *"|"*)
         [[ $slot =~ ^[a-z0-9|-]+$ ]] &&
             COMPREPLY=($(compgen -W "${slot//|/$'\n'}" -- "$cur"))
         ;;
     SUBCOMMAND | COMMAND | ACTION)
-        ((n == 0)) && COMPREPLY=($(compgen -W "$(_svcmode_subcommands "$prog" "$cmd")" -- "$cur"))
+        ((n == 0)) && COMPREPLY=($(compgen -W "$(_svcmodelms_subcommands "$prog" "$cmd")" -- "$cur"))
         ;;
     esac
-} && complete -F _svcmode svcmode svcmode-lms
+} && complete -F _svcmodelms svcmode-lms
