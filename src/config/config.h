@@ -57,6 +57,11 @@ const char *device_operator(const struct device *dev);
  * default is $SVCMODE_OPERATOR (checked the same way), else the user. */
 int device_set_operator(struct device *dev, const char *name, struct svc_err *err);
 #define DEVICE_OPERATOR_MAX 63
+/* The device's own service (SMTP reception, POP Interval receptions)
+ * acts as the device: the audit log names it "svcmode serve", and the
+ * System Manager's door is open, as the device panel's own receptions are
+ * the customer's settings at work, not a person's operation. */
+void device_as_service(struct device *dev);
 /* The check of device_set_operator alone (before a store is opened). */
 int device_check_operator(const char *name, struct svc_err *err);
 void device_set_asker(struct device *dev, device_ask_fn fn, void *arg);

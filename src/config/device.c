@@ -205,6 +205,13 @@ device_set_operator(struct device *dev, const char *name, struct svc_err *err)
 }
 
 void
+device_as_service(struct device *dev)
+{
+	strlcpy_(dev->actor, "svcmode serve", sizeof dev->actor);
+	dev->doors |= DOOR_MANAGER;
+}
+
+void
 device_set_asker(struct device *dev, device_ask_fn fn, void *arg)
 {
 	dev->ask = fn;
@@ -244,11 +251,7 @@ device_audit(struct device *dev, const char *event, const char *key, const char 
 const struct cat_entry *
 device_entry(const struct device *dev, const char *key, struct svc_err *err)
 {
-	const struct cat_entry *e = catalog_find(dev->cat, key);
-
-	if (e == NULL)
-		svc_errf(err, EX_USAGE, "unknown setting '%s' (see 'svcmode list')", key);
-	return e;
+	return catalog_lookup(dev->cat, key, err);
 }
 
 /* --- doors ---------------------------------------------------------------- */

@@ -118,7 +118,9 @@ one_setting(void *arg, const char *key, const char *type, const char *value)
 	struct svc_err err = { 0 };
 	char msg[320];
 
-	if (e == NULL) {
+	if (e == NULL && catalog_retired(key)) {
+		/* An export made before the key was retired: nothing to do. */
+	} else if (e == NULL) {
 		snprintf(msg, sizeof msg, "unknown setting '%s'", key);
 		problem(im, msg);
 	} else if (strcmp(type, "true") == 0 || strcmp(type, "false") == 0) {

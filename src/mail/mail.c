@@ -163,6 +163,8 @@ cfg_read(struct device *dev, struct mail_cfg *c, struct svc_err *err)
 	    get_str(dev, "network.email.pop.login", &c->pop_login, err) ||
 	    config_get_plain(dev, "network.email.pop.password", &c->pop_password, err) ||
 	    get_int(dev, "network.email.timeout", &c->timeout_s, err) ||
+	    get_int(dev, "network.email.smtp.rx_max", &c->rx_max_mb, err) ||
+	    get_int(dev, "network.email.rx.inbox", &c->rx_box, err) ||
 	    get_bool(dev, "network.email.auth.pop_before_smtp", &c->pop_before_smtp, err) ||
 	    get_str(dev, "network.email.auth.pop_auth_method", &c->pop_method, err) ||
 	    get_bool(dev, "network.email.auth.smtp_auth", &c->smtp_auth, err) ||
@@ -230,9 +232,9 @@ mail_ready(struct device *dev, bool send, const char *to, struct svc_err *err)
 
 /* --- sessions and the communication log ------------------------------------- */
 
-static int
-sess_begin(struct mail_sess *s, struct device *dev, const struct mail_io *io, const char *direction,
-	   const char *operation, struct svc_err *err)
+int
+mail_sess_begin(struct mail_sess *s, struct device *dev, const struct mail_io *io,
+		const char *direction, const char *operation, struct svc_err *err)
 {
 	memset(s, 0, sizeof *s);
 	s->dev = dev;
@@ -246,8 +248,8 @@ sess_begin(struct mail_sess *s, struct device *dev, const struct mail_io *io, co
 }
 
 /* Writes the log row; returns RC, or -1 if the row could not be written. */
-static int
-sess_end(struct mail_sess *s, int rc)
+int
+mail_sess_end(struct mail_sess *s, int rc)
 {
 	struct store *st = device_store(s->dev);
 	struct svc_err e2 = { 0 };
@@ -371,7 +373,7 @@ mail_test_send(struct device *dev, const char *to, const struct mail_io *io, int
 		*code = 0;
 	if (to && !address_ok(to))
 		return svc_errf(err, EX_USAGE, "invalid address '%s' for --to", to);
-	if (sess_begin(&s, dev, io, "tx", "test-send", err) != 0) {
+	if (mail_sess_begin(&s, dev, io, "tx", "test-send", err) != 0) {
 		cfg_release(&s.cfg);
 		return -1;
 	}
@@ -385,7 +387,7 @@ mail_test_send(struct device *dev, const char *to, const struct mail_io *io, int
 out:
 	if (code)
 		*code = rc == 0 ? 0 : s.code;
-	return sess_end(&s, rc);
+	return mail_sess_end(&s, rc);
 }
 
 /* STAT: "+OK count size". */
@@ -440,7 +442,7 @@ mail_test_receive(struct device *dev, const struct mail_io *io, int64_t *count, 
 	*count = *bytes = 0;
 	if (code)
 		*code = 0;
-	if (sess_begin(&s, dev, io, "rx", "test-receive", err) != 0) {
+	if (mail_sess_begin(&s, dev, io, "rx", "test-receive", err) != 0) {
 		cfg_release(&s.cfg);
 		return -1;
 	}
@@ -453,7 +455,7 @@ mail_test_receive(struct device *dev, const struct mail_io *io, int64_t *count, 
 	mail_unlock(lock);
 	if (code)
 		*code = rc == 0 ? 0 : s.code;
-	return sess_end(&s, rc);
+	return mail_sess_end(&s, rc);
 }
 
 /* --- UIDL: messages stored before a lost connection are not stored again ---- */
@@ -644,24 +646,25 @@ out:
 static int
 deliver(struct mail_sess *s, int box, const struct strbuf *msg, int64_t n, const char *uidl)
 {
-	struct store *st = device_store(s->dev);
 	char name[64];
-	time_t now = time(NULL);
-	struct tm tm;
+	struct mail_delivery d = { .box = box,
+				   .name = name,
+				   .msg = msg->buf,
+				   .len = msg->len,
+				   .via = "pop",
+				   .uidl = uidl,
+				   .pop_server = sb_str(&s->cfg.pop_host),
+				   .pop_user = sb_str(&s->cfg.pop_login) };
+	int rc;
 
-	gmtime_r(&now, &tm);
-	snprintf(name, sizeof name, "mail %04d-%02d-%02d %02d%02d%02d #%lld", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (long long)n);
-	if (store_begin(st, s->err) != 0)
-		return -1;
-	if (mailbox_store_document(s->dev, box, name, msg->buf, msg->len, s->err) != 0 ||
-	    (uidl && store_mail_uidl_add(st, sb_str(&s->cfg.pop_host), sb_str(&s->cfg.pop_login),
-					 uidl, box, s->err) != 0) ||
-	    store_commit(st, s->err) != 0) {
-		store_rollback(st);
-		return -1;
-	}
-	return 0;
+	mail_doc_name(name, sizeof name, n);
+	rc = mail_deliver(s->dev, &d, s->err);
+	if (rc == 1)
+		mail_step(s,
+			  "message %lld has the Message-ID of a message stored before: "
+			  "not stored again",
+			  (long long)n);
+	return rc;
 }
 
 /* DELE N: 0 marked (or refused: the message stays), -1 session failed. */
@@ -697,7 +700,7 @@ mail_receive(struct device *dev, int box, const struct mail_io *io, int *code, s
 		*code = 0;
 	if (box < 0 || box > 99)
 		return svc_errf(err, EX_USAGE, "invalid inbox '%d' (00-99)", box);
-	if (sess_begin(&s, dev, io, "rx", "receive", err) != 0) {
+	if (mail_sess_begin(&s, dev, io, "rx", "receive", err) != 0) {
 		cfg_release(&s.cfg);
 		return -1;
 	}
@@ -749,11 +752,14 @@ mail_receive(struct device *dev, int box, const struct mail_io *io, int *code, s
 				  (long long)i, r.buf);
 			goto out;
 		}
-		if (deliver(&s, box, &msg, i, uid) != 0)
+		st = deliver(&s, box, &msg, i, uid);
+		if (st < 0)
 			goto out;
-		mail_step(&s, "message %lld (%zu bytes) stored for inbox %02d", (long long)i,
-			  msg.len, box);
-		got++;
+		if (st == 0) {
+			mail_step(&s, "message %lld (%zu bytes) stored for inbox %02d",
+				  (long long)i, msg.len, box);
+			got++;
+		}
 		/* Only now that it is stored may the server delete it. */
 		if (pop_dele(&s, &c, i) != 0)
 			goto out;
@@ -783,7 +789,7 @@ out:
 	sb_release(&detail);
 	if (code)
 		*code = rc == 0 ? 0 : s.code;
-	rc = sess_end(&s, rc);
+	rc = mail_sess_end(&s, rc);
 	return rc < 0 ? -1 : (int)got;
 }
 
@@ -796,7 +802,7 @@ mail_probe(struct device *dev, const struct mail_io *io, int *code, struct svc_e
 
 	if (code)
 		*code = 0;
-	if (sess_begin(&s, dev, io, "tx", "probe", err) != 0) {
+	if (mail_sess_begin(&s, dev, io, "tx", "probe", err) != 0) {
 		cfg_release(&s.cfg);
 		return -1;
 	}
@@ -808,12 +814,12 @@ mail_probe(struct device *dev, const struct mail_io *io, int *code, struct svc_e
 	} else {
 		mail_step(&s, "no SMTP server set");
 	}
-	if (sess_end(&s, rc) != 0 && first == 0) {
+	if (mail_sess_end(&s, rc) != 0 && first == 0) {
 		if (code)
 			*code = 0;
 		return -1;
 	}
-	if (sess_begin(&s, dev, io, "rx", "probe", first ? NULL : err) != 0) {
+	if (mail_sess_begin(&s, dev, io, "rx", "probe", first ? NULL : err) != 0) {
 		cfg_release(&s.cfg);
 		return -1;
 	}
@@ -830,7 +836,7 @@ mail_probe(struct device *dev, const struct mail_io *io, int *code, struct svc_e
 	}
 	if (code)
 		*code = first ? first : (rc == 0 ? 0 : s.code);
-	rc = sess_end(&s, rc);
+	rc = mail_sess_end(&s, rc);
 	return first ? -1 : rc;
 }
 
@@ -845,15 +851,16 @@ mail_log_each(struct device *dev, int limit, mail_log_fn fn, void *arg, struct s
 int
 mail_erase_log(struct device *dev, struct erase_stats *st, struct svc_err *err)
 {
-	int64_t nlog = 0, nmsg = 0, nuidl = 0;
+	int64_t nlog = 0, nmsg = 0, nuidl = 0, nid = 0;
 
 	if (store_mail_erase(device_store(dev), &nlog, &nmsg, err) != 0 ||
-	    store_mail_uidl_erase(device_store(dev), &nuidl, err) != 0)
+	    store_mail_uidl_erase(device_store(dev), &nuidl, err) != 0 ||
+	    store_mail_msgid_erase(device_store(dev), &nid, err) != 0)
 		return -1;
 	erase_count(st, "communication log entries", nlog);
 	if (nmsg)
 		erase_count(st, "received messages", nmsg);
 	if (nuidl)
-		erase_count(st, "received message ids", nuidl);
+		erase_count(st, "received message ids", nuidl + nid);
 	return 0;
 }

@@ -26,10 +26,11 @@ extern const struct op ops_box[];
 extern const struct op ops_backup[];
 extern const struct op ops_wipe[];
 extern const struct op ops_license[];
+extern const struct op ops_service[];
 
 static const struct op *const tables[] = {
 	ops_settings, ops_core,   ops_mail, ops_tls,     ops_mac,
-	ops_box,      ops_backup, ops_wipe, ops_license,
+	ops_box,      ops_backup, ops_wipe, ops_license, ops_service,
 };
 
 const struct op *
@@ -194,9 +195,8 @@ op_check_arg(const struct op_ctx *c, int i, const char *v, struct strbuf *canon,
 			return -1;
 		break;
 	case OP_P_KEY:
-		if (c->dev && catalog_find(device_catalog(c->dev), v) == NULL)
-			return svc_errf(err, EX_USAGE,
-					"unknown setting '%.80s' (see 'svcmode list')", v);
+		if (c->dev && catalog_lookup(device_catalog(c->dev), v, err) == NULL)
+			return -1;
 		break;
 	case OP_P_FLAG:
 	case OP_P_TEXT: break;

@@ -84,6 +84,9 @@ struct op_param {
 /* Operation flags. */
 #define OP_NOSTORE 0x01u /* runs before a store exists (init-store): no menu */
 #define OP_NOSTART 0x02u /* the store's start-up work is not run first */
+/* The device's own long-running service (systemd starts and stops it):
+ * no menu item runs it, the menus show its status (service.status). */
+#define OP_SERVICE 0x04u
 
 /* One row of a list, or one named value of a report. */
 enum op_ftype { OP_F_STR, OP_F_INT, OP_F_BOOL, OP_F_NULL, OP_F_JSON };

@@ -178,7 +178,8 @@ describe_run(struct op_ctx *c, struct svc_err *err)
 	rc |= field(c, "default", "default:", dflt) |
 	      field(c, "level", "level:", level_title(e->level)) |
 	      field(c, "init", "init:", e->reset_on_init ? "reset" : "kept") |
-	      field(c, "menu", "menu:", menu.buf) | field(c, "help", "help:", e->help);
+	      field(c, "menu", "menu:", menu.buf) | field(c, "help", "help:", e->help) |
+	      field(c, "effect", "effect:", e->effect);
 	sb_release(&accepts);
 	sb_release(&menu);
 	return rc ? -1 : 0;

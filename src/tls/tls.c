@@ -539,6 +539,7 @@ out:
 
 struct pair {
 	bool found, in_use;
+	char name[64]; /* when found by in_use_copy */
 	struct strbuf origin, sealed, cert, chain;
 };
 
@@ -1412,6 +1413,74 @@ tls_use(struct device *dev, const char *name, struct svc_err *err)
 	}
 	rc = store_commit(st, err);
 out:
+	X509_free(x);
+	pair_release(&p);
+	return rc;
+}
+
+/* --- the device as a TLS server ----------------------------------------------- */
+
+static int
+in_use_copy(void *arg, const struct store_tls_key *k)
+{
+	struct pair *p = arg;
+
+	if (!k->in_use)
+		return 0;
+	pair_copy(p, k);
+	snprintf(p->name, sizeof p->name, "%s", k->name);
+	return 1;
+}
+
+static int
+chain_add(SSL_CTX *ctx, const char *pem, struct svc_err *err)
+{
+	STACK_OF(X509) *chain = NULL;
+
+	if (pem == NULL || *pem == '\0')
+		return 0;
+	if (certs_parse(pem, strlen(pem), "the stored chain", &chain, err) != 0)
+		return -1;
+	for (int i = 0; i < sk_X509_num(chain); i++) {
+		X509 *x = sk_X509_value(chain, i);
+		if (SSL_CTX_add_extra_chain_cert(ctx, x) != 1) {
+			sk_X509_pop_free(chain, X509_free);
+			return ossl_fail(err, EX_SOFTWARE, "cannot use the stored chain");
+		}
+		sk_X509_set(chain, i, NULL); /* the context owns it now */
+	}
+	sk_X509_free(chain);
+	return 0;
+}
+
+int
+tls_server_ctx(struct device *dev, SSL_CTX *ctx, char *name, size_t cap, struct svc_err *err)
+{
+	struct pair p = { 0 };
+	EVP_PKEY *pk = NULL;
+	X509 *x = NULL;
+	int rc = -1;
+
+	if (store_tls_key_each(device_store(dev), NULL, in_use_copy, &p, err) < 0)
+		goto out;
+	if (!p.found) {
+		svc_errf(err, EX_CONFIG, "no key pair is in use (see 'svcmode cert list')");
+		goto out;
+	}
+	if ((x = cert_from_pem(p.cert.buf, err)) == NULL ||
+	    (pk = key_unseal(dev, p.name, p.sealed.buf, err)) == NULL)
+		goto out;
+	if (SSL_CTX_use_certificate(ctx, x) != 1 || SSL_CTX_use_PrivateKey(ctx, pk) != 1 ||
+	    SSL_CTX_check_private_key(ctx) != 1) {
+		ossl_fail(err, EX_DATAERR, "the key pair in use cannot serve TLS");
+		goto out;
+	}
+	if (chain_add(ctx, p.chain.buf, err) != 0)
+		goto out;
+	snprintf(name, cap, "%s", p.name);
+	rc = 0;
+out:
+	EVP_PKEY_free(pk);
 	X509_free(x);
 	pair_release(&p);
 	return rc;

@@ -6,7 +6,7 @@
 # Debian packages. Runs as root (CI) or as a user (Dovecot rootless;
 # Postfix needs root, and its cases are skipped without it).
 #
-# Ports (all on 127.0.0.1, from a free block of 14 above 20000):
+# Ports (all on 127.0.0.1, from a free block of 16 above 20000):
 #   POP      POP3 with STLS; USER/PASS, APOP, SASL PLAIN LOGIN CRAM-MD5 GSSAPI
 #            (GSSAPI as pop/localhost: connect to "localhost")
 #   POP3S    POP3 over TLS
@@ -20,6 +20,9 @@
 #   SMTPS         implicit TLS, AUTH PLAIN LOGIN CRAM-MD5
 #   SMTP_NTLM     AUTH NTLM only (Cyrus), requires authentication
 #   SMTP_GSS      AUTH GSSAPI only (Cyrus, MIT Kerberos), requires it
+#   SVC_RX        not a server of ours: the port left for svcmode's own SMTP
+#                 reception; every Postfix listener relays mail for
+#                 device.test there (STARTTLS when offered)
 #   KDC           an MIT krb5kdc for the realm EXAMPLE.TEST (UDP and TCP)
 #   POP_SASL      tests/mail/pop_sasl.c (built as mail_pop_sasl; started when
 #                 MS_POP_SASL_BIN names it): POP3 with AUTH NTLM through the
@@ -34,9 +37,9 @@
 
 ms_free_block() {
   for try in 1 2 3 4 5 6 7 8 9 10; do
-    base=$(( 20000 + ( $(od -An -N2 -tu2 /dev/urandom) % 2000 ) * 14 ))
+    base=$(( 20000 + ( $(od -An -N2 -tu2 /dev/urandom) % 2000 ) * 16 ))
     busy=0
-    for i in 0 1 2 3 4 5 6 7 8 9 10 11 12 13; do
+    for i in 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do
       if ss -Htan "sport = :$((base + i))" 2>/dev/null | grep -q .; then busy=1; fi
     done
     [ $busy -eq 0 ] && { echo "$base"; return 0; }
@@ -233,6 +236,10 @@ smtpd_sasl_path = smtpd
 smtpd_sasl_local_domain = example.test
 smtpd_sasl_auth_enable = no
 smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination
+relay_domains = device.test
+transport_maps = inline:{ device.test=relay:[127.0.0.1]:$MS_SVC_RX }
+smtp_tls_security_level = may
+smtp_tls_loglevel = 1
 biff = no
 EOS
   auth="-o smtpd_sasl_auth_enable=yes -o cyrus_sasl_config_path=$pf/sasl -o broken_sasl_auth_clients=yes"
@@ -342,6 +349,7 @@ mail_servers_start() {
   MS_SMTP_PBS=$((MS_BASE + 6)) MS_SMTPS=$((MS_BASE + 7)) MS_FREE=$((MS_BASE + 8))
   MS_FAKE=$((MS_BASE + 9)) MS_SMTP_NTLM=$((MS_BASE + 10)) MS_SMTP_GSS=$((MS_BASE + 11))
   MS_KDC=$((MS_BASE + 12)) MS_KDC_PID= MS_POP_SASL=$((MS_BASE + 13)) MS_POP_SASL_PID=
+  MS_SVC_RX=$((MS_BASE + 15))
   ms_certs || { echo "mail servers: cannot make certificates" >&2; return 1; }
   ms_kdc || { echo "mail servers: the KDC did not start" >&2; cat "$MS/krb5/kdc.out" >&2; return 1; }
   ms_dovecot || { echo "mail servers: dovecot did not start" >&2; cat "$MS/dovecot.log" >&2; return 1; }
