@@ -260,7 +260,7 @@ sess_end(struct mail_sess *s, int rc)
 		.tls = s->tls,
 		.result = rc == 0 ? "ok" : "error",
 		.code = rc == 0 ? 0 : s->code,
-		.message = rc == 0 ? "" : (s->err ? s->err->msg : "failed"),
+		.message = rc == 0 ? s->note : (s->err ? s->err->msg : "failed"),
 		.steps = sb_str(&s->steps),
 	};
 
@@ -273,6 +273,8 @@ sess_end(struct mail_sess *s, int rc)
 			rc = -1;
 		}
 	}
+	if (rc == 0 && s->note[0] && s->io && s->io->note)
+		s->io->note(s->io->arg, s->note);
 	cfg_release(&s->cfg);
 	sb_release(&s->steps);
 	return rc;

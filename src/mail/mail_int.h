@@ -48,6 +48,9 @@ struct mail_sess {
 	struct mail_cfg cfg;
 	struct strbuf steps;
 	char direction[8], operation[16], server[300], mechs[256], mech[32], tls[96];
+	/* What a successful session must say beside its OK (PLAIN/LOGIN
+	 * refused in clear, so the message went out unauthenticated). */
+	char note[200];
 	int code;
 	struct svc_err *err;
 };
