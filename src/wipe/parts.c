@@ -5,6 +5,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -15,6 +16,7 @@
 #include "mailbox/mailbox.h"
 #include "store/store_wipe.h"
 #include "tls/tls.h"
+#include "util/fsutil.h"
 #include "wipe/wipe_int.h"
 
 /* Settings marked init = reset go back to their factory defaults (System
@@ -74,6 +76,87 @@ wipe_docs_dir(struct device *dev)
 
 	sb_addf(&sb, "%s.d/docs", store_path(device_store(dev)));
 	return sb_detach(&sb);
+}
+
+/* The last component of PATH (PATH itself when it has no '/'). */
+static const char *
+base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/* PATH with its folder resolved (symbolic links, "..", relative): the file
+ * itself when it exists (a link is followed to what would be written),
+ * else its folder and its name. NULL when the folder cannot be resolved. */
+static char *
+resolved(const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *full = realpath(path, NULL), *dir, *rdir;
+
+	if (full)
+		return full;
+	dir = fs_dirname(path);
+	rdir = realpath(dir, NULL);
+	free(dir);
+	if (rdir == NULL)
+		return NULL;
+	sb_addf(&sb, "%s%s%s", rdir, strcmp(rdir, "/") == 0 ? "" : "/", base_name(path));
+	free(rdir);
+	return sb_detach(&sb);
+}
+
+/* Whether FILE (resolved) is something Initialize erases beside STORE (as
+ * named, or resolved): STORE.d or anything under it, or a name in STORE's
+ * folder that starts with STORE's own name (the store, its WAL, its lock
+ * and temporary files). */
+static bool
+erased_beside(const char *file, const char *store)
+{
+	char *s = resolved(store), *fdir = fs_dirname(file), *sdir;
+	struct strbuf d = STRBUF_INIT;
+	bool hit = false;
+
+	if (s == NULL) {
+		free(fdir);
+		return false;
+	}
+	sb_addf(&d, "%s.d", s);
+	if (strcmp(file, d.buf) == 0 ||
+	    (strncmp(file, d.buf, d.len) == 0 && file[d.len] == '/'))
+		hit = true;
+	sdir = fs_dirname(s);
+	if (strcmp(fdir, sdir) == 0 &&
+	    strncmp(base_name(file), base_name(s), strlen(base_name(s))) == 0)
+		hit = true;
+	free(sdir);
+	free(fdir);
+	free(s);
+	sb_release(&d);
+	return hit;
+}
+
+int
+wipe_outside_check(struct device *dev, const char *path, struct svc_err *err)
+{
+	const char *store = store_path(device_store(dev));
+	char *file = resolved(path), *real_store = realpath(store, NULL);
+	int rc = 0;
+
+	/* The store as named and as resolved: a linked store keeps its
+	 * folder of documents beside the link. */
+	if (file && (erased_beside(file, store) ||
+		     (real_store && erased_beside(file, real_store))))
+		rc = svc_errf(err, EX_CANTCREAT,
+			      "cannot back up the Mail Box to '%s': Initialize erases it with the "
+			      "store's files (in %s.d or named like the store beside it); "
+			      "choose a file elsewhere; nothing was changed",
+			      path, store);
+	free(file);
+	free(real_store);
+	return rc;
 }
 
 /* Visits the entries of DIR depth first; FN gets each path with its lstat. */
