@@ -146,8 +146,10 @@ int pop_stat(struct mail_sess *s, struct mail_conn *c, int64_t *count, int64_t *
  * (no UIDL) or -1 as a reception sees it. */
 int pop_uidl_check(struct mail_sess *s, struct mail_conn *c, int64_t count);
 
-/* Lock between a POP reception and POP before SMTP in other processes. */
+/* Lock between a POP reception and POP before SMTP in other processes:
+ * the flock(2) of STORE.mail-lock, a file that exists only while a
+ * process holds it. 0 locked, 1 not within the timeout, -1 with err. */
 int mail_lock(struct mail_sess *s, int *fd);
-void mail_unlock(int fd);
+void mail_unlock(struct mail_sess *s, int fd);
 
 #endif
