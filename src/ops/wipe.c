@@ -173,7 +173,10 @@ static const struct op_param p_all[] = {
 	  .flags = OP_OPT | OP_DASH | OP_NOASK,
 	  .prompt = "user data and settings (the default)" },
 	{ .name = "backup", .type = OP_P_OUT, .flags = OP_OPT | OP_DASH, .prompt = BACKUP_PROMPT },
-	{ .name = "encrypt", .type = OP_P_FLAG, .flags = OP_OPT | OP_DASH, .prompt = ENCRYPT_PROMPT },
+	{ .name = "encrypt",
+	  .type = OP_P_FLAG,
+	  .flags = OP_OPT | OP_DASH,
+	  .prompt = ENCRYPT_PROMPT },
 	{ .name = NULL },
 };
 
@@ -197,7 +200,7 @@ static const struct op_param p_settings[] = {
 	"store's folder of documents (STORE.d) or be named like the store beside\n"                \
 	"it, since the initialization erases those (exit 73). --encrypt asks twice\n"              \
 	"for a passphrase (stdin or prompt, at least 8 characters) and encrypts\n"                 \
-	"the backup with AES-256, as 'backup create --encrypt' does. The backup's\n"              \
+	"the backup with AES-256, as 'backup create --encrypt' does. The backup's\n"               \
 	"full path and whether it is encrypted are shown before the report.\n"                     \
 	"--confirm SERIAL is the serial number of\n"                                               \
 	"this device ('svcmode info'): without it nothing is changed (exit 64; a\n"                \

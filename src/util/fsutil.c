@@ -186,8 +186,8 @@ fs_trylock(const char *path, bool create)
 			return e == EWOULDBLOCK ? -2 : -1;
 		}
 		/* Still the file of that name: the lock is ours. */
-		if (fstat(fd, &held) == 0 && stat(path, &named) == 0 && held.st_dev == named.st_dev &&
-		    held.st_ino == named.st_ino)
+		if (fstat(fd, &held) == 0 && stat(path, &named) == 0 &&
+		    held.st_dev == named.st_dev && held.st_ino == named.st_ino)
 			return fd;
 		close(fd);
 		if (!create) {

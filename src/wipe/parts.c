@@ -124,8 +124,7 @@ erased_beside(const char *file, const char *store)
 		return false;
 	}
 	sb_addf(&d, "%s.d", s);
-	if (strcmp(file, d.buf) == 0 ||
-	    (strncmp(file, d.buf, d.len) == 0 && file[d.len] == '/'))
+	if (strcmp(file, d.buf) == 0 || (strncmp(file, d.buf, d.len) == 0 && file[d.len] == '/'))
 		hit = true;
 	sdir = fs_dirname(s);
 	if (strcmp(fdir, sdir) == 0 &&
@@ -147,8 +146,7 @@ wipe_outside_check(struct device *dev, const char *path, struct svc_err *err)
 
 	/* The store as named and as resolved: a linked store keeps its
 	 * folder of documents beside the link. */
-	if (file && (erased_beside(file, store) ||
-		     (real_store && erased_beside(file, real_store))))
+	if (file && (erased_beside(file, store) || (real_store && erased_beside(file, real_store))))
 		rc = svc_errf(err, EX_CANTCREAT,
 			      "cannot back up the Mail Box to '%s': Initialize erases it with the "
 			      "store's files (in %s.d or named like the store beside it); "
