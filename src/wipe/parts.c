@@ -110,14 +110,16 @@ resolved(const char *path)
 
 /* Whether FILE (resolved) is something Initialize erases beside STORE (as
  * named, or resolved): STORE.d or anything under it, or a name in STORE's
- * folder that starts with STORE's own name (the store, its WAL, its lock
- * and temporary files). */
+ * folder made of STORE's own name and '.' or '-' and more (the store, its
+ * WAL, its lock and temporary files, and what part_leftovers sweeps). */
 static bool
 erased_beside(const char *file, const char *store)
 {
 	char *s = resolved(store), *fdir = fs_dirname(file), *sdir;
 	struct strbuf d = STRBUF_INIT;
+	const char *tail;
 	bool hit = false;
+	size_t n;
 
 	if (s == NULL) {
 		free(fdir);
@@ -127,8 +129,11 @@ erased_beside(const char *file, const char *store)
 	if (strcmp(file, d.buf) == 0 || (strncmp(file, d.buf, d.len) == 0 && file[d.len] == '/'))
 		hit = true;
 	sdir = fs_dirname(s);
-	if (strcmp(fdir, sdir) == 0 &&
-	    strncmp(base_name(file), base_name(s), strlen(base_name(s))) == 0)
+	n = strlen(base_name(s));
+	tail = base_name(file) + n;
+	/* The names part_leftovers sweeps: STORE, STORE.*, STORE-*. */
+	if (strcmp(fdir, sdir) == 0 && strncmp(base_name(file), base_name(s), n) == 0 &&
+	    (*tail == '\0' || *tail == '.' || *tail == '-'))
 		hit = true;
 	free(sdir);
 	free(fdir);

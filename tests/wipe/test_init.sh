@@ -206,6 +206,11 @@ check_grep "short passphrase: says so" err "at least 8 characters"
 svc_mgr init --all --encrypt --confirm "$serial" <"$WORK/pass"
 check_rc "--encrypt without --backup refused" 64
 [ ! -e "$WORK/short.zip" ] && ok || fail "short passphrase: a backup was written"
+
 [ "$before" = "$(store_files)" ] && ok || fail "refused backups changed the store's files"
 svc_mgr box list 03; check_grep "refused backups erased nothing" out "doc.txt"
+# A name that only begins like the store's is not one of its files.
+svc_mgr init --all --backup "${DB}x.zip" --confirm "$serial"
+check_rc "a backup beside the store, not named like it" 0
+[ -f "${DB}x.zip" ] && ok || fail "the backup beside the store is not there"
 finish
