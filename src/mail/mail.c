@@ -12,6 +12,7 @@
 
 #include "mail/mail_int.h"
 #include "mailbox/mailbox.h"
+#include "util/fsutil.h"
 
 /* The one table of device error codes of the mail client (README.md, Error codes
  * repeats it). #810, #813, #839 and #843 are the manual's; the others are
@@ -262,7 +263,7 @@ mail_sess_end(struct mail_sess *s, int rc)
 		.tls = s->tls,
 		.result = rc == 0 ? "ok" : "error",
 		.code = rc == 0 ? 0 : s->code,
-		.message = rc == 0 ? "" : (s->err ? s->err->msg : "failed"),
+		.message = rc == 0 ? s->note : (s->err ? s->err->msg : "failed"),
 		.steps = sb_str(&s->steps),
 	};
 
@@ -275,6 +276,8 @@ mail_sess_end(struct mail_sess *s, int rc)
 			rc = -1;
 		}
 	}
+	if (rc == 0 && s->note[0] && s->io && s->io->note)
+		s->io->note(s->io->arg, s->note);
 	cfg_release(&s->cfg);
 	sb_release(&s->steps);
 	return rc;
@@ -282,52 +285,52 @@ mail_sess_end(struct mail_sess *s, int rc)
 
 /* --- the lock between a POP reception and POP before SMTP ------------------- */
 
+static void
+lock_path(struct mail_sess *s, struct strbuf *path)
+{
+	sb_addf(path, "%s.mail-lock", store_path(device_store(s->dev)));
+}
+
 int
 mail_lock(struct mail_sess *s, int *fd)
 {
 	struct strbuf path = STRBUF_INIT;
 	struct timespec pause = { 0, 50 * 1000 * 1000 };
-	int waited_ms = 0;
+	int waited_ms = 0, rc = 0;
 
-	sb_addf(&path, "%s.mail-lock", store_path(device_store(s->dev)));
-	*fd = open(path.buf, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (*fd < 0) {
-		svc_errf(s->err, EX_CANTCREAT, "cannot open the lock file '%s': %s", path.buf,
-			 strerror(errno));
-		sb_release(&path);
-		return -1;
-	}
-	sb_release(&path);
-	while (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
-		if (errno != EWOULDBLOCK && errno != EINTR) {
-			svc_errf(s->err, EX_IOERR, "cannot lock the mail lock file: %s",
-				 strerror(errno));
-			close(*fd);
-			*fd = -1;
-			return -1;
+	lock_path(s, &path);
+	while ((*fd = fs_trylock(path.buf, true)) < 0) {
+		if (*fd == -1) {
+			rc = svc_errf(s->err, EX_CANTCREAT, "cannot lock '%s': %s", path.buf,
+				      strerror(errno));
+			break;
 		}
 		if (waited_ms == 0)
 			mail_step(s, "a POP reception is in progress: waiting for it to finish");
 		if (waited_ms >= s->cfg.timeout_s * 1000) {
-			close(*fd);
-			*fd = -1;
-			return 1;
+			rc = 1;
+			break;
 		}
 		nanosleep(&pause, NULL);
 		waited_ms += 50;
 	}
-	if (waited_ms)
+	if (*fd >= 0 && waited_ms)
 		mail_step(s, "the POP reception finished after %d ms", waited_ms);
-	return 0;
+	sb_release(&path);
+	return rc;
 }
 
+/* The lock file goes with the lock: nothing is left beside the store. */
 void
-mail_unlock(int fd)
+mail_unlock(struct mail_sess *s, int fd)
 {
-	if (fd >= 0) {
-		flock(fd, LOCK_UN);
-		close(fd);
-	}
+	struct strbuf path = STRBUF_INIT;
+
+	if (fd < 0)
+		return;
+	lock_path(s, &path);
+	fs_unlock_remove(path.buf, fd);
+	sb_release(&path);
 }
 
 /* --- operations ------------------------------------------------------------ */
@@ -353,7 +356,7 @@ pop_before_smtp(struct mail_sess *s)
 	if (rc == 0 && pop_quit(&c) < 0)
 		rc = pop_conn_failed(s, &c, &codes_pbs);
 	conn_close(&c);
-	mail_unlock(lock);
+	mail_unlock(s, lock);
 	if (rc != 0)
 		return -1;
 	mail_step(s, "POP QUIT; idle %d ms before SMTP", MAIL_POP_IDLE_MS);
@@ -452,7 +455,7 @@ mail_test_receive(struct device *dev, const struct mail_io *io, int64_t *count, 
 		rc = 0;
 	}
 	conn_close(&c);
-	mail_unlock(lock);
+	mail_unlock(&s, lock);
 	if (code)
 		*code = rc == 0 ? 0 : s.code;
 	return mail_sess_end(&s, rc);
@@ -775,7 +778,7 @@ mail_receive(struct device *dev, int box, const struct mail_io *io, int *code, s
 	rc = 0;
 out:
 	conn_close(&c);
-	mail_unlock(lock);
+	mail_unlock(&s, lock);
 	if (got) {
 		struct svc_err e2 = { 0 };
 		sb_addf(&detail, "%lld message(s) from %s into inbox %02d%s", (long long)got,

@@ -29,6 +29,9 @@ struct mail_io {
 	/* One step or, when verbose, one line of dialogue ("C: ", "S: "). */
 	void (*line)(void *arg, const char *text);
 	bool verbose;
+	/* At the end of a successful session, what its OK must say beside it
+	 * (NULL: not wanted); the communication log's message holds it too. */
+	void (*note)(void *arg, const char *text);
 };
 
 /* The error code table: code, sysexits code, meaning. Ends with code 0. */

@@ -49,6 +49,9 @@ struct mail_sess {
 	struct mail_cfg cfg;
 	struct strbuf steps;
 	char direction[8], operation[16], server[300], mechs[256], mech[32], tls[96];
+	/* What a successful session must say beside its OK (PLAIN/LOGIN
+	 * refused in clear, so the message went out unauthenticated). */
+	char note[200];
 	int code;
 	struct svc_err *err;
 };
@@ -181,8 +184,10 @@ void mail_msg_key(const void *msg, size_t len, char *out, size_t cap);
  * already stored (only the UIDL recorded), -1 with err. */
 int mail_deliver(struct device *dev, const struct mail_delivery *d, struct svc_err *err);
 
-/* Lock between a POP reception and POP before SMTP in other processes. */
+/* Lock between a POP reception and POP before SMTP in other processes:
+ * the flock(2) of STORE.mail-lock, a file that exists only while a
+ * process holds it. 0 locked, 1 not within the timeout, -1 with err. */
 int mail_lock(struct mail_sess *s, int *fd);
-void mail_unlock(int fd);
+void mail_unlock(struct mail_sess *s, int fd);
 
 #endif

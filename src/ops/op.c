@@ -435,10 +435,12 @@ op_confirm(struct op_ctx *c, const char *question, const char *expect, struct sv
 }
 
 int
-op_result(struct op_ctx *c, int rc, int code, const char *meaning)
+op_result(struct op_ctx *c, int rc, int code, const char *meaning, const char *note)
 {
 	if (rc < 0 && code)
 		op_linef(c, "result: error #%d (%s)", code, meaning ? meaning : "unknown");
+	else if (rc >= 0 && note && *note)
+		op_linef(c, "result: OK (%s)", note);
 	else if (rc >= 0)
 		op_line(c, "result: OK");
 	return rc < 0 ? -1 : 0;
