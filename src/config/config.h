@@ -98,6 +98,10 @@ int config_get_plain(struct device *dev, const char *key, struct strbuf *out, st
 /* Whether KEY has a value other than its factory default. */
 int config_is_default(struct device *dev, const char *key, bool *out, struct svc_err *err);
 /* The stored form, as a stamp for config_set_checked. */
+/* A bool (ON/OFF) or int/port setting as a value; EX_SOFTWARE when the
+ * catalog gives KEY another type. */
+int config_get_bool(struct device *dev, const char *key, bool *out, struct svc_err *err);
+int config_get_int(struct device *dev, const char *key, int *out, struct svc_err *err);
 int config_stamp(struct device *dev, const char *key, struct strbuf *out, struct svc_err *err);
 int config_set(struct device *dev, const char *key, const char *value, struct svc_err *err);
 /* Like config_set, but fails with EX_TEMPFAIL ("changed meanwhile") if the

@@ -420,9 +420,8 @@ read_method(struct device *dev, struct store_wipe_job *job, struct svc_err *err)
 		goto out;
 	}
 	strlcpy_(job->method, v.buf, sizeof job->method);
-	if (config_get(dev, "system.init.verify", &v, err) != 0)
+	if (config_get_bool(dev, "system.init.verify", &job->verify, err) != 0)
 		goto out;
-	job->verify = strcmp(v.buf, "ON") == 0;
 	rc = 0;
 out:
 	sb_release(&v);
