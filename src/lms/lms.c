@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 
 #include "license/scheme.h"
-#include "store/store_lms.h"
+#include "lms/lms_db.h"
 #include "util/fsutil.h"
 #include "util/strbuf.h"
 
