@@ -256,16 +256,15 @@ device_entry(const struct device *dev, const char *key, struct svc_err *err)
 
 /* --- doors ---------------------------------------------------------------- */
 
-static int
-lockout_delay(struct device *dev)
+int
+device_lockout_delay(struct device *dev)
 {
-	struct strbuf v = STRBUF_INIT;
-	int secs = 30;
+	int secs = 0;
 
-	if (config_get(dev, "service.lockout.delay", &v, NULL) == 0)
-		secs = (int)strtol(v.buf, NULL, 10);
-	sb_release(&v);
-	return secs > 0 ? secs : 30;
+	/* An unreadable store still locks: the catalog's default. */
+	if (config_get_int(dev, "service.lockout.delay", &secs, NULL) != 0 || secs <= 0)
+		secs = 30;
+	return secs;
 }
 
 /* The stored value of a pin-type KEY, or its factory default. */
@@ -306,7 +305,7 @@ device_check_pin(struct device *dev, const char *door, const char *key, const ch
 	if (stored_pin(dev, key, &want, err) != 0)
 		goto out;
 	ok = padded(dev, key, given, &pin) && access_matches(want.buf, pin.buf);
-	rc = access_attempt(dev->st, &who, door, ok, lockout_delay(dev), err);
+	rc = access_attempt(dev->st, &who, door, ok, device_lockout_delay(dev), err);
 out:
 	sb_release(&want);
 	sb_release(&pin);
@@ -329,7 +328,7 @@ login_manager(struct device *dev, const struct device_creds *c, struct svc_err *
 	     (int)padded(dev, "system.manager.pin", c->manager_pin, &b);
 	ok = (int)access_matches(id.buf, a.buf ? a.buf : "") &
 	     (int)access_matches(pin.buf, b.buf ? b.buf : "") & (int)ok;
-	rc = access_attempt(dev->st, &who, "manager", ok, lockout_delay(dev), err);
+	rc = access_attempt(dev->st, &who, "manager", ok, device_lockout_delay(dev), err);
 	if (rc != 0 && err && err->code == EX_NOPERM)
 		svc_errf(err, EX_NOPERM, "wrong System Manager ID or PIN");
 out:
