@@ -66,6 +66,8 @@ void device_as_service(struct device *dev);
 int device_check_operator(const char *name, struct svc_err *err);
 void device_set_asker(struct device *dev, device_ask_fn fn, void *arg);
 
+/* Seconds a door stays locked after three wrong codes (Lockout Delay). */
+int device_lockout_delay(struct device *dev);
 /*
  * The one access rule: succeeds when the session holds one of DOORS (0:
  * anyone), else asks the front end for credentials and opens the cheapest
@@ -73,8 +75,6 @@ void device_set_asker(struct device *dev, device_ask_fn fn, void *arg);
  * system.manager.name"). EX_NOPERM when nothing offered opens a door;
  * the message says which credentials would.
  */
-/* Seconds a door stays locked after three wrong codes (Lockout Delay). */
-int device_lockout_delay(struct device *dev);
 int device_require(struct device *dev, unsigned doors, const char *what, struct svc_err *err);
 /* Logs into DOOR (LEVEL_MANAGER, _SERVICE1, _SERVICE2) with CREDS. */
 int device_login(struct device *dev, enum level door, const struct device_creds *creds,
