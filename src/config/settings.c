@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "access/seal.h"
+#include "catalog/keys.h"
 #include "config/device_int.h"
 
 #define SEAL_PURPOSE "svcmode settings v1"
@@ -280,7 +281,7 @@ out:
 int
 config_pwd_clear(struct device *dev, struct svc_err *err)
 {
-	static const char *const keys[] = { "system.manager.id", "system.manager.pin" };
+	static const char *const keys[] = { KEY_SYSTEM_MANAGER_ID, KEY_SYSTEM_MANAGER_PIN };
 	int rc = 0;
 
 	/* The caller opened the service door that allows it: the keys' own

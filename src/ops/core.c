@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog/keys.h"
 #include "license/license.h"
 #include "mail/mail.h"
 #include "ops/op.h"
@@ -81,10 +82,10 @@ static int
 manager_facts(struct op_ctx *c, struct svc_err *err)
 {
 	static const char *const keys[][2] = {
-		{ "system manager", "system.manager.name" },
-		{ "contact", "system.manager.contact" },
-		{ "manager e-mail", "system.manager.email" },
-		{ "comment", "system.manager.comment" },
+		{ "system manager", KEY_SYSTEM_MANAGER_NAME },
+		{ "contact", KEY_SYSTEM_MANAGER_CONTACT },
+		{ "manager e-mail", KEY_SYSTEM_MANAGER_EMAIL },
+		{ "comment", KEY_SYSTEM_MANAGER_COMMENT },
 	};
 	struct strbuf v = STRBUF_INIT;
 	int rc = 0;
@@ -308,9 +309,9 @@ pwd_clr_run(struct op_ctx *c, struct svc_err *err)
 /* passwd: the keys each door changes; the new values are read and checked
  * before the current credential opens the door, so a refused value
  * changes nothing and writes no login record. */
-static const char *const manager_keys[] = { "system.manager.id", "system.manager.pin", NULL };
-static const char *const service1_keys[] = { "service.code.level1", NULL };
-static const char *const service2_keys[] = { "service.code.level2", NULL };
+static const char *const manager_keys[] = { KEY_SYSTEM_MANAGER_ID, KEY_SYSTEM_MANAGER_PIN, NULL };
+static const char *const service1_keys[] = { KEY_SERVICE_CODE_LEVEL1, NULL };
+static const char *const service2_keys[] = { KEY_SERVICE_CODE_LEVEL2, NULL };
 
 static const char *const *
 passwd_keys(const struct op *op)
