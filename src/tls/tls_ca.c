@@ -11,6 +11,7 @@
 #include "store/store_tls.h"
 #include "tls/tls_int.h"
 #include "util/err_openssl.h"
+#include "util/hex.h"
 
 /* Counts CA rows; ARG (if not NULL) gets the fingerprint (65 bytes). */
 static int
@@ -149,7 +150,7 @@ ca_resolve(struct device *dev, const char *fp, char full[65], struct svc_err *er
 	for (const char *p = fp; *p; p++) {
 		if (*p == ':' || *p == ' ')
 			continue;
-		if (!isxdigit((unsigned char)*p) || j == 64)
+		if (hex_digit((unsigned char)*p) < 0 || j == 64)
 			goto bad;
 		want[j++] = (char)toupper((unsigned char)*p);
 	}

@@ -16,6 +16,7 @@
 
 #include "tls/tls_int.h"
 #include "util/err_openssl.h"
+#include "util/hex.h"
 
 /* --- reading certificates ------------------------------------------------- */
 
@@ -248,9 +249,9 @@ tls_fingerprint(X509 *x, char *hex64, char *colons, size_t cap)
 	size_t j = 0;
 
 	X509_digest(x, EVP_sha256(), md, &n);
+	if (hex64)
+		hex_encode_upper(md, n, hex64);
 	for (unsigned int i = 0; i < n; i++) {
-		if (hex64)
-			snprintf(hex64 + (size_t)2 * i, 3, "%02X", md[i]);
 		if (colons && j + 3 < cap)
 			j += (size_t)snprintf(colons + j, cap - j, "%s%02X", i ? ":" : "", md[i]);
 	}
