@@ -173,6 +173,14 @@ tls_room_check(struct device *dev, const char *name, struct svc_err *err)
 	return tls_pair_room(dev, name, err);
 }
 
+void
+tls_pair_rollback(struct store *st, const char *name, struct svc_err *err)
+{
+	if (err && err->code == 0)
+		svc_errf(err, EX_TEMPFAIL, "key pair '%s' was deleted meanwhile", name);
+	store_rollback(st);
+}
+
 /* --- list, show, use, delete ------------------------------------------------- */
 
 static int
@@ -303,9 +311,7 @@ tls_delete(struct device *dev, const char *name, struct svc_err *err)
 		goto out;
 	if (store_tls_key_delete(st, name, err) != 1 ||
 	    device_audit(dev, "tls.delete", name, NULL, NULL, NULL, err) != 0) {
-		if (err && err->code == 0)
-			svc_errf(err, EX_TEMPFAIL, "key pair '%s' was deleted meanwhile", name);
-		store_rollback(st);
+		tls_pair_rollback(st, name, err);
 		goto out;
 	}
 	rc = store_commit(st, err);

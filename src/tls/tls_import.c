@@ -119,9 +119,7 @@ install_common(struct device *dev, const char *name, const void *data, size_t le
 		goto out;
 	if (store_tls_key_set_cert(st, name, cert.buf, sb_str(&chain), err) != 1 ||
 	    device_audit(dev, "tls.install", name, NULL, in.subject, in.fingerprint, err) != 0) {
-		if (err && err->code == 0)
-			svc_errf(err, EX_TEMPFAIL, "key pair '%s' was deleted meanwhile", name);
-		store_rollback(st);
+		tls_pair_rollback(st, name, err);
 		goto out;
 	}
 	rc = store_commit(st, err);

@@ -45,6 +45,9 @@ int tls_pair_room(struct device *dev, const char *name, struct svc_err *err);
 /* Stores a new pair in one audited transaction. */
 int tls_pair_add(struct device *dev, const char *name, const char *origin, EVP_PKEY *pk, X509 *x,
 		 STACK_OF(X509) * chain, bool in_use, const char *event, struct svc_err *err);
+/* Rolls back a change of NAME that failed in its transaction; a failure
+ * that left err empty means the pair was deleted meanwhile. */
+void tls_pair_rollback(struct store *st, const char *name, struct svc_err *err);
 /* A tls_info_fn copying the info into the struct tls_info ARG. */
 int tls_copy_info(void *arg, const struct tls_info *in);
 
