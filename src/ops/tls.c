@@ -35,6 +35,8 @@ text_lines(struct op_ctx *c, const char *text)
 	}
 }
 
+/* --- list, show ----------------------------------------------------------------- */
+
 static int
 run_list(struct op_ctx *c, struct svc_err *err)
 {

@@ -14,8 +14,6 @@
 
 #define TLS_SEAL_PURPOSE "svcmode tls keys v1"
 
-/* --- sealed private keys ---------------------------------------------------- */
-
 static void
 seal_aad(const char *name, char *aad, size_t cap)
 {
