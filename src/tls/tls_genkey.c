@@ -1,5 +1,6 @@
 /* Generating a key pair: the options (algorithm, hash, validity, subject),
  * the key, its self-signed certificate, and the factory default pair. */
+#include "catalog/keys.h"
 #include "tls/tls.h"
 
 #include <arpa/inet.h>
@@ -240,13 +241,14 @@ subject_add(X509_NAME *nm, const char *field, const char *v, int max, struct svc
 static int
 san_build(struct device *dev, const char *cn, struct strbuf *san, struct svc_err *err)
 {
-	struct strbuf host = STRBUF_INIT, ip = STRBUF_INIT, dhcp = STRBUF_INIT;
+	struct strbuf host = STRBUF_INIT, ip = STRBUF_INIT;
 	struct in_addr a;
+	bool dhcp = false;
 	int rc = -1;
 
-	if (config_get(dev, "network.tcpip.hostname", &host, err) != 0 ||
-	    config_get(dev, "network.tcpip.ipv4.address", &ip, err) != 0 ||
-	    config_get(dev, "network.tcpip.dhcp", &dhcp, err) != 0)
+	if (config_get(dev, KEY_NETWORK_TCPIP_HOSTNAME, &host, err) != 0 ||
+	    config_get(dev, KEY_NETWORK_TCPIP_IPV4_ADDRESS, &ip, err) != 0 ||
+	    config_get_bool(dev, KEY_NETWORK_TCPIP_DHCP, &dhcp, err) != 0)
 		goto out;
 	if (inet_pton(AF_INET, cn, &a) == 1)
 		sb_addf(san, "IP:%s", cn);
@@ -255,14 +257,13 @@ san_build(struct device *dev, const char *cn, struct strbuf *san, struct svc_err
 	if (*host.buf && strcmp(host.buf, cn) != 0)
 		sb_addf(san, ",%s:%s", inet_pton(AF_INET, host.buf, &a) == 1 ? "IP" : "DNS",
 			host.buf);
-	if (strcmp(dhcp.buf, "ON") != 0 && strcmp(ip.buf, "0.0.0.0") != 0 &&
-	    strcmp(ip.buf, cn) != 0 && strcmp(ip.buf, host.buf) != 0)
+	if (!dhcp && strcmp(ip.buf, "0.0.0.0") != 0 && strcmp(ip.buf, cn) != 0 &&
+	    strcmp(ip.buf, host.buf) != 0)
 		sb_addf(san, ",IP:%s", ip.buf);
 	rc = 0;
 out:
 	sb_release(&host);
 	sb_release(&ip);
-	sb_release(&dhcp);
 	return rc;
 }
 
@@ -298,7 +299,7 @@ subject_build(struct device *dev, const struct tls_genkey_opts *o, struct svc_er
 		return NULL;
 	}
 	if (cn == NULL || *cn == '\0') {
-		if (config_get(dev, "network.tcpip.hostname", &host, err) != 0)
+		if (config_get(dev, KEY_NETWORK_TCPIP_HOSTNAME, &host, err) != 0)
 			goto fail;
 		cn = host.buf;
 	}
