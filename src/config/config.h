@@ -66,6 +66,31 @@ void device_as_service(struct device *dev);
 int device_check_operator(const char *name, struct svc_err *err);
 void device_set_asker(struct device *dev, device_ask_fn fn, void *arg);
 
+/* What the front ends read of the store, through the device. */
+struct device_store_info {
+	const char *path;
+	int64_t size;
+	int schema;
+	const char *sqlite; /* the library's version */
+};
+void device_store_info(struct device *dev, struct device_store_info *out);
+/* The audit log, oldest first (the last LIMIT records; <= 0: all). */
+int device_audit_each(struct device *dev, int limit, store_audit_fn fn, void *arg,
+		      struct svc_err *err);
+int device_counter_each(struct device *dev, store_counter_fn fn, void *arg, struct svc_err *err);
+/* Changes when any process commits to the store (the menus redraw then). */
+int64_t device_data_version(struct device *dev);
+
+/* The lockouts of the manager and service doors. CLEARABLE: this session
+ * holds the level that may clear that door's (a door's own level: level 1
+ * never clears the level-2 door's). */
+typedef int (*device_lockout_fn)(void *arg, const char *door, int failures, bool locked,
+				 bool clearable);
+int device_lockout_each(struct device *dev, device_lockout_fn fn, void *arg, struct svc_err *err);
+/* Clears, in one audited transaction, the lockouts this session may clear;
+ * their number in *cleared. */
+int device_lockout_clear(struct device *dev, int *cleared, struct svc_err *err);
+
 /* Seconds a door stays locked after three wrong codes (Lockout Delay). */
 int device_lockout_delay(struct device *dev);
 /*

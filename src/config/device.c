@@ -257,6 +257,92 @@ device_entry(const struct device *dev, const char *key, struct svc_err *err)
 
 /* --- doors ---------------------------------------------------------------- */
 
+void
+device_store_info(struct device *dev, struct device_store_info *out)
+{
+	out->path = store_path(dev->st);
+	out->size = store_size(dev->st);
+	out->schema = store_schema_version(dev->st);
+	out->sqlite = store_sqlite_version();
+}
+
+int
+device_audit_each(struct device *dev, int limit, store_audit_fn fn, void *arg, struct svc_err *err)
+{
+	return store_audit_each(dev->st, limit, fn, arg, err);
+}
+
+int
+device_counter_each(struct device *dev, store_counter_fn fn, void *arg, struct svc_err *err)
+{
+	return store_counter_each(dev->st, fn, arg, err);
+}
+
+int64_t
+device_data_version(struct device *dev)
+{
+	return store_data_version(dev->st);
+}
+
+/* Each door's lockout is cleared only by a session that holds that door's
+ * level (the manager's by service level 1, the customer's field engineer):
+ * level 1 must not reset the guesses at the level-2 code. */
+static const struct {
+	const char *name;
+	unsigned needs;
+} lockouts[] = {
+	{ "manager", DOOR_SERVICE1 },
+	{ "service1", DOOR_SERVICE1 },
+	{ "service2", DOOR_SERVICE2 },
+};
+#define NLOCKOUTS (sizeof lockouts / sizeof lockouts[0])
+
+int
+device_lockout_each(struct device *dev, device_lockout_fn fn, void *arg, struct svc_err *err)
+{
+	for (size_t i = 0; i < NLOCKOUTS; i++) {
+		struct store_door d;
+		int rc;
+
+		if (store_door_get(dev->st, lockouts[i].name, &d, err) != 0)
+			return -1;
+		rc = fn(arg, lockouts[i].name, d.failures, d.locked_until != 0,
+			(dev->doors & lockouts[i].needs) != 0);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int
+device_lockout_clear(struct device *dev, int *cleared, struct svc_err *err)
+{
+	*cleared = 0;
+	if (store_begin(dev->st, err) != 0)
+		return -1;
+	for (size_t i = 0; i < NLOCKOUTS; i++) {
+		struct store_door d;
+
+		if (!(dev->doors & lockouts[i].needs))
+			continue;
+		if (store_door_get(dev->st, lockouts[i].name, &d, err) != 0)
+			goto fail;
+		if (d.failures == 0 && d.locked_until == 0)
+			continue;
+		if (store_door_put(dev->st, lockouts[i].name, &(struct store_door){ 0, 0 }, err) !=
+			    0 ||
+		    device_audit(dev, "unlock", NULL, NULL, NULL, lockouts[i].name, err) != 0)
+			goto fail;
+		(*cleared)++;
+	}
+	if (store_commit(dev->st, err) == 0)
+		return 0;
+fail:
+	store_rollback(dev->st);
+	*cleared = 0;
+	return -1;
+}
+
 int
 device_lockout_delay(struct device *dev)
 {
