@@ -21,6 +21,7 @@ static const char *const type_names[] = {
 	[CT_STRING] = "string",   [CT_SECRET] = "secret", [CT_HOST] = "host",
 	[CT_PORT] = "port",       [CT_EMAIL] = "email",   [CT_IPV4] = "ipv4",
 	[CT_NETMASK] = "netmask", [CT_MAC] = "mac",       [CT_PIN] = "pin",
+	[CT_IFACE] = "iface",
 };
 
 static const struct {
