@@ -626,13 +626,15 @@ delete_table(struct erase_stats *st, struct svc_err *err)
 	struct strbuf msg = STRBUF_INIT;
 	struct svc_err e = { 0 };
 	int rc = nft(args, &msg, &e), n = rc == 0;
+	/* No nft: nothing can have been loaded through it. No such table:
+	 * nothing is loaded. */
+	bool none = (rc < 0 && e.code == EX_UNAVAILABLE) ||
+		    (rc > 0 && strstr(sb_str(&msg), "No such file or directory"));
 
-	if (rc < 0 && e.code == EX_UNAVAILABLE)
-		rc = 0; /* no nft: nothing can have been loaded through it */
+	if (none)
+		rc = 0;
 	else if (rc < 0 && err)
 		*err = e;
-	else if (rc > 0 && strstr(sb_str(&msg), "No such file or directory"))
-		rc = 0; /* not loaded */
 	else if (rc > 0)
 		nft_refused("cannot remove the MAC Address Block from the kernel", &msg, err);
 	sb_release(&msg);

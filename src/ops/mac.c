@@ -351,7 +351,7 @@ status_filter(struct op_ctx *c, const struct mac_kernel *k, enum mac_dir d, stru
 static int
 status_run(struct op_ctx *c, struct svc_err *err)
 {
-	struct mac_kernel k;
+	struct mac_kernel k = { 0 };
 	char table[64];
 	int rc = -1;
 
