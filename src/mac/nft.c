@@ -113,6 +113,12 @@ nft(const char *const *args, struct strbuf *out, struct svc_err *err)
 	close(fds[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
+	/* Where posix_spawn cannot report a failed exec (it forks instead of
+	 * sharing memory with the child, as under valgrind), the child exits
+	 * 127 without a word, as a shell's "command not found". */
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127 && out->len == 0)
+		return svc_errf(err, EX_UNAVAILABLE,
+				"cannot run nft (Debian package nftables): not found");
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
