@@ -71,6 +71,10 @@ if(TARGET svcmode-lms)
     DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/bash-completion/completions RENAME svcmode-lms)
 endif()
 
+# The reception service (SMTP reception, POP Interval): installed, not
+# enabled; `systemctl enable --now svcmode` starts it.
+install(FILES ${SVC_PKG_SRC}/svcmode.service DESTINATION lib/systemd/system)
+
 # The serial-console example: a getty drop-in and a stty wrapper.
 install(FILES ${SVC_PKG_SRC}/examples/README.serial-console
   DESTINATION ${SVC_DOCDIR}/examples)

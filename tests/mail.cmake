@@ -27,3 +27,8 @@ function(svc_mail_unit_tests)
   svc_cli_test(mail_cli mail/test_codes.sh valgrind)
 endfunction()
 cmake_language(DEFER CALL svc_mail_unit_tests)
+
+# SMTP reception and the POP Interval: the reception service against swaks,
+# openssl, Postfix relaying and raw clients; SIGKILL during delivery.
+svc_cli_test(mail_smtp_rx mail/test_smtp_rx.sh mail)
+set_tests_properties(mail_smtp_rx PROPERTIES TIMEOUT 600 RESOURCE_LOCK mail_servers)

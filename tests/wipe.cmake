@@ -10,3 +10,5 @@ set_tests_properties(wipe_kill PROPERTIES TIMEOUT 2400)
 svc_cli_test(wipe_markers wipe/test_markers.sh valgrind)
 svc_cli_test(wipe_table wipe/test_table.sh valgrind)
 svc_cli_test(wipe_concurrent wipe/test_concurrent.sh)
+# Nothing svcmode wrote survives beside the store after Initialize All Data.
+svc_cli_test(wipe_leftovers wipe/test_leftovers.sh valgrind)

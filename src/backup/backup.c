@@ -18,6 +18,7 @@
 #include "mailbox/mailbox.h"
 #include "store/store_mailbox.h"
 #include "util/fsutil.h"
+#include "util/hex.h"
 #include "util/json.h"
 #include "util/text.h"
 
@@ -57,25 +58,13 @@ progress(const struct backup_cb *cb, const char *what, int64_t done, int64_t tot
 }
 
 static void
-hexify(const unsigned char *b, size_t n, char *out)
-{
-	static const char hex[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = hex[b[i] >> 4];
-		out[2 * i + 1] = hex[b[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
-static void
 sha256_hex(const void *data, size_t len, char out[65])
 {
 	unsigned char md[32];
 	unsigned int n = 0;
 
 	EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
-	hexify(md, 32, out);
+	hex_encode(md, 32, out);
 }
 
 static void
@@ -158,15 +147,6 @@ man_inbox(void *arg, const struct store_inbox *in)
 	return 0;
 }
 
-static bool
-is_hex64(const char *s)
-{
-	for (int i = 0; i < 64; i++)
-		if (!isxdigit((unsigned char)s[i]) || isupper((unsigned char)s[i]))
-			return false;
-	return s[64] == '\0';
-}
-
 static int
 man_doc(void *arg, const struct store_doc *d)
 {
@@ -174,7 +154,7 @@ man_doc(void *arg, const struct store_doc *d)
 	char want[sizeof d->file];
 
 	if (d->box < 0 || d->box >= MAILBOX_INBOXES || !p->has_inbox[d->box] || d->no < 1 ||
-	    d->no > 9999 || d->size < 0 || d->pages < 0 || !is_hex64(d->sha256) ||
+	    d->no > 9999 || d->size < 0 || d->pages < 0 || !hex_is_lower(d->sha256, 64) ||
 	    d->name[0] == '\0' || strlen(d->name) > MAILBOX_DOCNAME_MAX || !printable(d->name))
 		goto bad;
 	doc_path(d, want, sizeof want);
@@ -429,7 +409,7 @@ read_data(struct rd *r, const char *path, const char *name, bool encrypted, stru
 	}
 	if (md) {
 		EVP_DigestFinal_ex(md, dg, NULL);
-		hexify(dg, 32, hex);
+		hex_encode(dg, 32, hex);
 	}
 	rc = 0;
 out:
@@ -973,7 +953,7 @@ put_doc(struct device *dev, struct archive *a, struct out *o, const char *path,
 			progress(cb, "backing up", *done, total);
 	}
 	EVP_DigestFinal_ex(md, dg, NULL);
-	hexify(dg, 32, hex);
+	hex_encode(dg, 32, hex);
 	if (len != d->size || strcmp(hex, d->sha256) != 0) {
 		svc_errf(err, EX_DATAERR,
 			 "document %02d/%04d '%s' is damaged in the store (its content no longer "

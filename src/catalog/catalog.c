@@ -17,11 +17,9 @@ struct catalog {
 };
 
 static const char *const type_names[] = {
-	[CT_BOOL] = "bool",       [CT_INT] = "int",       [CT_ENUM] = "enum",
-	[CT_STRING] = "string",   [CT_SECRET] = "secret", [CT_HOST] = "host",
-	[CT_PORT] = "port",       [CT_EMAIL] = "email",   [CT_IPV4] = "ipv4",
-	[CT_NETMASK] = "netmask", [CT_MAC] = "mac",       [CT_PIN] = "pin",
-	[CT_IFACE] = "iface",
+	[CT_BOOL] = "bool",     [CT_INT] = "int",   [CT_ENUM] = "enum", [CT_STRING] = "string",
+	[CT_SECRET] = "secret", [CT_HOST] = "host", [CT_PORT] = "port", [CT_EMAIL] = "email",
+	[CT_IPV4] = "ipv4",     [CT_MAC] = "mac",   [CT_PIN] = "pin",   [CT_IFACE] = "iface",
 };
 
 static const struct {
@@ -165,6 +163,40 @@ parse_type(struct parse *p, const char *v)
 	return perr(p, "unknown type", v);
 }
 
+/* Removed by migration 081: svcmode never configured the controller's
+ * network interface (its operating system does), so these values changed
+ * nothing. Kept here so that old exports still import and scripts get a
+ * reason instead of "unknown setting". */
+static const char *const retired[] = {
+	"network.tcpip.ipv4.netmask",
+	"network.tcpip.ipv4.gateway",
+	"network.tcpip.dns.primary",
+	"network.tcpip.dns.secondary",
+	NULL,
+};
+
+const char *
+catalog_retired(const char *key)
+{
+	for (const char *const *k = retired; *k; k++)
+		if (strcmp(*k, key) == 0)
+			return "it was removed (schema 081) because it changed nothing: the "
+			       "controller's operating system configures its network interface";
+	return NULL;
+}
+
+const struct cat_entry *
+catalog_lookup(const struct catalog *cat, const char *key, struct svc_err *err)
+{
+	const struct cat_entry *e = catalog_find(cat, key);
+
+	if (e == NULL && catalog_retired(key))
+		svc_errf(err, EX_USAGE, "setting '%.80s': %s", key, catalog_retired(key));
+	else if (e == NULL)
+		svc_errf(err, EX_USAGE, "unknown setting '%.80s' (see 'svcmode list')", key);
+	return e;
+}
+
 static int
 field(struct parse *p, const char *name, const char *v)
 {
@@ -175,6 +207,8 @@ field(struct parse *p, const char *name, const char *v)
 		e->label = keep(p->cat, v, strlen(v));
 	else if (strcmp(name, "help") == 0)
 		e->help = keep(p->cat, v, strlen(v));
+	else if (strcmp(name, "effect") == 0)
+		e->effect = keep(p->cat, v, strlen(v));
 	else if (strcmp(name, "unit") == 0)
 		e->unit = keep(p->cat, v, strlen(v));
 	else if (strcmp(name, "default") == 0) {
@@ -223,6 +257,8 @@ finish(struct parse *p)
 		e->reset_on_init = e->level < LEVEL_SERVICE1;
 	if (e->help == NULL)
 		e->help = "";
+	if (e->effect == NULL)
+		e->effect = "";
 	if (e->unit == NULL)
 		e->unit = "";
 	if (e->type == CT_ENUM && e->nchoices == 0)

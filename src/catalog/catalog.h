@@ -40,7 +40,6 @@ enum cat_type {
 	CT_PORT,
 	CT_EMAIL,
 	CT_IPV4,
-	CT_NETMASK,
 	CT_MAC,
 	CT_PIN,
 	CT_IFACE, /* a network interface name, or empty */
@@ -52,8 +51,9 @@ struct cat_entry {
 	const char *key;
 	const char *label;
 	const char *help;
-	const char *unit;  /* "" when none */
-	const char *deflt; /* canonical form */
+	const char *effect; /* what it changes on the running device */
+	const char *unit;   /* "" when none */
+	const char *deflt;  /* canonical form */
 	enum cat_type type;
 	long min, max; /* int range; max = maximum length for text types */
 	const char *choices[CAT_MAX_CHOICES];
@@ -76,6 +76,14 @@ size_t catalog_count(const struct catalog *cat);
 /* Entries in key order. */
 const struct cat_entry *catalog_at(const struct catalog *cat, size_t i);
 const struct cat_entry *catalog_find(const struct catalog *cat, const char *key);
+/* A key that was removed because it changed nothing on the device: why
+ * (one sentence), or NULL. Import skips such keys; set and get refuse
+ * them with the reason. */
+const char *catalog_retired(const char *key);
+/* catalog_find, or NULL with EX_USAGE naming the key: "unknown setting",
+ * or why a retired key is gone. */
+const struct cat_entry *catalog_lookup(const struct catalog *cat, const char *key,
+				       struct svc_err *err);
 
 /*
  * Validates INPUT for E and writes the canonical form into OUT (replacing

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "catalog/catalog.h"
+#include "util/hex.h"
 #include "util/text.h"
 
 typedef int (*parse_fn)(const struct cat_entry *e, const char *in, struct strbuf *out);
@@ -141,22 +142,6 @@ p_ipv4(const struct cat_entry *e, const char *in, struct strbuf *out)
 }
 
 static int
-p_netmask(const struct cat_entry *e, const char *in, struct strbuf *out)
-{
-	unsigned char q[4];
-	uint32_t m;
-
-	(void)e;
-	if (parse_ipv4(in, q) != 0)
-		return -1;
-	m = (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 | (uint32_t)q[2] << 8 | q[3];
-	if ((~m & (~m + 1)) != 0) /* ones must be contiguous from the top */
-		return -1;
-	sb_addf(out, "%u.%u.%u.%u", q[0], q[1], q[2], q[3]);
-	return 0;
-}
-
-static int
 p_host(const struct cat_entry *e, const char *in, struct strbuf *out)
 {
 	unsigned char q[4];
@@ -226,7 +211,7 @@ p_mac(const struct cat_entry *e, const char *in, struct strbuf *out)
 	for (size_t i = 0; i < len; i++) {
 		if (in[i] == sep)
 			continue;
-		if (!isxdigit((unsigned char)in[i]) || n == 12)
+		if (hex_digit((unsigned char)in[i]) < 0 || n == 12)
 			return -1;
 		hex[n++] = (char)toupper((unsigned char)in[i]);
 	}
@@ -296,7 +281,6 @@ static const struct {
 	[CT_PORT] = { p_int, "an integer %ld-%ld", 2 },
 	[CT_EMAIL] = { p_email, "an e-mail address like name@example.com, or empty", 0 },
 	[CT_IPV4] = { p_ipv4, "an IPv4 address like 192.168.0.10", 0 },
-	[CT_NETMASK] = { p_netmask, "a subnet mask like 255.255.255.0", 0 },
 	[CT_MAC] = { p_mac, "a MAC address like 00:1E:8F:12:34:56", 0 },
 	[CT_PIN] = { p_pin, "digits only, 1 to %ld of them, not all zeros", 1 },
 	[CT_IFACE] = { p_iface,

@@ -57,10 +57,17 @@ const char *device_operator(const struct device *dev);
  * default is $SVCMODE_OPERATOR (checked the same way), else the user. */
 int device_set_operator(struct device *dev, const char *name, struct svc_err *err);
 #define DEVICE_OPERATOR_MAX 63
+/* The device's own service (SMTP reception, POP Interval receptions)
+ * acts as the device: the audit log names it "svcmode serve", and the
+ * System Manager's door is open, as the device panel's own receptions are
+ * the customer's settings at work, not a person's operation. */
+void device_as_service(struct device *dev);
 /* The check of device_set_operator alone (before a store is opened). */
 int device_check_operator(const char *name, struct svc_err *err);
 void device_set_asker(struct device *dev, device_ask_fn fn, void *arg);
 
+/* Seconds a door stays locked after three wrong codes (Lockout Delay). */
+int device_lockout_delay(struct device *dev);
 /*
  * The one access rule: succeeds when the session holds one of DOORS (0:
  * anyone), else asks the front end for credentials and opens the cheapest
@@ -93,6 +100,10 @@ int config_get_plain(struct device *dev, const char *key, struct strbuf *out, st
 /* Whether KEY has a value other than its factory default. */
 int config_is_default(struct device *dev, const char *key, bool *out, struct svc_err *err);
 /* The stored form, as a stamp for config_set_checked. */
+/* A bool (ON/OFF) or int/port setting as a value; EX_SOFTWARE when the
+ * catalog gives KEY another type. */
+int config_get_bool(struct device *dev, const char *key, bool *out, struct svc_err *err);
+int config_get_int(struct device *dev, const char *key, int *out, struct svc_err *err);
 int config_stamp(struct device *dev, const char *key, struct strbuf *out, struct svc_err *err);
 int config_set(struct device *dev, const char *key, const char *value, struct svc_err *err);
 /* Like config_set, but fails with EX_TEMPFAIL ("changed meanwhile") if the
@@ -122,6 +133,36 @@ int config_import(struct device *dev, const char *json, struct strbuf *problems,
  * (secrets as ***), without writing or asking for credentials. */
 int config_import_plan(struct device *dev, const char *json, struct strbuf *problems,
 		       struct strbuf *plan, struct svc_err *err);
+/* A part of the export that a feature module keeps beside the catalog's
+ * settings (the inboxes' settings, the MAC exception lists): NAME is its
+ * key in the export. export writes its JSON value. plan reads the
+ * imported value (NULL when the file has none), lists bad entries in
+ * PROBLEMS and what would change in PLAN (one line each), keeps what it
+ * will write in *STATE and returns the number of changes, or -1. apply
+ * writes *STATE inside the import's one transaction; release frees it. */
+struct config_section {
+	const char *name;
+	unsigned doors; /* needed to import a change of it */
+	int (*export)(struct device *dev, struct strbuf *json, struct svc_err *err);
+	int (*plan)(struct device *dev, const char *json, struct strbuf *problems,
+		    struct strbuf *plan, void **state, struct svc_err *err);
+	int (*apply)(struct device *dev, void *state, struct svc_err *err);
+	void (*release)(void *state);
+};
+/* config_export and config_import with SECTIONS (ended by a NULL name) as
+ * well: one file, one transaction, all or nothing. */
+int config_export_all(struct device *dev, bool include_secrets,
+		      const struct config_section *sections, struct strbuf *out,
+		      struct svc_err *err);
+int config_import_all(struct device *dev, const char *json, const struct config_section *sections,
+		      bool write, struct strbuf *problems, struct strbuf *plan,
+		      struct svc_err *err);
+/* The members of the JSON object or array at PATH of JSON ("$.mac.rx"),
+ * for a section's plan: KEY (or the index), TYPE as SQLite's json_each
+ * names it ("text", "integer", "object", "array", ...), VALUE. */
+typedef int (*config_json_fn)(void *arg, const char *key, const char *type, const char *value);
+int config_json_each(struct device *dev, const char *json, const char *path, config_json_fn fn,
+		     void *arg, struct svc_err *err);
 /* Sets several keys in one transaction: every value is validated and every
  * door opened first; on any refusal nothing is written. */
 int config_set_many(struct device *dev, const char *const *keys, const char *const *values, int n,

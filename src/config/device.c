@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "access/seal.h"
+#include "catalog/keys.h"
 #include "util/fsutil.h"
 #include "util/text.h"
 
@@ -205,6 +206,13 @@ device_set_operator(struct device *dev, const char *name, struct svc_err *err)
 }
 
 void
+device_as_service(struct device *dev)
+{
+	strlcpy_(dev->actor, "svcmode serve", sizeof dev->actor);
+	dev->doors |= DOOR_MANAGER;
+}
+
+void
 device_set_asker(struct device *dev, device_ask_fn fn, void *arg)
 {
 	dev->ask = fn;
@@ -244,25 +252,20 @@ device_audit(struct device *dev, const char *event, const char *key, const char 
 const struct cat_entry *
 device_entry(const struct device *dev, const char *key, struct svc_err *err)
 {
-	const struct cat_entry *e = catalog_find(dev->cat, key);
-
-	if (e == NULL)
-		svc_errf(err, EX_USAGE, "unknown setting '%s' (see 'svcmode list')", key);
-	return e;
+	return catalog_lookup(dev->cat, key, err);
 }
 
 /* --- doors ---------------------------------------------------------------- */
 
-static int
-lockout_delay(struct device *dev)
+int
+device_lockout_delay(struct device *dev)
 {
-	struct strbuf v = STRBUF_INIT;
-	int secs = 30;
+	int secs = 0;
 
-	if (config_get(dev, "service.lockout.delay", &v, NULL) == 0)
-		secs = (int)strtol(v.buf, NULL, 10);
-	sb_release(&v);
-	return secs > 0 ? secs : 30;
+	/* An unreadable store still locks: the catalog's default. */
+	if (config_get_int(dev, KEY_SERVICE_LOCKOUT_DELAY, &secs, NULL) != 0 || secs <= 0)
+		secs = 30;
+	return secs;
 }
 
 /* The stored value of a pin-type KEY, or its factory default. */
@@ -303,7 +306,7 @@ device_check_pin(struct device *dev, const char *door, const char *key, const ch
 	if (stored_pin(dev, key, &want, err) != 0)
 		goto out;
 	ok = padded(dev, key, given, &pin) && access_matches(want.buf, pin.buf);
-	rc = access_attempt(dev->st, &who, door, ok, lockout_delay(dev), err);
+	rc = access_attempt(dev->st, &who, door, ok, device_lockout_delay(dev), err);
 out:
 	sb_release(&want);
 	sb_release(&pin);
@@ -318,15 +321,15 @@ login_manager(struct device *dev, const struct device_creds *c, struct svc_err *
 	bool ok;
 	int rc = -1;
 
-	if (stored_pin(dev, "system.manager.id", &id, err) != 0 ||
-	    stored_pin(dev, "system.manager.pin", &pin, err) != 0)
+	if (stored_pin(dev, KEY_SYSTEM_MANAGER_ID, &id, err) != 0 ||
+	    stored_pin(dev, KEY_SYSTEM_MANAGER_PIN, &pin, err) != 0)
 		goto out;
 	/* Both are checked, whatever the first gives, so timing tells nothing. */
-	ok = (int)padded(dev, "system.manager.id", c->manager_id, &a) &
-	     (int)padded(dev, "system.manager.pin", c->manager_pin, &b);
+	ok = (int)padded(dev, KEY_SYSTEM_MANAGER_ID, c->manager_id, &a) &
+	     (int)padded(dev, KEY_SYSTEM_MANAGER_PIN, c->manager_pin, &b);
 	ok = (int)access_matches(id.buf, a.buf ? a.buf : "") &
 	     (int)access_matches(pin.buf, b.buf ? b.buf : "") & (int)ok;
-	rc = access_attempt(dev->st, &who, "manager", ok, lockout_delay(dev), err);
+	rc = access_attempt(dev->st, &who, "manager", ok, device_lockout_delay(dev), err);
 	if (rc != 0 && err && err->code == EX_NOPERM)
 		svc_errf(err, EX_NOPERM, "wrong System Manager ID or PIN");
 out:
@@ -345,7 +348,7 @@ device_login(struct device *dev, enum level door, const struct device_creds *c, 
 	switch (door) {
 	case LEVEL_MANAGER: rc = login_manager(dev, c, err); break;
 	case LEVEL_SERVICE1:
-		rc = device_check_pin(dev, "service1", "service.code.level1", c->service1_code,
+		rc = device_check_pin(dev, "service1", KEY_SERVICE_CODE_LEVEL1, c->service1_code,
 				      err);
 		if (rc != 0 && err && err->code == EX_NOPERM)
 			svc_errf(err, EX_NOPERM, "wrong level-1 service code");
@@ -354,7 +357,7 @@ device_login(struct device *dev, enum level door, const struct device_creds *c, 
 		if (!(dev->doors & DOOR_SERVICE1))
 			return svc_errf(err, EX_NOPERM,
 					"level 2 is entered from inside Service Mode level 1");
-		rc = device_check_pin(dev, "service2", "service.code.level2", c->service2_code,
+		rc = device_check_pin(dev, "service2", KEY_SERVICE_CODE_LEVEL2, c->service2_code,
 				      err);
 		if (rc != 0 && err && err->code == EX_NOPERM)
 			svc_errf(err, EX_NOPERM, "wrong level-2 service code");
@@ -416,10 +419,10 @@ level1_only(struct device *dev, unsigned doors, const struct device_creds *c, co
 	bool ok;
 
 	if (access_locked_for(dev->st, "service1", NULL) > 0 ||
-	    stored_pin(dev, "service.code.level1", &want, err) != 0)
+	    stored_pin(dev, KEY_SERVICE_CODE_LEVEL1, &want, err) != 0)
 		ok = false;
 	else
-		ok = padded(dev, "service.code.level1", c->service1_code, &pin) &&
+		ok = padded(dev, KEY_SERVICE_CODE_LEVEL1, c->service1_code, &pin) &&
 		     access_matches(want.buf, pin.buf);
 	sb_release(&want);
 	sb_release(&pin);

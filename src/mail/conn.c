@@ -16,6 +16,7 @@
 
 #include "mail/mail_int.h"
 #include "tls/tls.h"
+#include "util/err_openssl.h"
 
 static int cfail(struct mail_conn *c, enum mail_fail f, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -36,13 +37,9 @@ cfail(struct mail_conn *c, enum mail_fail f, const char *fmt, ...)
 static void
 ssl_why(char *buf, size_t n)
 {
-	unsigned long e = ERR_get_error();
-
-	if (e)
-		ERR_error_string_n(e, buf, n);
-	else
+	svc_openssl_reason(buf, n);
+	if (*buf == '\0')
 		snprintf(buf, n, "%s", "connection closed during the handshake");
-	ERR_clear_error();
 }
 
 /*
@@ -208,6 +205,46 @@ conn_starttls(struct mail_conn *c)
 {
 	c->pos = c->len = 0; /* nothing sent before the handshake is trusted */
 	return tls_begin(c);
+}
+
+void
+conn_accepted(struct mail_conn *c, struct mail_sess *s, int fd, int timeout_s)
+{
+	struct timeval tv = { timeout_s, 0 };
+
+	memset(c, 0, sizeof *c);
+	c->s = s;
+	c->fd = fd;
+	c->timeout_ms = timeout_s * 1000;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+}
+
+int
+conn_starttls_server(struct mail_conn *c, SSL_CTX *ctx)
+{
+	char why[160];
+
+	/* Commands pipelined behind STARTTLS were sent in clear: dropped, so
+	 * that nobody can inject them into the protected session. */
+	c->pos = c->len = 0;
+	if ((c->ssl = SSL_new(ctx)) == NULL || SSL_set_fd(c->ssl, c->fd) != 1) {
+		ssl_why(why, sizeof why);
+		return cfail(c, MF_TLS, "cannot set up TLS: %s", why);
+	}
+	if (SSL_accept(c->ssl) != 1) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			ERR_clear_error();
+			return cfail(c, MF_TIMEOUT, "no TLS handshake within %d s",
+				     c->timeout_ms / 1000);
+		}
+		ssl_why(why, sizeof why);
+		return cfail(c, MF_TLS, "TLS handshake failed: %s", why);
+	}
+	snprintf(c->s->tls, sizeof c->s->tls, "%s %s", SSL_get_version(c->ssl),
+		 SSL_get_cipher_name(c->ssl));
+	mail_step(c->s, "TLS established: %s", c->s->tls);
+	return 0;
 }
 
 void

@@ -12,6 +12,7 @@
 
 #include "mail/mail_int.h"
 #include "mailbox/mailbox.h"
+#include "util/fsutil.h"
 
 /* The one table of device error codes of the mail client (README.md, Error codes
  * repeats it). #810, #813, #839 and #843 are the manual's; the others are
@@ -119,28 +120,6 @@ get_str(struct device *dev, const char *key, struct strbuf *out, struct svc_err 
 	return config_get(dev, key, out, err);
 }
 
-static int
-get_bool(struct device *dev, const char *key, bool *out, struct svc_err *err)
-{
-	struct strbuf v = STRBUF_INIT;
-	int rc = config_get(dev, key, &v, err);
-
-	*out = rc == 0 && strcmp(sb_str(&v), "ON") == 0;
-	sb_release(&v);
-	return rc;
-}
-
-static int
-get_int(struct device *dev, const char *key, int *out, struct svc_err *err)
-{
-	struct strbuf v = STRBUF_INIT;
-	int rc = config_get(dev, key, &v, err);
-
-	*out = rc == 0 ? (int)strtol(sb_str(&v), NULL, 10) : 0;
-	sb_release(&v);
-	return rc;
-}
-
 static void
 cfg_release(struct mail_cfg *c)
 {
@@ -156,25 +135,27 @@ cfg_read(struct device *dev, struct mail_cfg *c, struct svc_err *err)
 {
 	memset(c, 0, sizeof *c);
 	if (get_str(dev, "network.email.smtp.server", &c->smtp_host, err) ||
-	    get_int(dev, "network.email.smtp.port", &c->smtp_port, err) ||
+	    config_get_int(dev, "network.email.smtp.port", &c->smtp_port, err) ||
 	    get_str(dev, "network.email.address", &c->address, err) ||
 	    get_str(dev, "network.email.pop.server", &c->pop_host, err) ||
-	    get_int(dev, "network.email.pop.port", &c->pop_port, err) ||
+	    config_get_int(dev, "network.email.pop.port", &c->pop_port, err) ||
 	    get_str(dev, "network.email.pop.login", &c->pop_login, err) ||
 	    config_get_plain(dev, "network.email.pop.password", &c->pop_password, err) ||
-	    get_int(dev, "network.email.timeout", &c->timeout_s, err) ||
-	    get_bool(dev, "network.email.auth.pop_before_smtp", &c->pop_before_smtp, err) ||
+	    config_get_int(dev, "network.email.timeout", &c->timeout_s, err) ||
+	    config_get_int(dev, "network.email.smtp.rx_max", &c->rx_max_mb, err) ||
+	    config_get_int(dev, "network.email.rx.inbox", &c->rx_box, err) ||
+	    config_get_bool(dev, "network.email.auth.pop_before_smtp", &c->pop_before_smtp, err) ||
 	    get_str(dev, "network.email.auth.pop_auth_method", &c->pop_method, err) ||
-	    get_bool(dev, "network.email.auth.smtp_auth", &c->smtp_auth, err) ||
+	    config_get_bool(dev, "network.email.auth.smtp_auth", &c->smtp_auth, err) ||
 	    get_str(dev, "network.email.auth.smtp_user", &c->smtp_user, err) ||
 	    config_get_plain(dev, "network.email.auth.smtp_password", &c->smtp_password, err) ||
-	    get_bool(dev, "network.email.ssl.smtp_send", &c->ssl_smtp, err) ||
-	    get_bool(dev, "network.email.ssl.pop", &c->ssl_pop, err) ||
-	    get_bool(dev, "network.email.ssl.smtps", &c->smtps, err) ||
-	    get_bool(dev, "network.email.ssl.pop3s", &c->pop3s, err) ||
-	    get_bool(dev, "network.email.ssl.require", &c->ssl_require, err) ||
-	    get_bool(dev, "network.email.ssl.verify", &c->ssl_verify, err) ||
-	    get_bool(dev, "network.email.auth.allow_plain", &c->allow_plain, err) ||
+	    config_get_bool(dev, "network.email.ssl.smtp_send", &c->ssl_smtp, err) ||
+	    config_get_bool(dev, "network.email.ssl.pop", &c->ssl_pop, err) ||
+	    config_get_bool(dev, "network.email.ssl.smtps", &c->smtps, err) ||
+	    config_get_bool(dev, "network.email.ssl.pop3s", &c->pop3s, err) ||
+	    config_get_bool(dev, "network.email.ssl.require", &c->ssl_require, err) ||
+	    config_get_bool(dev, "network.email.ssl.verify", &c->ssl_verify, err) ||
+	    config_get_bool(dev, "network.email.auth.allow_plain", &c->allow_plain, err) ||
 	    get_str(dev, "network.email.auth.gssapi_keytab", &c->keytab, err)) {
 		cfg_release(c);
 		return -1;
@@ -230,9 +211,9 @@ mail_ready(struct device *dev, bool send, const char *to, struct svc_err *err)
 
 /* --- sessions and the communication log ------------------------------------- */
 
-static int
-sess_begin(struct mail_sess *s, struct device *dev, const struct mail_io *io, const char *direction,
-	   const char *operation, struct svc_err *err)
+int
+mail_sess_begin(struct mail_sess *s, struct device *dev, const struct mail_io *io,
+		const char *direction, const char *operation, struct svc_err *err)
 {
 	memset(s, 0, sizeof *s);
 	s->dev = dev;
@@ -246,8 +227,8 @@ sess_begin(struct mail_sess *s, struct device *dev, const struct mail_io *io, co
 }
 
 /* Writes the log row; returns RC, or -1 if the row could not be written. */
-static int
-sess_end(struct mail_sess *s, int rc)
+int
+mail_sess_end(struct mail_sess *s, int rc)
 {
 	struct store *st = device_store(s->dev);
 	struct svc_err e2 = { 0 };
@@ -260,7 +241,7 @@ sess_end(struct mail_sess *s, int rc)
 		.tls = s->tls,
 		.result = rc == 0 ? "ok" : "error",
 		.code = rc == 0 ? 0 : s->code,
-		.message = rc == 0 ? "" : (s->err ? s->err->msg : "failed"),
+		.message = rc == 0 ? s->note : (s->err ? s->err->msg : "failed"),
 		.steps = sb_str(&s->steps),
 	};
 
@@ -273,6 +254,8 @@ sess_end(struct mail_sess *s, int rc)
 			rc = -1;
 		}
 	}
+	if (rc == 0 && s->note[0] && s->io && s->io->note)
+		s->io->note(s->io->arg, s->note);
 	cfg_release(&s->cfg);
 	sb_release(&s->steps);
 	return rc;
@@ -280,52 +263,52 @@ sess_end(struct mail_sess *s, int rc)
 
 /* --- the lock between a POP reception and POP before SMTP ------------------- */
 
+static void
+lock_path(struct mail_sess *s, struct strbuf *path)
+{
+	sb_addf(path, "%s.mail-lock", store_path(device_store(s->dev)));
+}
+
 int
 mail_lock(struct mail_sess *s, int *fd)
 {
 	struct strbuf path = STRBUF_INIT;
 	struct timespec pause = { 0, 50 * 1000 * 1000 };
-	int waited_ms = 0;
+	int waited_ms = 0, rc = 0;
 
-	sb_addf(&path, "%s.mail-lock", store_path(device_store(s->dev)));
-	*fd = open(path.buf, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (*fd < 0) {
-		svc_errf(s->err, EX_CANTCREAT, "cannot open the lock file '%s': %s", path.buf,
-			 strerror(errno));
-		sb_release(&path);
-		return -1;
-	}
-	sb_release(&path);
-	while (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
-		if (errno != EWOULDBLOCK && errno != EINTR) {
-			svc_errf(s->err, EX_IOERR, "cannot lock the mail lock file: %s",
-				 strerror(errno));
-			close(*fd);
-			*fd = -1;
-			return -1;
+	lock_path(s, &path);
+	while ((*fd = fs_trylock(path.buf, true)) < 0) {
+		if (*fd == -1) {
+			rc = svc_errf(s->err, EX_CANTCREAT, "cannot lock '%s': %s", path.buf,
+				      strerror(errno));
+			break;
 		}
 		if (waited_ms == 0)
 			mail_step(s, "a POP reception is in progress: waiting for it to finish");
 		if (waited_ms >= s->cfg.timeout_s * 1000) {
-			close(*fd);
-			*fd = -1;
-			return 1;
+			rc = 1;
+			break;
 		}
 		nanosleep(&pause, NULL);
 		waited_ms += 50;
 	}
-	if (waited_ms)
+	if (*fd >= 0 && waited_ms)
 		mail_step(s, "the POP reception finished after %d ms", waited_ms);
-	return 0;
+	sb_release(&path);
+	return rc;
 }
 
+/* The lock file goes with the lock: nothing is left beside the store. */
 void
-mail_unlock(int fd)
+mail_unlock(struct mail_sess *s, int fd)
 {
-	if (fd >= 0) {
-		flock(fd, LOCK_UN);
-		close(fd);
-	}
+	struct strbuf path = STRBUF_INIT;
+
+	if (fd < 0)
+		return;
+	lock_path(s, &path);
+	fs_unlock_remove(path.buf, fd);
+	sb_release(&path);
 }
 
 /* --- operations ------------------------------------------------------------ */
@@ -351,7 +334,7 @@ pop_before_smtp(struct mail_sess *s)
 	if (rc == 0 && pop_quit(&c) < 0)
 		rc = pop_conn_failed(s, &c, &codes_pbs);
 	conn_close(&c);
-	mail_unlock(lock);
+	mail_unlock(s, lock);
 	if (rc != 0)
 		return -1;
 	mail_step(s, "POP QUIT; idle %d ms before SMTP", MAIL_POP_IDLE_MS);
@@ -371,7 +354,7 @@ mail_test_send(struct device *dev, const char *to, const struct mail_io *io, int
 		*code = 0;
 	if (to && !address_ok(to))
 		return svc_errf(err, EX_USAGE, "invalid address '%s' for --to", to);
-	if (sess_begin(&s, dev, io, "tx", "test-send", err) != 0) {
+	if (mail_sess_begin(&s, dev, io, "tx", "test-send", err) != 0) {
 		cfg_release(&s.cfg);
 		return -1;
 	}
@@ -385,7 +368,7 @@ mail_test_send(struct device *dev, const char *to, const struct mail_io *io, int
 out:
 	if (code)
 		*code = rc == 0 ? 0 : s.code;
-	return sess_end(&s, rc);
+	return mail_sess_end(&s, rc);
 }
 
 /* STAT: "+OK count size". */
@@ -440,7 +423,7 @@ mail_test_receive(struct device *dev, const struct mail_io *io, int64_t *count, 
 	*count = *bytes = 0;
 	if (code)
 		*code = 0;
-	if (sess_begin(&s, dev, io, "rx", "test-receive", err) != 0) {
+	if (mail_sess_begin(&s, dev, io, "rx", "test-receive", err) != 0) {
 		cfg_release(&s.cfg);
 		return -1;
 	}
@@ -450,10 +433,10 @@ mail_test_receive(struct device *dev, const struct mail_io *io, int64_t *count, 
 		rc = 0;
 	}
 	conn_close(&c);
-	mail_unlock(lock);
+	mail_unlock(&s, lock);
 	if (code)
 		*code = rc == 0 ? 0 : s.code;
-	return sess_end(&s, rc);
+	return mail_sess_end(&s, rc);
 }
 
 /* --- UIDL: messages stored before a lost connection are not stored again ---- */
@@ -644,24 +627,25 @@ out:
 static int
 deliver(struct mail_sess *s, int box, const struct strbuf *msg, int64_t n, const char *uidl)
 {
-	struct store *st = device_store(s->dev);
 	char name[64];
-	time_t now = time(NULL);
-	struct tm tm;
+	struct mail_delivery d = { .box = box,
+				   .name = name,
+				   .msg = msg->buf,
+				   .len = msg->len,
+				   .via = "pop",
+				   .uidl = uidl,
+				   .pop_server = sb_str(&s->cfg.pop_host),
+				   .pop_user = sb_str(&s->cfg.pop_login) };
+	int rc;
 
-	gmtime_r(&now, &tm);
-	snprintf(name, sizeof name, "mail %04d-%02d-%02d %02d%02d%02d #%lld", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (long long)n);
-	if (store_begin(st, s->err) != 0)
-		return -1;
-	if (mailbox_store_document(s->dev, box, name, msg->buf, msg->len, s->err) != 0 ||
-	    (uidl && store_mail_uidl_add(st, sb_str(&s->cfg.pop_host), sb_str(&s->cfg.pop_login),
-					 uidl, box, s->err) != 0) ||
-	    store_commit(st, s->err) != 0) {
-		store_rollback(st);
-		return -1;
-	}
-	return 0;
+	mail_doc_name(name, sizeof name, n);
+	rc = mail_deliver(s->dev, &d, s->err);
+	if (rc == 1)
+		mail_step(s,
+			  "message %lld has the Message-ID of a message stored before: "
+			  "not stored again",
+			  (long long)n);
+	return rc;
 }
 
 /* DELE N: 0 marked (or refused: the message stays), -1 session failed. */
@@ -697,7 +681,7 @@ mail_receive(struct device *dev, int box, const struct mail_io *io, int *code, s
 		*code = 0;
 	if (box < 0 || box > 99)
 		return svc_errf(err, EX_USAGE, "invalid inbox '%d' (00-99)", box);
-	if (sess_begin(&s, dev, io, "rx", "receive", err) != 0) {
+	if (mail_sess_begin(&s, dev, io, "rx", "receive", err) != 0) {
 		cfg_release(&s.cfg);
 		return -1;
 	}
@@ -749,11 +733,14 @@ mail_receive(struct device *dev, int box, const struct mail_io *io, int *code, s
 				  (long long)i, r.buf);
 			goto out;
 		}
-		if (deliver(&s, box, &msg, i, uid) != 0)
+		st = deliver(&s, box, &msg, i, uid);
+		if (st < 0)
 			goto out;
-		mail_step(&s, "message %lld (%zu bytes) stored for inbox %02d", (long long)i,
-			  msg.len, box);
-		got++;
+		if (st == 0) {
+			mail_step(&s, "message %lld (%zu bytes) stored for inbox %02d",
+				  (long long)i, msg.len, box);
+			got++;
+		}
 		/* Only now that it is stored may the server delete it. */
 		if (pop_dele(&s, &c, i) != 0)
 			goto out;
@@ -769,7 +756,7 @@ mail_receive(struct device *dev, int box, const struct mail_io *io, int *code, s
 	rc = 0;
 out:
 	conn_close(&c);
-	mail_unlock(lock);
+	mail_unlock(&s, lock);
 	if (got) {
 		struct svc_err e2 = { 0 };
 		sb_addf(&detail, "%lld message(s) from %s into inbox %02d%s", (long long)got,
@@ -783,7 +770,7 @@ out:
 	sb_release(&detail);
 	if (code)
 		*code = rc == 0 ? 0 : s.code;
-	rc = sess_end(&s, rc);
+	rc = mail_sess_end(&s, rc);
 	return rc < 0 ? -1 : (int)got;
 }
 
@@ -796,7 +783,7 @@ mail_probe(struct device *dev, const struct mail_io *io, int *code, struct svc_e
 
 	if (code)
 		*code = 0;
-	if (sess_begin(&s, dev, io, "tx", "probe", err) != 0) {
+	if (mail_sess_begin(&s, dev, io, "tx", "probe", err) != 0) {
 		cfg_release(&s.cfg);
 		return -1;
 	}
@@ -808,12 +795,12 @@ mail_probe(struct device *dev, const struct mail_io *io, int *code, struct svc_e
 	} else {
 		mail_step(&s, "no SMTP server set");
 	}
-	if (sess_end(&s, rc) != 0 && first == 0) {
+	if (mail_sess_end(&s, rc) != 0 && first == 0) {
 		if (code)
 			*code = 0;
 		return -1;
 	}
-	if (sess_begin(&s, dev, io, "rx", "probe", first ? NULL : err) != 0) {
+	if (mail_sess_begin(&s, dev, io, "rx", "probe", first ? NULL : err) != 0) {
 		cfg_release(&s.cfg);
 		return -1;
 	}
@@ -830,7 +817,7 @@ mail_probe(struct device *dev, const struct mail_io *io, int *code, struct svc_e
 	}
 	if (code)
 		*code = first ? first : (rc == 0 ? 0 : s.code);
-	rc = sess_end(&s, rc);
+	rc = mail_sess_end(&s, rc);
 	return first ? -1 : rc;
 }
 
@@ -845,15 +832,16 @@ mail_log_each(struct device *dev, int limit, mail_log_fn fn, void *arg, struct s
 int
 mail_erase_log(struct device *dev, struct erase_stats *st, struct svc_err *err)
 {
-	int64_t nlog = 0, nmsg = 0, nuidl = 0;
+	int64_t nlog = 0, nmsg = 0, nuidl = 0, nid = 0;
 
 	if (store_mail_erase(device_store(dev), &nlog, &nmsg, err) != 0 ||
-	    store_mail_uidl_erase(device_store(dev), &nuidl, err) != 0)
+	    store_mail_uidl_erase(device_store(dev), &nuidl, err) != 0 ||
+	    store_mail_msgid_erase(device_store(dev), &nid, err) != 0)
 		return -1;
 	erase_count(st, "communication log entries", nlog);
 	if (nmsg)
 		erase_count(st, "received messages", nmsg);
 	if (nuidl)
-		erase_count(st, "received message ids", nuidl);
+		erase_count(st, "received message ids", nuidl + nid);
 	return 0;
 }

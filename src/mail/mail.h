@@ -29,6 +29,9 @@ struct mail_io {
 	/* One step or, when verbose, one line of dialogue ("C: ", "S: "). */
 	void (*line)(void *arg, const char *text);
 	bool verbose;
+	/* At the end of a successful session, what its OK must say beside it
+	 * (NULL: not wanted); the communication log's message holds it too. */
+	void (*note)(void *arg, const char *text);
 };
 
 /* The error code table: code, sysexits code, meaning. Ends with code 0. */
@@ -58,6 +61,14 @@ int mail_test_receive(struct device *dev, const struct mail_io *io, int64_t *cou
  * server only after it has been stored. Returns the number retrieved. */
 int mail_receive(struct device *dev, int box, const struct mail_io *io, int *code,
 		 struct svc_err *err);
+/* SMTP reception: one session with the client on the accepted socket FD
+ * (closed on return) from PEER ("127.0.0.1"). Messages for the device's
+ * address are stored in the Receive Into Inbox inbox, each once (by
+ * Message-ID); the session is one row of the communication log. -1 when
+ * the session ended by a failure (err says which). */
+int mail_smtpd(struct device *dev, int fd, const char *peer, const struct mail_io *io,
+	       struct svc_err *err);
+
 /* What the SMTP and POP servers offer (capabilities, TLS, mechanisms,
  * certificate subject and expiry), one line per fact through IO. */
 int mail_probe(struct device *dev, const struct mail_io *io, int *code, struct svc_err *err);

@@ -37,6 +37,7 @@ struct mail_cfg {
 	struct strbuf smtp_host, pop_host, address, pop_login, pop_password, smtp_user,
 		smtp_password, pop_method, keytab;
 	int smtp_port, pop_port, timeout_s;
+	int rx_max_mb, rx_box; /* SMTP reception's size limit; its inbox and POP Interval's */
 	bool pop_before_smtp, smtp_auth, ssl_smtp, ssl_pop, smtps, pop3s, ssl_require, ssl_verify,
 		allow_plain;
 };
@@ -48,6 +49,9 @@ struct mail_sess {
 	struct mail_cfg cfg;
 	struct strbuf steps;
 	char direction[8], operation[16], server[300], mechs[256], mech[32], tls[96];
+	/* What a successful session must say beside its OK (PLAIN/LOGIN
+	 * refused in clear, so the message went out unauthenticated). */
+	char note[200];
 	int code;
 	struct svc_err *err;
 };
@@ -66,6 +70,14 @@ struct mail_conn {
 	char why[200];       /* detail of that failure */
 };
 
+/* A session of DIRECTION ("tx", "rx") and OPERATION ("send", "smtp-rx"):
+ * opens the System Manager's door and reads the settings. Always end it
+ * with mail_sess_end, which writes its communication log row and returns
+ * RC, or -1 if the row could not be written. */
+int mail_sess_begin(struct mail_sess *s, struct device *dev, const struct mail_io *io,
+		    const char *direction, const char *operation, struct svc_err *err);
+int mail_sess_end(struct mail_sess *s, int rc);
+
 /* Steps (always shown and logged) and dialogue (verbose only). */
 void mail_step(struct mail_sess *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void mail_dialog(struct mail_sess *s, const char *dir, const char *text);
@@ -76,6 +88,12 @@ int mail_fail(struct mail_sess *s, int code, const char *fmt, ...)
 /* Connects to HOST:PORT within the timeout; with TLS, handshakes at once. */
 int conn_open(struct mail_conn *c, struct mail_sess *s, const char *host, int port, int timeout_s,
 	      bool tls);
+/* The server side: wraps an accepted socket FD (read and write time out
+ * after TIMEOUT_S). */
+void conn_accepted(struct mail_conn *c, struct mail_sess *s, int fd, int timeout_s);
+/* The server side of STARTTLS with CTX (SSL_accept); anything the client
+ * sent before the handshake is dropped. */
+int conn_starttls_server(struct mail_conn *c, SSL_CTX *ctx);
 void conn_close(struct mail_conn *c);
 /* Upgrades to TLS (after STARTTLS/STLS) and records version and cipher. */
 int conn_starttls(struct mail_conn *c);
@@ -143,8 +161,33 @@ int pop_stat(struct mail_sess *s, struct mail_conn *c, int64_t *count, int64_t *
  * (no UIDL) or -1 as a reception sees it. */
 int pop_uidl_check(struct mail_sess *s, struct mail_conn *c, int64_t count);
 
-/* Lock between a POP reception and POP before SMTP in other processes. */
+/* One received message for a user inbox. */
+struct mail_delivery {
+	int box;
+	const char *name; /* the document's name */
+	const void *msg;
+	size_t len;
+	const char *via; /* "smtp", "pop" */
+	const char *key; /* the de-duplication key; NULL: mail_msg_key of MSG */
+	/* POP: the UIDL to record with it (NULL: none), of this server and login. */
+	const char *uidl, *pop_server, *pop_user;
+};
+/* A received message's document name: "mail 2026-12-05 081500 #N" (UTC). */
+void mail_doc_name(char *out, size_t cap, long long n);
+/* "<id@host>", or "sha256:" and 64 hex digits. */
+#define MAIL_MSGID_MAX 256
+/* The key that de-duplicates a message: its Message-ID, else the SHA-256
+ * of the whole message. */
+void mail_msg_key(const void *msg, size_t len, char *out, size_t cap);
+/* Stores D's message in its inbox in one transaction with its key (and
+ * UIDL), unless a message of the same key was stored before: 0 stored, 1
+ * already stored (only the UIDL recorded), -1 with err. */
+int mail_deliver(struct device *dev, const struct mail_delivery *d, struct svc_err *err);
+
+/* Lock between a POP reception and POP before SMTP in other processes:
+ * the flock(2) of STORE.mail-lock, a file that exists only while a
+ * process holds it. 0 locked, 1 not within the timeout, -1 with err. */
 int mail_lock(struct mail_sess *s, int *fd);
-void mail_unlock(int fd);
+void mail_unlock(struct mail_sess *s, int fd);
 
 #endif

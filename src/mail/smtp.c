@@ -241,6 +241,17 @@ out:
 	return rc;
 }
 
+/* Whether PLAIN or LOGIN was offered and left out only because the
+ * connection is in clear and allow_plain is OFF. */
+static bool
+plain_refused(const struct mail_sess *s, const struct mail_conn *c, const struct ehlo *e)
+{
+	const char *cand[8];
+
+	return c->ssl == NULL && !s->cfg.allow_plain &&
+	       sasl_candidates(e->auth, false, true, cand, 8) > 0;
+}
+
 static int
 smtp_auth(struct mail_sess *s, struct mail_conn *c, const struct ehlo *e)
 {
@@ -255,9 +266,17 @@ smtp_auth(struct mail_sess *s, struct mail_conn *c, const struct ehlo *e)
 	}
 	mail_step(s, "server offers AUTH %s", e->auth);
 	n = sasl_candidates(e->auth, c->ssl != NULL, s->cfg.allow_plain, cand, 8);
+	if (n == 0 && plain_refused(s, c, e)) {
+		/* The manual sends the password in clear here; we do not, and
+		 * the person must know the message went out without AUTH. */
+		snprintf(s->note, sizeof s->note,
+			 "server offers PLAIN/LOGIN only without TLS: sent without "
+			 "authentication; turn on SSL or allow_plain");
+		mail_step(s, "%s", s->note);
+		return 0;
+	}
 	if (n == 0) {
-		mail_step(s, "no mechanism in common%s: sending by normal SMTP",
-			  c->ssl ? "" : " (PLAIN/LOGIN not allowed without SSL)");
+		mail_step(s, "no mechanism in common: sending by normal SMTP");
 		return 0;
 	}
 	for (int i = 0; i < n; i++) {

@@ -18,6 +18,7 @@
 #include "access/seal.h"
 #include "store/store_mailbox.h"
 #include "util/fsutil.h"
+#include "util/hex.h"
 #include "util/text.h"
 
 #define CHUNK (64 * 1024)
@@ -182,18 +183,6 @@ struct mailbox_file {
 	EVP_MD_CTX *md;
 };
 
-static void
-hexify(const unsigned char *b, size_t n, char *out)
-{
-	static const char hex[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = hex[b[i] >> 4];
-		out[2 * i + 1] = hex[b[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 void
 mailbox_file_abort(struct mailbox_file *f)
 {
@@ -223,7 +212,7 @@ mailbox_file_begin(struct device *dev, struct mailbox_file **out, struct svc_err
 	f->fd = -1;
 	if (fs_mkdirs(dir, 0700, err) != 0 || seal_random(rnd, sizeof rnd, err) != 0)
 		goto fail;
-	hexify(rnd, sizeof rnd, hex);
+	hex_encode(rnd, sizeof rnd, hex);
 	snprintf(f->file, sizeof f->file, "%s.doc", hex);
 	sb_addf(&sb, "%s/%s.tmp", dir, hex);
 	f->tmp = sb_detach(&sb);
@@ -293,7 +282,7 @@ mailbox_file_finish(struct mailbox_file *f, bool sync, char file[80], int64_t *s
 	f->fd = -2; /* renamed: abort removes the final name */
 	if (sync && fs_sync_dir(f->final, err) != 0)
 		return -1;
-	hexify(md, 32, sha256);
+	hex_encode(md, 32, sha256);
 	strlcpy_(file, f->file, 80);
 	*size = f->size;
 	return 0;
@@ -854,7 +843,7 @@ mailbox_export(struct device *dev, int box, const char *password, int no, const 
 		}
 	}
 	EVP_DigestFinal_ex(ctx, md, NULL);
-	hexify(md, 32, hex);
+	hex_encode(md, 32, hex);
 	if (strcmp(hex, d.sha256) != 0) {
 		svc_errf(err, EX_DATAERR,
 			 "document %04d of inbox %02d is damaged: its content does not match "

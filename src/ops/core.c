@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog/keys.h"
 #include "license/license.h"
 #include "mail/mail.h"
 #include "ops/op.h"
@@ -75,6 +76,30 @@ tls_row(void *arg, const struct tls_info *in)
 	return 0;
 }
 
+/* The System Manager's information, as the device panel shows it to whoever
+ * looks for the person in charge; empty fields are left out. */
+static int
+manager_facts(struct op_ctx *c, struct svc_err *err)
+{
+	static const char *const keys[][2] = {
+		{ "system manager", KEY_SYSTEM_MANAGER_NAME },
+		{ "contact", KEY_SYSTEM_MANAGER_CONTACT },
+		{ "manager e-mail", KEY_SYSTEM_MANAGER_EMAIL },
+		{ "comment", KEY_SYSTEM_MANAGER_COMMENT },
+	};
+	struct strbuf v = STRBUF_INIT;
+	int rc = 0;
+
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0] && rc == 0; i++) {
+		sb_reset(&v);
+		rc = config_get(c->dev, keys[i][1], &v, err);
+		if (rc == 0 && sb_str(&v)[0])
+			rc = fact(c, keys[i][0], v.buf, false);
+	}
+	sb_release(&v);
+	return rc;
+}
+
 /* svcmode info, COPIER > DISPLAY: identity, store, versions, counters. */
 static int
 info_run(struct op_ctx *c, struct svc_err *err)
@@ -91,7 +116,8 @@ info_run(struct op_ctx *c, struct svc_err *err)
 	    fact(c, "sqlite", store_sqlite_version(), false) ||
 	    fact(c, "openssl", OpenSSL_version(OPENSSL_VERSION_STRING), false) ||
 	    fact(c, "ncurses", SVC_NCURSES_VERSION, false) ||
-	    fact(c, "gsasl", mail_sasl_version() + strlen("libgsasl "), false))
+	    fact(c, "gsasl", mail_sasl_version() + strlen("libgsasl "), false) ||
+	    manager_facts(c, err) != 0)
 		return -1;
 	if (tls_list(c->dev, tls_row, c, err) < 0 || tls_ca_list(c->dev, tls_row, c, err) < 0)
 		return -1;
@@ -283,9 +309,9 @@ pwd_clr_run(struct op_ctx *c, struct svc_err *err)
 /* passwd: the keys each door changes; the new values are read and checked
  * before the current credential opens the door, so a refused value
  * changes nothing and writes no login record. */
-static const char *const manager_keys[] = { "system.manager.id", "system.manager.pin", NULL };
-static const char *const service1_keys[] = { "service.code.level1", NULL };
-static const char *const service2_keys[] = { "service.code.level2", NULL };
+static const char *const manager_keys[] = { KEY_SYSTEM_MANAGER_ID, KEY_SYSTEM_MANAGER_PIN, NULL };
+static const char *const service1_keys[] = { KEY_SERVICE_CODE_LEVEL1, NULL };
+static const char *const service2_keys[] = { KEY_SERVICE_CODE_LEVEL2, NULL };
 
 static const char *const *
 passwd_keys(const struct op *op)

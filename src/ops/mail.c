@@ -9,22 +9,39 @@
 #include "ops/op.h"
 #include "util/json.h"
 
+/* One test as it runs: its steps go out at once, its note waits for the
+ * result line. */
+struct mail_run {
+	struct op_ctx *c;
+	char note[200];
+};
+
 static void
 step_line(void *arg, const char *text)
 {
-	op_line(arg, text);
+	struct mail_run *r = arg;
+
+	op_line(r->c, text);
+}
+
+static void
+step_note(void *arg, const char *text)
+{
+	struct mail_run *r = arg;
+
+	snprintf(r->note, sizeof r->note, "%s", text);
 }
 
 static struct mail_io
-mio(struct op_ctx *c)
+mio(struct mail_run *r)
 {
-	return (struct mail_io){ c, step_line, c->verbose };
+	return (struct mail_io){ r, step_line, r->c->verbose, step_note };
 }
 
 static int
-result(struct op_ctx *c, int rc, int code)
+result(struct mail_run *r, int rc, int code)
 {
-	return op_result(c, rc, code, mail_code_meaning(code));
+	return op_result(r->c, rc, code, mail_code_meaning(code), r->note);
 }
 
 /* What a test needs is checked before the door: an invalid --to or no
@@ -45,16 +62,18 @@ receive_prepare(struct op_ctx *c, struct svc_err *err)
 static int
 test_send_run(struct op_ctx *c, struct svc_err *err)
 {
-	struct mail_io io = mio(c);
+	struct mail_run r = { c, "" };
+	struct mail_io io = mio(&r);
 	int code = 0, rc = mail_test_send(c->dev, op_arg(c, "to"), &io, &code, err);
 
-	return result(c, rc, code);
+	return result(&r, rc, code);
 }
 
 static int
 test_receive_run(struct op_ctx *c, struct svc_err *err)
 {
-	struct mail_io io = mio(c);
+	struct mail_run r = { c, "" };
+	struct mail_io io = mio(&r);
 	int64_t count = 0, bytes = 0;
 	int code = 0, rc = mail_test_receive(c->dev, &io, &count, &bytes, &code, err);
 
@@ -62,28 +81,30 @@ test_receive_run(struct op_ctx *c, struct svc_err *err)
 		op_linef(c, "messages: %lld", (long long)count);
 		op_linef(c, "bytes: %lld", (long long)bytes);
 	}
-	return result(c, rc, code);
+	return result(&r, rc, code);
 }
 
 static int
 receive_run(struct op_ctx *c, struct svc_err *err)
 {
-	struct mail_io io = mio(c);
+	struct mail_run r = { c, "" };
+	struct mail_io io = mio(&r);
 	int code = 0,
 	    rc = mail_receive(c->dev, (int)strtol(op_arg(c, "box"), NULL, 10), &io, &code, err);
 
 	if (rc >= 0)
 		op_linef(c, "received: %d", rc);
-	return result(c, rc, code);
+	return result(&r, rc, code);
 }
 
 static int
 probe_run(struct op_ctx *c, struct svc_err *err)
 {
-	struct mail_io io = mio(c);
+	struct mail_run r = { c, "" };
+	struct mail_io io = mio(&r);
 	int code = 0, rc = mail_probe(c->dev, &io, &code, err);
 
-	return result(c, rc, code);
+	return result(&r, rc, code);
 }
 
 /* --- the communication log --------------------------------------------------- */

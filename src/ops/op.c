@@ -21,15 +21,17 @@ extern const struct op ops_core[];
 extern const struct op ops_settings[];
 extern const struct op ops_mail[];
 extern const struct op ops_tls[];
+extern const struct op ops_tls_ca[];
 extern const struct op ops_mac[];
 extern const struct op ops_box[];
 extern const struct op ops_backup[];
 extern const struct op ops_wipe[];
 extern const struct op ops_license[];
+extern const struct op ops_service[];
 
 static const struct op *const tables[] = {
-	ops_settings, ops_core,   ops_mail, ops_tls,     ops_mac,
-	ops_box,      ops_backup, ops_wipe, ops_license,
+	ops_settings, ops_core,   ops_mail, ops_tls,     ops_tls_ca,  ops_mac,
+	ops_box,      ops_backup, ops_wipe, ops_license, ops_service,
 };
 
 const struct op *
@@ -194,9 +196,8 @@ op_check_arg(const struct op_ctx *c, int i, const char *v, struct strbuf *canon,
 			return -1;
 		break;
 	case OP_P_KEY:
-		if (c->dev && catalog_find(device_catalog(c->dev), v) == NULL)
-			return svc_errf(err, EX_USAGE,
-					"unknown setting '%.80s' (see 'svcmode list')", v);
+		if (c->dev && catalog_lookup(device_catalog(c->dev), v, err) == NULL)
+			return -1;
 		break;
 	case OP_P_FLAG:
 	case OP_P_TEXT: break;
@@ -435,10 +436,12 @@ op_confirm(struct op_ctx *c, const char *question, const char *expect, struct sv
 }
 
 int
-op_result(struct op_ctx *c, int rc, int code, const char *meaning)
+op_result(struct op_ctx *c, int rc, int code, const char *meaning, const char *note)
 {
 	if (rc < 0 && code)
 		op_linef(c, "result: error #%d (%s)", code, meaning ? meaning : "unknown");
+	else if (rc >= 0 && note && *note)
+		op_linef(c, "result: OK (%s)", note);
 	else if (rc >= 0)
 		op_line(c, "result: OK");
 	return rc < 0 ? -1 : 0;

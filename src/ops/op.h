@@ -84,6 +84,9 @@ struct op_param {
 /* Operation flags. */
 #define OP_NOSTORE 0x01u /* runs before a store exists (init-store): no menu */
 #define OP_NOSTART 0x02u /* the store's start-up work is not run first */
+/* The device's own long-running service (systemd starts and stops it):
+ * no menu item runs it, the menus show its status (service.status). */
+#define OP_SERVICE 0x04u
 
 /* One row of a list, or one named value of a report. */
 enum op_ftype { OP_F_STR, OP_F_INT, OP_F_BOOL, OP_F_NULL, OP_F_JSON };
@@ -211,9 +214,10 @@ int op_ask(struct op_ctx *c, const char *prompt, bool hidden, bool twice, struct
 /* The declared confirmation, with the run's question and word. */
 int op_confirm(struct op_ctx *c, const char *question, const char *expect, struct svc_err *err);
 /* The last line of a connection test, the same in every front end:
- * "result: OK", or "result: error #806 (MEANING)" when CODE is a device
- * error code. Returns 0 if RC >= 0, else -1. */
-int op_result(struct op_ctx *c, int rc, int code, const char *meaning);
+ * "result: OK", "result: OK (NOTE)" when a NOTE is given (what the person
+ * must know about a success), or "result: error #806 (MEANING)" when CODE
+ * is a device error code. Returns 0 if RC >= 0, else -1. */
+int op_result(struct op_ctx *c, int rc, int code, const char *meaning, const char *note);
 
 /* --- words and usage (CLI, completion, man page) --- */
 /* "mac add rx|tx ADDRESS..." */

@@ -5,6 +5,7 @@
 
 #include "backup/backup.h"
 #include "ops/op.h"
+#include "ops/ops_int.h"
 #include "wipe/wipe.h"
 
 static void
@@ -64,18 +65,49 @@ not_confirmed(const char *serial, struct svc_err *err)
 	return -1;
 }
 
+/* --backup FILE and --encrypt, checked and the passphrase read before any
+ * door is opened: a refused backup writes nothing, not even a login
+ * record. The report goes to stdout, so an archive there would be spoilt
+ * by it; a file that Initialize erases (in the store's folder of documents,
+ * or named like the store beside it) would be lost with the rest. */
+static int
+prepare_init(struct op_ctx *c, struct svc_err *err)
+{
+	const char *backup = op_arg(c, "backup");
+
+	if (backup == NULL || *backup == '\0') {
+		if (op_flag(c, "encrypt"))
+			return svc_errf(err, EX_USAGE, "--encrypt needs --backup FILE");
+		return 0;
+	}
+	if (strcmp(backup, "-") == 0)
+		return svc_errf(err, EX_USAGE,
+				"cannot back up the Mail Box to '-' before an initialization: "
+				"its report goes to stdout; name a file");
+	if (wipe_outside_check(c->dev, backup, err) != 0)
+		return -1;
+	return ops_backup_passphrase(c, err);
+}
+
 /* --backup FILE: the Mail Box is saved (and verified) before anything is
- * erased; if that fails, nothing is. */
+ * erased; if that fails, nothing is. Its full path is shown: it is the one
+ * copy of the customer's documents left once Initialize is done. */
 static int
 backup_first(struct op_ctx *c, const char *path, struct svc_err *err)
 {
 	struct backup_cb cb = { c, to_progress, NULL };
 	struct backup_summary sum;
+	const char *pass = op_flag(c, "encrypt") ? sb_str(&c->in[0]) : NULL;
+	char *full;
 
-	if (backup_create(c->dev, path, NULL, NULL, &cb, &sum, err) != 0)
+	if (backup_create(c->dev, path, NULL, pass, &cb, &sum, err) != 0)
 		return -1;
 	op_notef(c, "Mail Box backed up to '%s' (%lld documents), verified", path,
 		 (long long)sum.documents);
+	full = realpath(path, NULL);
+	op_linef(c, "backup:        %s", full ? full : path);
+	op_linef(c, "encrypted:     %s", sum.encrypted ? "yes (AES-256, passphrase)" : "no");
+	free(full);
 	return 0;
 }
 
@@ -90,11 +122,6 @@ initialize(struct op_ctx *c, enum wipe_preset preset, struct svc_err *err)
 
 	if (backup && *backup == '\0')
 		backup = NULL;
-	/* The report goes to stdout: an archive there would be spoilt by it. */
-	if (backup && strcmp(backup, "-") == 0)
-		return svc_errf(err, EX_USAGE,
-				"cannot back up the Mail Box to '-' before an initialization: "
-				"its report goes to stdout; name a file");
 	snprintf(q, sizeof q,
 		 preset == WIPE_ALL ? "This erases all user data and resets all settings of %s "
 				      "(serial number %s)."
@@ -131,6 +158,8 @@ run_settings_only(struct op_ctx *c, struct svc_err *err)
 /* --- the table ---------------------------------------------------------------- */
 
 #define BACKUP_PROMPT "Back up the Mail Box to this file first (verified; empty: no backup)"
+#define ENCRYPT_PROMPT                                                                             \
+	"Protect that backup with a passphrase (AES-256; asked twice, at least 8 characters)"
 
 static const struct op_param p_all[] = {
 	{ .name = "all",
@@ -138,6 +167,10 @@ static const struct op_param p_all[] = {
 	  .flags = OP_OPT | OP_DASH | OP_NOASK,
 	  .prompt = "user data and settings (the default)" },
 	{ .name = "backup", .type = OP_P_OUT, .flags = OP_OPT | OP_DASH, .prompt = BACKUP_PROMPT },
+	{ .name = "encrypt",
+	  .type = OP_P_FLAG,
+	  .flags = OP_OPT | OP_DASH,
+	  .prompt = ENCRYPT_PROMPT },
 	{ .name = NULL },
 };
 
@@ -147,13 +180,23 @@ static const struct op_param p_settings[] = {
 	  .type = OP_P_OUT,
 	  .flags = OP_OPT | OP_DASH | OP_NOASK,
 	  .prompt = BACKUP_PROMPT },
+	{ .name = "encrypt",
+	  .type = OP_P_FLAG,
+	  .flags = OP_OPT | OP_DASH | OP_NOASK,
+	  .prompt = ENCRYPT_PROMPT },
 	{ .name = NULL },
 };
 
 /* What every initialization does after its own part. */
 #define INIT_COMMON                                                                                \
 	"--backup FILE first backs up the Mail Box to FILE (verified); if the\n"                   \
-	"backup fails, nothing is erased. --confirm SERIAL is the serial number of\n"              \
+	"backup fails, nothing is erased. FILE may not be '-', nor lie in the\n"                   \
+	"store's folder of documents (STORE.d) or be named like the store beside\n"                \
+	"it, since the initialization erases those (exit 73). --encrypt asks twice\n"              \
+	"for a passphrase (stdin or prompt, at least 8 characters) and encrypts\n"                 \
+	"the backup with AES-256, as 'backup create --encrypt' does. The backup's\n"               \
+	"full path and whether it is encrypted are shown before the report.\n"                     \
+	"--confirm SERIAL is the serial number of\n"                                               \
 	"this device ('svcmode info'): without it nothing is changed (exit 64; a\n"                \
 	"wrong one exits 77); at a terminal, svcmode asks for it.\n"                               \
 	"\n"                                                                                       \
@@ -191,6 +234,7 @@ const struct op ops_wipe[] = {
 		.confirm = OP_CONFIRM_SERIAL,
 		.params = p_all,
 		.run = run_all,
+		.prepare = prepare_init,
 	},
 	{
 		.name = "init.settings_only",
@@ -202,6 +246,7 @@ const struct op ops_wipe[] = {
 		.confirm = OP_CONFIRM_SERIAL,
 		.params = p_settings,
 		.run = run_settings_only,
+		.prepare = prepare_init,
 	},
 	{
 		.name = "init.report",

@@ -17,6 +17,11 @@ static const char SQL_UIDL_ADD[] =
 	"strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))";
 static const char SQL_UIDL_EACH[] =
 	"SELECT uidl FROM mail_uidl WHERE server = ?1 AND user = ?2 ORDER BY uidl";
+static const char SQL_MSGID_ADD[] =
+	"INSERT INTO mail_msgid (msgid, box, via, at) VALUES (?1, ?2, ?3, "
+	"strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))";
+static const char SQL_MSGID_SEEN[] = "SELECT box FROM mail_msgid WHERE msgid = ?1";
+static const char SQL_MSGID_DEL_ALL[] = "DELETE FROM mail_msgid";
 static const char SQL_UIDL_DEL[] =
 	"DELETE FROM mail_uidl WHERE server = ?1 AND user = ?2 AND uidl = ?3";
 
@@ -152,4 +157,47 @@ store_mail_uidl_forget(struct store *st, const char *server, const char *user, c
 	store_bind_text(s, 2, user);
 	store_bind_text(s, 3, uidl);
 	return store_exec_stmt(st, s, "forget a received message id", err);
+}
+
+int
+store_mail_msgid_seen(struct store *st, const char *msgid, struct svc_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_MSGID_SEEN, err);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	store_bind_text(s, 1, msgid);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc != SQLITE_DONE)
+		return store_fail(st, "read received message ids", err);
+	return 0;
+}
+
+int
+store_mail_msgid_add(struct store *st, const char *msgid, int box, const char *via,
+		     struct svc_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_MSGID_ADD, err);
+
+	if (s == NULL)
+		return -1;
+	store_bind_text(s, 1, msgid);
+	sqlite3_bind_int(s, 2, box);
+	store_bind_text(s, 3, via);
+	return store_exec_stmt(st, s, "record a received Message-ID", err);
+}
+
+int
+store_mail_msgid_erase(struct store *st, int64_t *n, struct svc_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_MSGID_DEL_ALL, err);
+
+	if (s == NULL || store_exec_stmt(st, s, "erase received Message-IDs", err) != 0)
+		return -1;
+	*n = sqlite3_changes64(st->db);
+	return 0;
 }

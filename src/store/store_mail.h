@@ -36,4 +36,12 @@ int store_mail_uidl_forget(struct store *st, const char *server, const char *use
 /* Deletes every recorded UIDL; the count in *n. */
 int store_mail_uidl_erase(struct store *st, int64_t *n, struct svc_err *err);
 
+/* The Message-IDs (or "sha256:HEX") of the messages stored in user
+ * inboxes. seen: 1 recorded, 0 not, -1 error. Add inside the transaction
+ * that stores the message's document; VIA is "smtp" or "pop". */
+int store_mail_msgid_seen(struct store *st, const char *msgid, struct svc_err *err);
+int store_mail_msgid_add(struct store *st, const char *msgid, int box, const char *via,
+			 struct svc_err *err);
+int store_mail_msgid_erase(struct store *st, int64_t *n, struct svc_err *err);
+
 #endif

@@ -17,6 +17,7 @@
 #ifndef SVC_TLS_H
 #define SVC_TLS_H
 
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -124,6 +125,11 @@ int tls_ca_delete(struct device *dev, const char *fp, struct svc_err *err);
 /* Adds every stored CA certificate to STORE (for the mail client);
  * returns how many. */
 int tls_ca_load(struct device *dev, X509_STORE *store, struct svc_err *err);
+
+/* Loads the key pair in use (its certificate, chain and private key) into
+ * CTX, the device's side of a TLS server (SMTP reception's STARTTLS);
+ * NAME gets the pair's name. EX_CONFIG when no pair is in use. */
+int tls_server_ctx(struct device *dev, SSL_CTX *ctx, char *name, size_t cap, struct svc_err *err);
 
 /* Creates the factory default key pair if there is none (idempotent). */
 int tls_provision(struct device *dev, struct svc_err *err);

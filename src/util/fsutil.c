@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -164,4 +165,44 @@ fs_is_special(const char *path)
 	struct stat st;
 
 	return stat(path, &st) == 0 && !S_ISREG(st.st_mode);
+}
+
+int
+fs_trylock(const char *path, bool create)
+{
+	for (;;) {
+		struct stat held, named;
+		int fd = open(path, O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0600), rc;
+
+		if (fd < 0)
+			return -1;
+		do
+			rc = flock(fd, LOCK_EX | LOCK_NB);
+		while (rc != 0 && errno == EINTR);
+		if (rc != 0) {
+			int e = errno;
+			close(fd);
+			errno = e;
+			return e == EWOULDBLOCK ? -2 : -1;
+		}
+		/* Still the file of that name: the lock is ours. */
+		if (fstat(fd, &held) == 0 && stat(path, &named) == 0 &&
+		    held.st_dev == named.st_dev && held.st_ino == named.st_ino)
+			return fd;
+		close(fd);
+		if (!create) {
+			errno = ENOENT;
+			return -1;
+		}
+	}
+}
+
+void
+fs_unlock_remove(const char *path, int fd)
+{
+	if (fd < 0)
+		return;
+	unlink(path);
+	flock(fd, LOCK_UN);
+	close(fd);
 }

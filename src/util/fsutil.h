@@ -31,4 +31,18 @@ int fs_write_all(int fd, const void *buf, size_t len);
 /* The directory part of PATH, in a new string. */
 char *fs_dirname(const char *path);
 
+/*
+ * Lock files beside the store, removed by their holder when it is done so
+ * that none is left behind: opens PATH (created 0600 with CREATE) and
+ * tries once, without waiting, to take its exclusive flock(2). Returns the
+ * descriptor; -2 when another process holds the lock; -1 with errno (ENOENT
+ * without CREATE when there is no such file). A file that its holder
+ * removed between our open and our lock is no longer the lock: it is
+ * opened again.
+ */
+int fs_trylock(const char *path, bool create);
+/* Removes PATH while FD still holds its lock, then releases it (FD < 0:
+ * nothing). */
+void fs_unlock_remove(const char *path, int fd);
+
 #endif

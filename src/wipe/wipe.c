@@ -9,7 +9,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "catalog/keys.h"
 #include "store/store_wipe.h"
+#include "util/fsutil.h"
 #include "util/json.h"
 #include "wipe/wipe_int.h"
 
@@ -411,7 +413,7 @@ read_method(struct device *dev, struct store_wipe_job *job, struct svc_err *err)
 	enum erase_method m;
 	int rc = -1;
 
-	if (config_get(dev, "system.init.erase_method", &v, err) != 0)
+	if (config_get(dev, KEY_SYSTEM_INIT_ERASE_METHOD, &v, err) != 0)
 		goto out;
 	if (method_of(v.buf, &m) != 0) {
 		svc_errf(err, EX_DATAERR, "unknown erase method '%s' in system.init.erase_method",
@@ -419,13 +421,18 @@ read_method(struct device *dev, struct store_wipe_job *job, struct svc_err *err)
 		goto out;
 	}
 	strlcpy_(job->method, v.buf, sizeof job->method);
-	if (config_get(dev, "system.init.verify", &v, err) != 0)
+	if (config_get_bool(dev, KEY_SYSTEM_INIT_VERIFY, &job->verify, err) != 0)
 		goto out;
-	job->verify = strcmp(v.buf, "ON") == 0;
 	rc = 0;
 out:
 	sb_release(&v);
 	return rc;
+}
+
+static void
+lock_path(struct device *dev, struct strbuf *path)
+{
+	sb_addf(path, "%s.wipe-lock", store_path(device_store(dev)));
 }
 
 /*
@@ -440,41 +447,28 @@ wipe_lock(struct device *dev, struct svc_err *err)
 	struct strbuf path = STRBUF_INIT;
 	int fd;
 
-	sb_addf(&path, "%s.wipe-lock", store_path(device_store(dev)));
-	fd = open(path.buf, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		svc_errf(err, EX_CANTCREAT, "cannot open the lock file '%s': %s", path.buf,
-			 strerror(errno));
-	} else {
-		int rc;
-
-		do
-			rc = flock(fd, LOCK_EX | LOCK_NB);
-		while (rc != 0 && errno == EINTR);
-		if (rc != 0) {
-			if (errno == EWOULDBLOCK)
-				svc_errf(err, EX_TEMPFAIL,
-					 "an Initialize All Data/Settings is running in another "
-					 "svcmode; nothing was done: try again when it has "
-					 "finished");
-			else
-				svc_errf(err, EX_IOERR, "cannot lock '%s': %s", path.buf,
-					 strerror(errno));
-			close(fd);
-			fd = -1;
-		}
-	}
+	lock_path(dev, &path);
+	fd = fs_trylock(path.buf, true);
+	if (fd == -2)
+		svc_errf(err, EX_TEMPFAIL,
+			 "an Initialize All Data/Settings is running in another svcmode; nothing "
+			 "was done: try again when it has finished");
+	else if (fd < 0)
+		svc_errf(err, EX_CANTCREAT, "cannot lock '%s': %s", path.buf, strerror(errno));
 	sb_release(&path);
-	return fd;
+	return fd < 0 ? -1 : fd;
 }
 
+/* The lock file goes with the lock: an initialization leaves nothing of
+ * its own beside the store. */
 static void
-wipe_unlock(int fd)
+wipe_unlock(struct device *dev, int fd)
 {
-	if (fd >= 0) {
-		flock(fd, LOCK_UN);
-		close(fd);
-	}
+	struct strbuf path = STRBUF_INIT;
+
+	lock_path(dev, &path);
+	fs_unlock_remove(path.buf, fd);
+	sb_release(&path);
 }
 
 static int run_locked(struct device *dev, enum wipe_preset preset, wipe_progress_fn fn, void *arg,
@@ -494,7 +488,7 @@ wipe_run(struct device *dev, enum wipe_preset preset, const char *confirm, wipe_
 	if ((fd = wipe_lock(dev, err)) < 0)
 		return -1;
 	rc = run_locked(dev, preset, fn, arg, out, err);
-	wipe_unlock(fd);
+	wipe_unlock(dev, fd);
 	return rc;
 }
 
@@ -558,7 +552,7 @@ wipe_resume(struct device *dev, wipe_progress_fn fn, void *arg, struct wipe_repo
 	if ((fd = wipe_lock(dev, err)) < 0)
 		return -1;
 	rc = resume_locked(dev, fn, arg, out, err);
-	wipe_unlock(fd);
+	wipe_unlock(dev, fd);
 	return rc;
 }
 

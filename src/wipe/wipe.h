@@ -45,6 +45,12 @@ struct wipe_report;
 int wipe_run(struct device *dev, enum wipe_preset preset, const char *confirm, wipe_progress_fn fn,
 	     void *arg, struct wipe_report **out, struct svc_err *err);
 
+/* Whether PATH may receive the backup made before an initialization: -1
+ * with EX_CANTCREAT when Initialize would erase it (inside the store's
+ * folder of documents STORE.d, or named like the store beside it), else 0.
+ * Reads only. */
+int wipe_outside_check(struct device *dev, const char *path, struct svc_err *err);
+
 /* Returns 1 when an interrupted initialization is recorded, with a short
  * description in DESC ("all, started 2026-... by tester"); 0 when none. */
 int wipe_pending(struct device *dev, struct strbuf *desc, struct svc_err *err);

@@ -60,7 +60,8 @@ while read -r cmd; do
       # shellcheck disable=SC2086
       # Not under valgrind (SVCMODE_WRAP): 244 runs would take many minutes;
       # the sanitizer build covers these paths.
-      printf '1234\n1234\n' | "$SVCMODE" $cmd $sub $args >"$WORK/out" 2>"$WORK/err"
+      # 'service run' runs until stopped: timeout ends it with SIGTERM.
+      printf '1234\n1234\n' | timeout 5 "$SVCMODE" $cmd $sub $args >"$WORK/out" 2>"$WORK/err"
       RC=$?
       [ "$RC" -lt 128 ] || fail "'$cmd $sub $args' crashed"
       walked=$((walked + 1))

@@ -6,7 +6,7 @@
 # Debian packages. Runs as root (CI) or as a user (Dovecot rootless;
 # Postfix needs root, and its cases are skipped without it).
 #
-# Ports (all on 127.0.0.1, from a free block of 14 above 20000):
+# Ports (all on 127.0.0.1, from a free block of 16 above 20000):
 #   POP      POP3 with STLS; USER/PASS, APOP, SASL PLAIN LOGIN CRAM-MD5 GSSAPI
 #            (GSSAPI as pop/localhost: connect to "localhost")
 #   POP3S    POP3 over TLS
@@ -20,12 +20,17 @@
 #   SMTPS         implicit TLS, AUTH PLAIN LOGIN CRAM-MD5
 #   SMTP_NTLM     AUTH NTLM only (Cyrus), requires authentication
 #   SMTP_GSS      AUTH GSSAPI only (Cyrus, MIT Kerberos), requires it
+#   SVC_RX        not a server of ours: the port left for svcmode's own SMTP
+#                 reception; every Postfix listener relays mail for
+#                 device.test there (STARTTLS when offered)
 #   KDC           an MIT krb5kdc for the realm EXAMPLE.TEST (UDP and TCP)
 #   POP_SASL      tests/mail/pop_sasl.c (built as mail_pop_sasl; started when
 #                 MS_POP_SASL_BIN names it): POP3 with AUTH NTLM through the
 #                 Cyrus SASL server library and the sasldb of the Postfix
 #                 listeners (user bob); mailbox: one file per message in
 #                 $MS/popsasl/, the file name being its UIDL
+#   SMTP_CLEAR    AUTH PLAIN LOGIN only and no STARTTLS (the passwords could
+#                 only go in clear); accepts mail without authentication
 # Kerberos: principal carol / carol-krb-pw, service smtp/localhost; the
 # client keytab $MS/krb5/carol.keytab; export KRB5_CONFIG=$MS/krb5/krb5.conf.
 # Users: POP alice / alice-pop-pw; SMTP AUTH bob / bob-smtp-pw (also NTLM).
@@ -34,9 +39,9 @@
 
 ms_free_block() {
   for try in 1 2 3 4 5 6 7 8 9 10; do
-    base=$(( 20000 + ( $(od -An -N2 -tu2 /dev/urandom) % 2000 ) * 14 ))
+    base=$(( 20000 + ( $(od -An -N2 -tu2 /dev/urandom) % 2000 ) * 16 ))
     busy=0
-    for i in 0 1 2 3 4 5 6 7 8 9 10 11 12 13; do
+    for i in 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do
       if ss -Htan "sport = :$((base + i))" 2>/dev/null | grep -q .; then busy=1; fi
     done
     [ $busy -eq 0 ] && { echo "$base"; return 0; }
@@ -233,6 +238,10 @@ smtpd_sasl_path = smtpd
 smtpd_sasl_local_domain = example.test
 smtpd_sasl_auth_enable = no
 smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination
+relay_domains = device.test
+transport_maps = inline:{ device.test=relay:[127.0.0.1]:$MS_SVC_RX }
+smtp_tls_security_level = may
+smtp_tls_loglevel = 1
 biff = no
 EOS
   auth="-o smtpd_sasl_auth_enable=yes -o cyrus_sasl_config_path=$pf/sasl -o broken_sasl_auth_clients=yes"
@@ -250,6 +259,7 @@ stamp unix - n n - 0 spawn user=nobody argv=/bin/sh $pf/stamp-policy.sh
 127.0.0.1:$MS_SMTP_NTLM inet n - n - - smtpd -o smtpd_sasl_auth_enable=yes -o cyrus_sasl_config_path=$pf/sasl -o smtpd_sasl_path=ntlm $need
 127.0.0.1:$MS_SMTP_GSS inet n - n - - smtpd -o smtpd_sasl_auth_enable=yes -o cyrus_sasl_config_path=$pf/sasl -o smtpd_sasl_path=gss -o myhostname=localhost $need
 127.0.0.1:$MS_SMTPS inet n - n - - smtpd $auth -o smtpd_tls_wrappermode=yes $need
+127.0.0.1:$MS_SMTP_CLEAR inet n - n - - smtpd -o smtpd_sasl_auth_enable=yes -o cyrus_sasl_config_path=$pf/sasl -o smtpd_sasl_path=clear
 pbs unix - n n - 0 spawn user=nobody argv=/bin/sh $pf/pbs-policy.sh
 pickup unix n - n 60 1 pickup
 cleanup unix n - n - 0 cleanup
@@ -303,7 +313,7 @@ echo "action=DUNNO"
 echo
 EOS
   chmod 755 "$pf/stamp-policy.sh"
-  for app in smtpd lack ntlm gss popntlm; do
+  for app in smtpd lack ntlm gss popntlm clear; do
     printf 'pwcheck_method: auxprop\nauxprop_plugin: sasldb\nsasldb_path: %s\n' \
       "$pf/sasldb2" >"$pf/sasl/$app.conf"
   done
@@ -312,6 +322,7 @@ EOS
   echo 'mech_list: NTLM' >>"$pf/sasl/ntlm.conf"
   echo 'mech_list: GSSAPI' >>"$pf/sasl/gss.conf"
   echo 'mech_list: NTLM' >>"$pf/sasl/popntlm.conf"
+  echo 'mech_list: PLAIN LOGIN' >>"$pf/sasl/clear.conf"
   printf '%s' bob-smtp-pw | saslpasswd2 -p -c -f "$pf/sasldb2" -u example.test bob || return 1
   chmod 644 "$pf/sasldb2"
   chmod 755 "$pf/pbs-policy.sh"
@@ -319,7 +330,7 @@ EOS
   # goes to a file of ours with /dev/stdout as maillog_file.
   postfix -c "$pf" start-fg >"$MS/postfix.log" 2>&1 &
   for p in $MS_SMTP_NOAUTH $MS_SMTP_AUTH $MS_SMTP_LACK $MS_SMTP_REQ $MS_SMTP_PBS $MS_SMTPS \
-    $MS_SMTP_NTLM $MS_SMTP_GSS; do
+    $MS_SMTP_NTLM $MS_SMTP_GSS $MS_SMTP_CLEAR; do
     ms_wait_port "$p" || return 1
   done
 }
@@ -342,6 +353,8 @@ mail_servers_start() {
   MS_SMTP_PBS=$((MS_BASE + 6)) MS_SMTPS=$((MS_BASE + 7)) MS_FREE=$((MS_BASE + 8))
   MS_FAKE=$((MS_BASE + 9)) MS_SMTP_NTLM=$((MS_BASE + 10)) MS_SMTP_GSS=$((MS_BASE + 11))
   MS_KDC=$((MS_BASE + 12)) MS_KDC_PID= MS_POP_SASL=$((MS_BASE + 13)) MS_POP_SASL_PID=
+  MS_SMTP_CLEAR=$((MS_BASE + 14))
+  MS_SVC_RX=$((MS_BASE + 15))
   ms_certs || { echo "mail servers: cannot make certificates" >&2; return 1; }
   ms_kdc || { echo "mail servers: the KDC did not start" >&2; cat "$MS/krb5/kdc.out" >&2; return 1; }
   ms_dovecot || { echo "mail servers: dovecot did not start" >&2; cat "$MS/dovecot.log" >&2; return 1; }

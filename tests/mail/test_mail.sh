@@ -169,6 +169,40 @@ check_rc "lacking mechanism, auth required" 69
 code "lacking mechanism, auth required" 805
 check_grep "lacking mechanism, auth required" err "RCPT TO"
 
+# --- a server offering PLAIN/LOGIN only, and no STARTTLS ---------------------
+# The manual sends the password in clear here. svcmode does not (allow_plain
+# OFF), sends without authentication as the manual does when no mechanism
+# matches, and says so in the result and in the communication log.
+NOTE="server offers PLAIN/LOGIN only without TLS: sent without authentication; turn on SSL or allow_plain"
+set_ network.email.smtp.port "$MS_SMTP_CLEAR"
+svc_mgr mail test-send
+check_rc "PLAIN/LOGIN in clear: sent" 0
+check_grep "PLAIN/LOGIN in clear: step" out "server offers AUTH PLAIN LOGIN"
+[ "$(tail -n 1 "$WORK/out")" = "result: OK ($NOTE)" ] && ok ||
+  fail "PLAIN/LOGIN in clear: the result line does not carry the note"
+grep -q "^AUTH " "$WORK/out" && fail "PLAIN/LOGIN in clear: AUTH tried" || ok
+arrived "PLAIN/LOGIN in clear"
+svc_mgr mail log --json --limit 1
+check_grep "PLAIN/LOGIN in clear: logged ok" out '"result": "ok"'
+check_grep "PLAIN/LOGIN in clear: note in the log" out "\"message\": \"$NOTE\""
+check_grep "PLAIN/LOGIN in clear: no mechanism logged" out '"mechanism": ""'
+svc_mgr mail log
+check_grep "PLAIN/LOGIN in clear: note in the text log" out "    $NOTE"
+# With allow_plain ON the password goes in clear, as the manual does (LOGIN
+# comes before PLAIN in svcmode's order), and there is nothing to note.
+set_ network.email.auth.allow_plain ON
+svc_mgr mail test-send
+check_rc "allow_plain: authenticated" 0
+check_grep "allow_plain: authenticated" out "AUTH LOGIN accepted"
+[ "$(tail -n 1 "$WORK/out")" = "result: OK" ] && ok || fail "allow_plain: a note on the result"
+arrived "allow_plain: authenticated"
+grep -q "sasl_method=LOGIN, sasl_username=bob" "$MS/postfix.log" && ok ||
+  fail "allow_plain: Postfix logged no LOGIN authentication of bob"
+svc_mgr mail log --json --limit 1
+check_grep "allow_plain: mechanism logged" out '"mechanism": "LOGIN"'
+check_grep "allow_plain: no note" out '"message": ""'
+svc_mgr reset network.email.auth.allow_plain
+
 # --- SMTPS (implicit TLS) -----------------------------------------------------
 set_ network.email.smtp.port "$MS_SMTPS"
 set_ network.email.ssl.smtps ON

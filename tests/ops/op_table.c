@@ -27,7 +27,7 @@ main(int argc, char **argv)
 		struct op_ctx c = { .dev = dev, .op = o };
 		struct strbuf args = STRBUF_INIT;
 
-		if (o->flags & OP_NOSTORE)
+		if (o->flags & (OP_NOSTORE | OP_SERVICE))
 			continue;
 		op_sample(o, argv[1], c.argv);
 		if (!bad) {

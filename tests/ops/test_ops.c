@@ -181,8 +181,8 @@ test_ops__walk(void **state)
 		o = w.ops[i];
 		if (o->words == NULL || !*o->words || o->help == NULL || o->run == NULL)
 			sb_addf(&w.problems, "'%s' lacks CLI words, help or a run\n", o->name);
-		if (o->flags & OP_NOSTORE)
-			continue; /* it makes the store the menus open */
+		if (o->flags & (OP_NOSTORE | OP_SERVICE))
+			continue; /* it makes the store the menus open; systemd runs it */
 		if (o->kind == OP_EDIT) {
 			if (!w.settings)
 				sb_addf(&w.problems, "'%s': no setting item renders it\n", o->name);
@@ -307,7 +307,7 @@ test_ops__every_op_at_every_level(void **state)
 
 	(void)state;
 	for (int i = 0; (o = op_at(i)) != NULL; i++) {
-		if (o->flags & OP_NOSTORE)
+		if (o->flags & (OP_NOSTORE | OP_SERVICE))
 			continue;
 		for (size_t s = 0; s < sizeof sessions / sizeof sessions[0]; s++, runs++)
 			one(o, s, &problems, &refused);

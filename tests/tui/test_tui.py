@@ -605,7 +605,7 @@ def job_export_and_import_settings():
     check(t.wait_for("Import these 1 change?"), "confirmation asked", c)
     t.send("y")
     c.login_manager()                         # the key is the customer's
-    check(t.wait_for("imported 1 changed setting"), "import result", c)
+    check(t.wait_for("imported 1 change"), "import result", c)
     check(c.get("system.manager.name") == "Alice", "imported value stored")
     check("import" in c.log(), "import audited")
     c.close()
@@ -676,6 +676,40 @@ def job_store_a_file_and_copy_a_document_out():
     check(t.wait_for("Done") or t.wait_for("copied"), "copied", c)
     with open(src, "rb") as a, open(out, "rb") as b:
         check(a.read() == b.read(), "the copy is the document")
+    c.close()
+
+
+@case
+def job_initialize_with_an_encrypted_backup_first():
+    c = Case()
+    t = c.t
+    src = os.path.join(WORK, "init-memo.txt")
+    backup = os.path.join(WORK, "init-backup.zip")
+    with open(src, "w") as fh:
+        fh.write("MARKER-INIT-MEMO\n")
+    rc, _, err = svc(SVC, c.db, "box", "store", "03", src,
+                     env={"SVCMODE_MANAGER_ID": MGR[0], "SVCMODE_MANAGER_PIN": MGR[1]})
+    check(rc == 0, "document stored: " + err)
+    c.system_settings()
+    t.send("3", "ENTER", "5", "ENTER")        # Initialize All Data/Settings
+    answer(t, "Back up the Mail Box", backup)
+    check(t.wait_for("Protect that backup"), "asks about a passphrase", c)
+    t.send("y")
+    answer(t, "Backup passphrase", "init-pass-1")
+    check(t.wait_for("again"), "the passphrase asked twice", c)
+    t.send("init-pass-1", "ENTER")
+    check(t.wait_for("Type ABC12345 to confirm"), "the serial number asked", c)
+    t.send("ABC12345", "ENTER")
+    check(t.wait_for("verification:", 60), "initialized", c)
+    check(t.wait_for("encrypted:     yes"), "the backup said encrypted", c)
+    check("backup:        " + os.path.realpath(backup) in t.text().replace("\n", ""),
+          "the backup's full path shown", c)
+    check(b"init-pass-1" not in bytes(t.raw), "the passphrase never echoed")
+    env = {"SVCMODE_MANAGER_ID": MGR[0], "SVCMODE_MANAGER_PIN": MGR[1]}
+    rc, out, _ = svc(SVC, c.db, "backup", "verify", backup, env=env, stdin="wrong-pass-9\n")
+    check(rc == 77, "a wrong passphrase refused")
+    rc, out, err = svc(SVC, c.db, "backup", "verify", backup, env=env, stdin="init-pass-1\n")
+    check(rc == 0 and "encrypted" in out, "verifies with its passphrase: " + err)
     c.close()
 
 

@@ -157,4 +157,60 @@ svc_mgr box list 03; check_nogrep "documents erased" out "doc.txt"
 svc_mgr backup verify "$WORK/before-init.zip"; check_rc "the backup verifies" 0
 svc_mgr backup restore "$WORK/before-init.zip"; check_rc "and restores" 0
 svc_mgr box list 03; check_grep "document back" out "doc.txt"
+# --backup FILE --encrypt: the passphrase (read from stdin here; asked twice
+# at a terminal) protects the backup; its full path is shown.
+svc_mgr box store 03 "$WORK/doc.txt"; check_rc "document to back up encrypted" 0
+printf 'correct horse battery\n' >"$WORK/pass"
+printf 'wrong horse battery\n' >"$WORK/wrongpass"
+mkdir -p "$WORK/elsewhere"
+cd "$WORK/elsewhere" || exit 1
+svc_mgr init --all --backup enc.zip --encrypt --confirm "$serial" <"$WORK/pass"
+cd - >/dev/null || exit 1
+check_rc "init with an encrypted backup" 0
+check_grep "backup path shown in full" out "backup:        $(realpath "$WORK/elsewhere/enc.zip")"
+check_grep "backup said encrypted" out "encrypted:     yes"
+svc_mgr box list 03; check_nogrep "encrypted backup: documents erased" out "doc.txt"
+grep -qa "keep me" "$WORK/elsewhere/enc.zip" && fail "document in clear in the encrypted backup" || ok
+svc_mgr backup verify "$WORK/elsewhere/enc.zip" </dev/null
+check_rc "encrypted backup: no passphrase, no verify" 77
+svc_mgr backup verify "$WORK/elsewhere/enc.zip" <"$WORK/wrongpass"
+check_rc "encrypted backup: wrong passphrase refused" 77
+svc_mgr backup verify "$WORK/elsewhere/enc.zip" <"$WORK/pass"
+check_rc "encrypted backup verifies with its passphrase" 0
+check_grep "verify says encrypted" out ", encrypted"
+svc_mgr backup restore "$WORK/elsewhere/enc.zip" <"$WORK/wrongpass"
+check_rc "encrypted backup: wrong passphrase, no restore" 77
+svc_mgr box list 03; check_nogrep "nothing restored with a wrong passphrase" out "doc.txt"
+svc_mgr backup restore "$WORK/elsewhere/enc.zip" <"$WORK/pass"
+check_rc "encrypted backup restores with its passphrase" 0
+svc_mgr box list 03; check_grep "encrypted backup: document back" out "doc.txt"
+
+# Where Initialize would erase the backup, or where its report goes, and a
+# short passphrase: refused before anything is written (not even a login
+# record), the store byte for byte as it was.
+ln -s "$DB.d" "$WORK/docs-link"
+before=$(store_files)
+for f in "$DB.d/b.zip" "$DB.d/docs/b.zip" "$DB.bak.zip" "$DB-backup" "$WORK/docs-link/b.zip" \
+  "$WORK/store/../store/device.db.d/b.zip"; do
+  svc_mgr init --all --backup "$f" --confirm "$serial"
+  check_rc "backup refused at $f" 73
+  check_grep "backup refused at $f: says why" err "Initialize erases it"
+  [ -e "$f" ] && fail "backup refused at $f: a file was written" || ok
+done
+svc_mgr init --all --backup - --confirm "$serial"
+check_rc "backup to stdout refused" 64
+printf 'short\n' >"$WORK/shortpass"
+svc_mgr init --all --backup "$WORK/short.zip" --encrypt --confirm "$serial" <"$WORK/shortpass"
+check_rc "short passphrase refused" 64
+check_grep "short passphrase: says so" err "at least 8 characters"
+svc_mgr init --all --encrypt --confirm "$serial" <"$WORK/pass"
+check_rc "--encrypt without --backup refused" 64
+[ ! -e "$WORK/short.zip" ] && ok || fail "short passphrase: a backup was written"
+
+[ "$before" = "$(store_files)" ] && ok || fail "refused backups changed the store's files"
+svc_mgr box list 03; check_grep "refused backups erased nothing" out "doc.txt"
+# A name that only begins like the store's is not one of its files.
+svc_mgr init --all --backup "${DB}x.zip" --confirm "$serial"
+check_rc "a backup beside the store, not named like it" 0
+[ -f "${DB}x.zip" ] && ok || fail "the backup beside the store is not there"
 finish
