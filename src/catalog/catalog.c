@@ -19,7 +19,7 @@ struct catalog {
 static const char *const type_names[] = {
 	[CT_BOOL] = "bool",     [CT_INT] = "int",   [CT_ENUM] = "enum", [CT_STRING] = "string",
 	[CT_SECRET] = "secret", [CT_HOST] = "host", [CT_PORT] = "port", [CT_EMAIL] = "email",
-	[CT_IPV4] = "ipv4",     [CT_MAC] = "mac",   [CT_PIN] = "pin",
+	[CT_IPV4] = "ipv4",     [CT_MAC] = "mac",   [CT_PIN] = "pin",   [CT_IFACE] = "iface",
 };
 
 static const struct {

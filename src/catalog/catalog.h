@@ -42,6 +42,7 @@ enum cat_type {
 	CT_IPV4,
 	CT_MAC,
 	CT_PIN,
+	CT_IFACE, /* a network interface name, or empty */
 };
 
 #define CAT_MAX_CHOICES 12

@@ -244,6 +244,25 @@ p_pin(const struct cat_entry *e, const char *in, struct strbuf *out)
 	return 0;
 }
 
+/* A Linux network interface name (what the kernel's dev_valid_name takes,
+ * narrowed to printable ASCII without '"', so that the name can stand
+ * quoted in an nftables ruleset), or empty: "the interface of the default
+ * route". */
+static int
+p_iface(const struct cat_entry *e, const char *in, struct strbuf *out)
+{
+	size_t len = strlen(in);
+
+	(void)e;
+	if (len > 15 || strcmp(in, ".") == 0 || strcmp(in, "..") == 0)
+		return -1;
+	for (const unsigned char *s = (const unsigned char *)in; *s; s++)
+		if (*s <= ' ' || *s > '~' || strchr("/:\"", *s))
+			return -1;
+	sb_adds(out, in);
+	return 0;
+}
+
 static const struct {
 	parse_fn parse;
 	const char *expected; /* printf format taking (min, max), or (max) */
@@ -264,6 +283,11 @@ static const struct {
 	[CT_IPV4] = { p_ipv4, "an IPv4 address like 192.168.0.10", 0 },
 	[CT_MAC] = { p_mac, "a MAC address like 00:1E:8F:12:34:56", 0 },
 	[CT_PIN] = { p_pin, "digits only, 1 to %ld of them, not all zeros", 1 },
+	[CT_IFACE] = { p_iface,
+		       "a network interface name like eth0 (1-15 characters, no '/', ':', '\"' "
+		       "or whitespace, not '.' or '..'), or empty for the interface of the "
+		       "default route",
+		       0 },
 };
 
 void

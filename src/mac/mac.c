@@ -1,18 +1,15 @@
-/* MAC Address Block: exception lists, filter settings, nftables ruleset. */
+/* MAC Address Block: exception lists and filter settings (the kernel side,
+ * the nftables ruleset, is nft.c). */
 #include "mac/mac.h"
 
-#include <ctype.h>
-#include <errno.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
+#include <strings.h>
 #include <time.h>
-#include <unistd.h>
 
+#include "mac/mac_int.h"
 #include "store/store_mac.h"
-#include "util/fsutil.h"
 
 /* Write transactions tried again when the store is busy. */
 #define MAC_TXN_ATTEMPTS 5
@@ -126,10 +123,22 @@ check_block_all(enum mac_dir d, const struct mac_filter *f, bool force, struct s
 /* Changes are the System Manager's. The operation table opens the door
  * before the run (after the checks, so a refusal writes nothing); this
  * guards direct callers. */
-static int
-need_manager(struct device *dev, const char *what, struct svc_err *err)
+int
+mac_need_manager(struct device *dev, const char *what, struct svc_err *err)
 {
 	return device_require(dev, DOOR_MANAGER, what, err);
+}
+
+int
+mac_check_stored(struct device *dev, bool force, struct svc_err *err)
+{
+	struct mac_filter f;
+
+	for (int d = MAC_RX; d <= MAC_TX; d++)
+		if (mac_filter_get(dev, (enum mac_dir)d, &f, err) != 0 ||
+		    check_block_all((enum mac_dir)d, &f, force, err) != 0)
+			return -1;
+	return 0;
 }
 
 static const char *
@@ -286,7 +295,7 @@ mac_add(struct device *dev, enum mac_dir d, const char *const *addrs, int n, str
 
 	/* Checked before the login too, so that a refusal leaves no trace. */
 	if (add_check(dev, d, addrs, n, norm, err) != 0 ||
-	    need_manager(dev, "changing the MAC Address Block", err) != 0)
+	    mac_need_manager(dev, "changing the MAC Address Block", err) != 0)
 		goto out;
 	rc = write_txn(dev, do_add, &a, err) < 0 ? -1 : 0;
 out:
@@ -372,7 +381,7 @@ mac_remove(struct device *dev, enum mac_dir d, const char *addr, bool force, str
 
 	/* Checked before the login too, so that a refusal leaves no trace. */
 	if (remove_check(dev, d, addr, force, norm, err) != 0 ||
-	    need_manager(dev, "changing the MAC Address Block", err) != 0)
+	    mac_need_manager(dev, "changing the MAC Address Block", err) != 0)
 		return -1;
 	return guarded(dev, d, force, do_remove, norm, err) < 0 ? -1 : 0;
 }
@@ -405,7 +414,7 @@ int
 mac_clear(struct device *dev, enum mac_dir d, bool force, struct svc_err *err)
 {
 	if (mac_clear_check(dev, d, force, err) != 0 ||
-	    need_manager(dev, "changing the MAC Address Block", err) != 0)
+	    mac_need_manager(dev, "changing the MAC Address Block", err) != 0)
 		return -1;
 	return guarded(dev, d, force, do_clear, NULL, err);
 }
@@ -428,7 +437,7 @@ set_guarded(struct device *dev, enum mac_dir d, const struct mac_filter *after,
 	    const struct set_arg *sa, bool force, struct svc_err *err)
 {
 	if (check_block_all(d, after, force, err) != 0 ||
-	    need_manager(dev, "changing the MAC Address Block", err) != 0)
+	    mac_need_manager(dev, "changing the MAC Address Block", err) != 0)
 		return -1;
 	return guarded(dev, d, force, do_set, sa, err) < 0 ? -1 : 0;
 }
@@ -472,233 +481,6 @@ mac_set_enabled(struct device *dev, enum mac_dir d, bool on, bool force, struct 
 	return set_guarded(dev, d, &f, &sa, force, err);
 }
 
-/* --- the nftables ruleset --------------------------------------------------- */
-
-static int
-iface_check(const char *iface, struct svc_err *err)
-{
-	size_t n = strlen(iface);
-
-	if (n == 0 || n > 15)
-		goto bad;
-	for (const char *p = iface; *p; p++)
-		if (!isalnum((unsigned char)*p) && !strchr("_.-", *p))
-			goto bad;
-	return 0;
-bad:
-	return svc_errf(err, EX_USAGE,
-			"invalid interface name '%s': expected 1-15 letters, digits, '_', '.' or "
-			"'-'",
-			iface);
-}
-
-struct set_out {
-	struct strbuf *sb;
-	int n;
-};
-
-static int
-add_element(void *arg, const char *addr, const char *added)
-{
-	struct set_out *so = arg;
-
-	(void)added;
-	sb_addf(so->sb, "%s%s", so->n++ ? ",\n\t\t\t     " : "", addr);
-	return 0;
-}
-
-static int
-chain_add(struct device *dev, enum mac_dir d, const struct mac_filter *f, const char *iface,
-	  struct strbuf *out, struct svc_err *err)
-{
-	struct strbuf elems = STRBUF_INIT;
-	struct set_out so = { &elems, 0 };
-	const char *n = dirs[d].name;
-
-	if (mac_each(dev, d, add_element, &so, err) < 0) {
-		sb_release(&elems);
-		return -1;
-	}
-	sb_addf(out, "\tset %s_except {\n\t\ttype ether_addr\n", n);
-	if (so.n)
-		sb_addf(out, "\t\telements = { %s }\n", elems.buf);
-	sb_addf(out,
-		"\t}\n\n"
-		"\tchain %s {\n"
-		"\t\t# %s: Default Policy %s, %d exception%s\n"
-		"\t\ttype filter hook %s device \"%s\" priority -500; policy %s;\n"
-		"\t\tether daddr & 01:00:00:00:00:00 == 01:00:00:00:00:00 accept\n"
-		"\t\tether %s @%s_except %s\n"
-		"\t}\n",
-		n, dirs[d].title, f->reject ? "Reject" : "Allow", f->count,
-		f->count == 1 ? "" : "s", dirs[d].hook, iface, f->reject ? "drop" : "accept",
-		dirs[d].match, n, f->reject ? "accept" : "drop");
-	sb_release(&elems);
-	return 0;
-}
-
-int
-mac_ruleset(struct device *dev, const char *iface, struct strbuf *out, struct svc_err *err)
-{
-	struct mac_filter f[2];
-	bool any;
-
-	if (iface == NULL)
-		iface = MAC_DEFAULT_IFACE;
-	if (iface_check(iface, err) != 0 || mac_filter_get(dev, MAC_RX, &f[MAC_RX], err) != 0 ||
-	    mac_filter_get(dev, MAC_TX, &f[MAC_TX], err) != 0)
-		return -1;
-	any = f[MAC_RX].enabled || f[MAC_TX].enabled;
-	sb_reset(out);
-	sb_addf(out,
-		"#!/usr/sbin/nft -f\n"
-		"# MAC Address Block of device %s, written by svcmode.\n"
-		"# Receive Filter: %s; Send Filter: %s. Multicast and broadcast frames\n"
-		"# are never filtered. Load with: nft -f FILE (replaces table svcmode_mac).\n"
-		"table netdev svcmode_mac\n"
-		"delete table netdev svcmode_mac\n",
-		device_identity(dev)->serial, f[MAC_RX].enabled ? "ON" : "OFF",
-		f[MAC_TX].enabled ? "ON" : "OFF");
-	if (!any)
-		return 0;
-	sb_adds(out, "\ntable netdev svcmode_mac {\n");
-	for (int d = MAC_RX; d <= MAC_TX; d++) {
-		if (!f[d].enabled)
-			continue;
-		if (d == MAC_TX && f[MAC_RX].enabled)
-			sb_adds(out, "\n");
-		if (chain_add(dev, (enum mac_dir)d, &f[d], iface, out, err) != 0)
-			return -1;
-	}
-	sb_adds(out, "}\n");
-	return 0;
-}
-
-int
-mac_apply_check(struct device *dev, const char *iface, bool force, struct svc_err *err)
-{
-	struct mac_filter f;
-
-	if (iface && iface_check(iface, err) != 0)
-		return -1;
-	for (int d = MAC_RX; d <= MAC_TX; d++)
-		if (mac_filter_get(dev, (enum mac_dir)d, &f, err) != 0 ||
-		    check_block_all((enum mac_dir)d, &f, force, err) != 0)
-			return -1;
-	return 0;
-}
-
-int
-mac_apply(struct device *dev, const char *path, const char *iface, bool force,
-	  struct strbuf *written, struct svc_err *err)
-{
-	struct strbuf rules = STRBUF_INIT, def = STRBUF_INIT;
-	int rc = -1;
-
-	if (path == NULL) {
-		char *dir = fs_dirname(store_path(device_store(dev)));
-		sb_addf(&def, "%s/%s", dir, MAC_RULESET_FILE);
-		free(dir);
-		path = def.buf;
-	}
-	if (mac_apply_check(dev, iface, force, err) != 0 ||
-	    mac_ruleset(dev, iface, &rules, err) != 0)
-		goto out;
-	if (need_manager(dev, "applying the MAC Address Block", err) != 0 ||
-	    fs_write_atomic(path, rules.buf, rules.len, 0644, err) != 0)
-		goto out;
-	rc = device_audit(dev, "mac.apply", "network.mac", NULL, NULL, path, err);
-	if (rc == 0 && written) {
-		sb_reset(written);
-		sb_adds(written, path);
-	}
-out:
-	sb_release(&rules);
-	sb_release(&def);
-	return rc;
-}
-
-extern char **environ;
-
-/* The environment for a child program, without the credentials that
- * scripts pass to svcmode in it (they would show in /proc/PID/environ). */
-static char **
-child_environ(void)
-{
-	static const char *const secret[] = { "SVCMODE_MANAGER_", "SVCMODE_SERVICE",
-					      "SVCMODE_BOX_PASSWORD" };
-	size_t n = 0, k = 0;
-	char **env;
-
-	while (environ[n])
-		n++;
-	env = xcalloc(n + 1, sizeof *env);
-	for (size_t i = 0; i < n; i++) {
-		bool drop = false;
-		for (size_t j = 0; j < sizeof secret / sizeof secret[0]; j++)
-			drop |= strncmp(environ[i], secret[j], strlen(secret[j])) == 0;
-		if (!drop)
-			env[k++] = environ[i];
-	}
-	return env;
-}
-
-static int
-load(const char *path, struct svc_err *err)
-{
-	char *const argv[] = { (char *)"nft", (char *)"-f", (char *)path, NULL };
-	posix_spawn_file_actions_t fa;
-	char out[512];
-	size_t len = 0;
-	int fds[2], status = 0, rc;
-	ssize_t n;
-	pid_t pid;
-
-	if (pipe(fds) != 0)
-		return svc_errf(err, EX_OSERR, "cannot run nft: %s", strerror(errno));
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addclose(&fa, fds[0]);
-	posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
-	posix_spawn_file_actions_adddup2(&fa, fds[1], STDERR_FILENO);
-	posix_spawn_file_actions_addclose(&fa, fds[1]);
-	char **env = child_environ();
-	rc = posix_spawnp(&pid, "nft", &fa, NULL, argv, env);
-	free(env);
-	posix_spawn_file_actions_destroy(&fa);
-	close(fds[1]);
-	if (rc != 0) {
-		close(fds[0]);
-		return svc_errf(err, EX_UNAVAILABLE, "cannot run nft (Debian package nftables): %s",
-				strerror(rc));
-	}
-	while ((n = read(fds[0], out + len, sizeof out - 1 - len)) > 0 || (n < 0 && errno == EINTR))
-		if (n > 0)
-			len += (size_t)n;
-	out[len] = '\0';
-	close(fds[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		return 0;
-	for (char *p = out; *p; p++)
-		if (*p == '\n' || *p == '\t')
-			*p = ' ';
-	return svc_errf(err, strstr(out, "Operation not permitted") ? EX_NOPERM : EX_UNAVAILABLE,
-			"nft refused '%s': %.180s", path, *out ? out : "(no message)");
-}
-
-int
-mac_load(struct device *dev, const char *path, struct svc_err *err)
-{
-	if (need_manager(dev, "loading the MAC Address Block", err) != 0)
-		return -1;
-	if (load(path, err) != 0) {
-		device_audit(dev, "mac.load", "network.mac", NULL, NULL, err->msg, NULL);
-		return -1;
-	}
-	return device_audit(dev, "mac.load", "network.mac", NULL, NULL, path, err);
-}
-
 int
 mac_erase(struct device *dev, struct erase_stats *es, struct svc_err *err)
 {
@@ -708,6 +490,9 @@ mac_erase(struct device *dev, struct erase_stats *es, struct svc_err *err)
 	if (n < 0)
 		return -1;
 	erase_count(es, "MAC exception addresses", n);
+	/* The rules loaded from those lists, and the files that hold them. */
+	if (mac_kernel_remove(dev, es, err) != 0)
+		return -1;
 	snprintf(detail, sizeof detail, "%d addresses", n);
 	return device_audit(dev, "mac.erase", "network.mac", NULL, NULL, detail, err);
 }

@@ -2,10 +2,11 @@
  * MAC Address Block (Network Settings > MAC Address Block): a Receive and
  * a Send filter, each with Use Filter ON/OFF and a Default Policy
  * (catalog keys network.mac.{rx,tx}.{enabled,policy}) and up to
- * MAC_MAX_ENTRIES exception addresses (kept here). Apply writes an
- * nftables ruleset (netdev family, ingress and egress hooks of the device's
- * interface) that implements exactly the stored policy. Multicast and
- * broadcast frames are never filtered.
+ * MAC_MAX_ENTRIES exception addresses (kept here). Apply loads an nftables
+ * ruleset (table netdev svcmode_mac, ingress and egress hooks of one
+ * interface) that implements exactly the stored policy, and keeps it in
+ * MAC_RULESET_FILE beside the store (nft.c). Multicast and broadcast
+ * frames are never filtered.
  *
  * Functions return 0 (or a count) or -1 with err; on failure the store is
  * unchanged. Changes need the System Manager and are audited. A change
@@ -23,8 +24,8 @@
 #include "util/strbuf.h"
 
 #define MAC_MAX_ENTRIES 100
-#define MAC_DEFAULT_IFACE "eth0"
 #define MAC_RULESET_FILE "mac-block.nft"
+#define MAC_TABLE "svcmode_mac" /* our own table, family netdev */
 
 enum mac_dir { MAC_RX, MAC_TX };
 
@@ -58,7 +59,6 @@ int mac_remove_check(struct device *dev, enum mac_dir d, const char *addr, bool 
 int mac_clear_check(struct device *dev, enum mac_dir d, bool force, struct svc_err *err);
 int mac_set_check(struct device *dev, enum mac_dir d, int enabled, int reject, bool force,
 		  struct svc_err *err);
-int mac_apply_check(struct device *dev, const char *iface, bool force, struct svc_err *err);
 
 /*
  * The changes. Each is one write transaction of its own (call them outside
@@ -78,22 +78,77 @@ int mac_set_policy(struct device *dev, enum mac_dir d, bool reject, bool force,
 		   struct svc_err *err);
 int mac_set_enabled(struct device *dev, enum mac_dir d, bool on, bool force, struct svc_err *err);
 
-/* The nftables ruleset for the stored settings on interface IFACE (NULL:
- * MAC_DEFAULT_IFACE). */
-int mac_ruleset(struct device *dev, const char *iface, struct strbuf *out, struct svc_err *err);
-/* Writes the ruleset to PATH atomically (NULL: MAC_RULESET_FILE beside
- * the store; "-": stdout) and audits it; *written gets the path (may be
- * NULL). */
-int mac_apply(struct device *dev, const char *path, const char *iface, bool force,
-	      struct strbuf *written, struct svc_err *err);
+/* --- the kernel side (nft.c) --- */
 
-/* Loads the ruleset at PATH into the kernel with 'nft -f' (found in PATH;
- * needs CAP_NET_ADMIN). nft's own message is quoted in err on failure:
- * EX_UNAVAILABLE (no nft, or it refused the ruleset), EX_NOPERM. Audited. */
-int mac_load(struct device *dev, const char *path, struct svc_err *err);
+/*
+ * The interface the filters are for: OPT (the --iface option) if given,
+ * else the setting network.mac.interface, else the interface of the
+ * default route (/proc/net/route, then /proc/net/ipv6_route). EX_USAGE for
+ * a bad OPT, EX_CONFIG (78) when nothing names one.
+ */
+int mac_iface(struct device *dev, const char *opt, struct strbuf *out, struct svc_err *err);
+
+/* The nftables ruleset for the stored settings on interface IFACE (NULL:
+ * mac_iface's choice). It first creates and deletes table svcmode_mac, so
+ * that 'nft -f' replaces the table in one transaction. */
+int mac_ruleset(struct device *dev, const char *iface, struct strbuf *out, struct svc_err *err);
+
+struct mac_apply_opts {
+	const char *path;  /* NULL: MAC_RULESET_FILE beside the store; "-": stdout */
+	const char *iface; /* NULL: mac_iface's choice */
+	bool force;        /* apply filters that block every host */
+	bool load;         /* load into the kernel (never for "-") */
+};
+
+/* The refusals of an apply, with nothing written: a bad interface name
+ * (EX_USAGE), filters that block every host (EX_DATAERR unless force),
+ * and when loading an interface that does not exist (EX_CONFIG). */
+int mac_apply_check(struct device *dev, const struct mac_apply_opts *o, struct svc_err *err);
+
+/*
+ * Renders the ruleset; when loading, writes it to a private temporary file
+ * beside the store, checks it with 'nft -c -f' and loads it with 'nft -f'
+ * (one nft transaction: the kernel has the old table or the new one),
+ * then writes the file atomically. When nft refuses (EX_UNAVAILABLE, or
+ * EX_NOPERM) the previous ruleset stays loaded and the previous file
+ * stays; no nft at all: EX_UNAVAILABLE and no file written. Audited
+ * (mac.load, mac.apply); *written gets the path (may be NULL).
+ */
+int mac_apply(struct device *dev, const struct mac_apply_opts *o, struct strbuf *written,
+	      struct svc_err *err);
+
+/* What is loaded, read back from 'nft list table netdev svcmode_mac'. */
+struct mac_kfilter {
+	bool enabled;      /* its chain exists */
+	bool reject;       /* policy drop */
+	bool except_ok;    /* the exceptions get the opposite verdict */
+	int count;         /* addresses in the set */
+	char (*addrs)[18]; /* normalized, as listed */
+};
+struct mac_kernel {
+	bool loaded;    /* the table exists */
+	char iface[16]; /* the device of its chains, "" when none */
+	struct mac_kfilter f[2];
+};
+/* EX_UNAVAILABLE without nft, EX_NOPERM without CAP_NET_ADMIN. */
+int mac_kernel_read(struct mac_kernel *k, struct svc_err *err);
+void mac_kernel_release(struct mac_kernel *k);
+/* 1 when filter D as loaded is what the store holds (OFF: no chain), on
+ * the interface mac_iface chooses when it can choose one; 0 if not. */
+int mac_kernel_matches(struct device *dev, const struct mac_kernel *k, enum mac_dir d,
+		       struct svc_err *err);
+/*
+ * Deletes table svcmode_mac from the kernel (absent is fine; no nft: nothing
+ * can have been loaded), then erases the ruleset file beside the store and
+ * any temporary left of a write (mac-block.nft.*, .mac-block.nft.*).
+ * Counts "MAC rulesets in the kernel" and "MAC ruleset files" in ST (may
+ * be NULL).
+ */
+int mac_kernel_remove(struct device *dev, struct erase_stats *st, struct svc_err *err);
 
 /* Initialize All Data/Settings, inside the caller's transaction: empties
- * both exception lists (the filter settings are reset by the catalog). */
+ * both exception lists (the filter settings are reset by the catalog) and
+ * removes what was loaded and written from them (mac_kernel_remove). */
 int mac_erase(struct device *dev, struct erase_stats *st, struct svc_err *err);
 
 #endif

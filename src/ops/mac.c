@@ -242,31 +242,140 @@ enable_run(struct op_ctx *c, struct svc_err *err)
 	return 0;
 }
 
-static int
-apply_prepare(struct op_ctx *c, struct svc_err *err)
+/* What the apply was asked: loads unless --no-load, never for "-". */
+static struct mac_apply_opts
+apply_opts(const struct op_ctx *c)
 {
 	const char *file = op_arg(c, "file");
 
+	return (struct mac_apply_opts){ .path = file,
+					.iface = op_arg(c, "iface"),
+					.force = op_flag(c, "force"),
+					.load = !op_flag(c, "no-load") &&
+						!(file && strcmp(file, "-") == 0) };
+}
+
+static int
+apply_prepare(struct op_ctx *c, struct svc_err *err)
+{
+	struct mac_apply_opts o = apply_opts(c);
+	const char *file = op_arg(c, "file");
+
+	if (op_flag(c, "load") && op_flag(c, "no-load"))
+		return svc_errf(err, EX_USAGE, "--load and --no-load: give one of them");
 	if (op_flag(c, "load") && file && strcmp(file, "-") == 0)
 		return svc_errf(err, EX_USAGE, "--load needs a file, not stdout");
-	return mac_apply_check(c->dev, op_arg(c, "iface"), op_flag(c, "force"), err);
+	return mac_apply_check(c->dev, &o, err);
 }
 
 static int
 apply_run(struct op_ctx *c, struct svc_err *err)
 {
+	struct mac_apply_opts o = apply_opts(c);
 	struct strbuf path = STRBUF_INIT;
-	int rc = mac_apply(c->dev, op_arg(c, "file"), op_arg(c, "iface"), op_flag(c, "force"),
-			   &path, err);
+	int rc = mac_apply(c->dev, &o, &path, err);
 
-	if (rc == 0 && strcmp(path.buf, "-") != 0)
-		op_notef(c, "wrote the MAC Address Block ruleset to '%s'", path.buf);
-	if (rc == 0 && op_flag(c, "load")) {
-		rc = mac_load(c->dev, path.buf, err);
-		if (rc == 0)
-			op_notef(c, "loaded it with nft: the filters are in effect");
-	}
+	if (rc == 0 && o.load)
+		op_notef(c,
+			 "loaded the MAC Address Block into the kernel (table netdev " MAC_TABLE
+			 ") and wrote it to '%s': the filters are in effect",
+			 path.buf);
+	else if (rc == 0 && strcmp(path.buf, "-") != 0)
+		op_notef(c, "wrote the MAC Address Block ruleset to '%s' (not loaded)", path.buf);
 	sb_release(&path);
+	return rc;
+}
+
+/* --- mac status: what the kernel has loaded ------------------------------------ */
+
+/* "Use Filter ON, Default Policy Reject, 2 exceptions" of what is loaded. */
+static void
+loaded_text(const struct mac_kfilter *f, struct strbuf *out)
+{
+	if (!f->enabled)
+		sb_adds(out, "not loaded (Use Filter OFF)");
+	else
+		sb_addf(out, "Use Filter ON, Default Policy %s, %d exception%s",
+			f->reject ? "Reject" : "Allow", f->count, f->count == 1 ? "" : "s");
+}
+
+static void
+loaded_json(const struct mac_kfilter *f, struct strbuf *out)
+{
+	sb_addf(out, "{\"enabled\": %s, \"policy\": ", f->enabled ? "true" : "false");
+	if (f->enabled)
+		sb_addf(out, "\"%s\"", f->reject ? "Reject" : "Allow");
+	else
+		sb_adds(out, "null");
+	sb_adds(out, ", \"addresses\": [");
+	for (int i = 0; i < f->count; i++) {
+		sb_adds(out, i ? ", " : "");
+		json_add_str(out, f->addrs[i]);
+	}
+	sb_adds(out, "]}");
+}
+
+static int
+status_filter(struct op_ctx *c, const struct mac_kernel *k, enum mac_dir d, struct svc_err *err)
+{
+	struct strbuf v = STRBUF_INIT, text = STRBUF_INIT;
+	int m = mac_kernel_matches(c->dev, k, d, err), rc;
+
+	if (m < 0)
+		return -1;
+	if (c->json) {
+		loaded_json(&k->f[d], &v);
+		struct op_field f[] = { { mac_dir_name(d), v.buf, OP_F_JSON },
+					{ d == MAC_RX ? "rx_in_effect" : "tx_in_effect",
+					  m ? "true" : "false", OP_F_BOOL } };
+		rc = op_emit(c, &(struct op_row){ .fields = f, .nfields = 2 });
+	} else {
+		loaded_text(&k->f[d], &v);
+		sb_addf(&v, "; %s",
+			m ? "as stored (in effect)" : "differs from the stored settings");
+		sb_addf(&text, "%s (%s): %s", mac_dir_title(d), mac_dir_name(d), v.buf);
+		rc = op_emit(c, &(struct op_row){ .label = mac_dir_title(d),
+						  .value = v.buf,
+						  .text = text.buf });
+	}
+	for (int i = 0; rc == 0 && !c->json && i < k->f[d].count; i++) {
+		sb_reset(&text);
+		sb_addf(&text, "  %s", k->f[d].addrs[i]);
+		rc = op_emit(c, &(struct op_row){ .label = text.buf, .text = text.buf });
+	}
+	sb_release(&v);
+	sb_release(&text);
+	return rc;
+}
+
+static int
+status_run(struct op_ctx *c, struct svc_err *err)
+{
+	struct mac_kernel k = { 0 };
+	char table[64];
+	int rc = -1;
+
+	if (mac_kernel_read(&k, err) != 0)
+		return -1;
+	snprintf(table, sizeof table, "%s", k.loaded ? "netdev " MAC_TABLE : "none");
+	if (c->json) {
+		struct op_field f[] = {
+			{ "table", k.loaded ? "netdev " MAC_TABLE : NULL,
+			  k.loaded ? OP_F_STR : OP_F_NULL },
+			{ "interface", k.iface[0] ? k.iface : NULL,
+			  k.iface[0] ? OP_F_STR : OP_F_NULL },
+		};
+		if (op_emit(c, &(struct op_row){ .fields = f, .nfields = 2 }) != 0)
+			goto out;
+	} else if (op_emit(c, &(struct op_row){ .label = "Table", .value = table }) != 0 ||
+		   op_emit(c, &(struct op_row){ .label = "Interface",
+						.value = k.iface[0] ? k.iface : "none" }) != 0) {
+		goto out;
+	}
+	rc = status_filter(c, &k, MAC_RX, err) == 0 && status_filter(c, &k, MAC_TX, err) == 0 ? 0
+											      : -1;
+out:
+	mac_kernel_release(&k);
 	return rc;
 }
 
@@ -325,11 +434,16 @@ static const struct op_param p_apply[] = {
 	{ .name = "iface",
 	  .type = OP_P_TEXT,
 	  .flags = OP_OPT | OP_DASH | OP_NOASK,
-	  .prompt = "the network interface (default eth0)" },
+	  .prompt = "the network interface (default: the setting network.mac.interface, else "
+		    "the interface of the default route)" },
+	{ .name = "no-load",
+	  .type = OP_P_FLAG,
+	  .flags = OP_OPT | OP_DASH | OP_NOASK,
+	  .prompt = "only write the file; do not load it into the kernel" },
 	{ .name = "load",
 	  .type = OP_P_FLAG,
-	  .flags = OP_OPT | OP_DASH,
-	  .prompt = "Load the ruleset into the kernel with nft now?" },
+	  .flags = OP_OPT | OP_DASH | OP_NOASK,
+	  .prompt = "load it (the default; kept for scripts)" },
 	FORCE_PARAM,
 	END,
 };
@@ -418,9 +532,22 @@ const struct op ops_mac[] = {
 	  .params = p_apply,
 	  .prepare = apply_prepare,
 	  .run = apply_run,
-	  .help = "write the nftables ruleset of the filters (and load it with --load)",
-	  .more = "The ruleset goes to mac-block.nft beside the store (or FILE; - for\n"
-		  "standard output), for interface eth0 unless --iface; --load runs\n"
-		  "'nft -f FILE' itself." },
+	  .help = "load the filters into the kernel and write their nftables ruleset",
+	  .more = "Loads table netdev svcmode_mac on the interface --iface, else the setting\n"
+		  "network.mac.interface, else the interface of the default route\n"
+		  "('nft -c -f', then 'nft -f': one transaction; if nft refuses, the previous\n"
+		  "rules stay loaded and the previous file stays), then writes the ruleset\n"
+		  "to mac-block.nft beside the store (or FILE). --no-load only writes the\n"
+		  "file; FILE - prints the ruleset and loads nothing. Needs root (nft)." },
+	{ .name = "mac.status",
+	  .words = "mac status",
+	  .kind = OP_REPORT,
+	  .run = status_run,
+	  .help = "what the kernel has loaded of the MAC Address Block, and whether it is "
+		  "what is stored",
+	  .more = "Reads table netdev svcmode_mac with 'nft list' (needs root). A filter is\n"
+		  "in effect when what is loaded equals the stored settings: Use Filter,\n"
+		  "Default Policy, the exception addresses and the interface. --json: table,\n"
+		  "interface, rx, tx, rx_in_effect, tx_in_effect." },
 	{ .name = NULL },
 };

@@ -1,7 +1,9 @@
 #!/bin/sh
 # svcmode mac: notations, normalization, duplicates, the 100-entry limit, the
-# refused block-everything configuration, and the rulesets of every policy
-# combination checked with the real 'nft -c -f'.
+# refused block-everything configuration, the interface and its refusals,
+# and the rulesets of every policy combination checked with the real
+# 'nft -c -f'. Nothing here loads into the host's kernel: every apply that
+# writes a file is --no-load (loading is tests/mac/test_netns.sh).
 . "$SRC/tests/cli/lib.sh"
 DB="$WORK/store/device.db"
 export SVCMODE_DB="$DB"
@@ -24,6 +26,8 @@ nft_check() { # FILE: 0 if nft accepts it
     >"$T/nft.log" 2>&1
 }
 
+svc_mgr set network.mac.interface eth0
+check_rc "the interface the rulesets below name" 0
 svc mac --help
 check_rc "mac --help" 0
 check_grep "help says multicast is never filtered" out "Multicast and broadcast frames are never"
@@ -113,9 +117,9 @@ svc mac list tx
 check_grep "policy unchanged" out "Default Policy Allow"
 svc_mgr mac policy tx reject --force
 check_rc "forced" 0
-svc_mgr mac apply "$T/forced.nft"
+svc_mgr mac apply "$T/forced.nft" --no-load
 check_rc "apply refuses the block-all state" 65
-svc_mgr mac apply "$T/forced.nft" --force
+svc_mgr mac apply "$T/forced.nft" --force --no-load
 check_rc "apply forced" 0
 svc_mgr mac disable tx
 svc_mgr mac add tx 02:00:00:00:00:10
@@ -139,7 +143,7 @@ for rx in allow reject; do
     svc_mgr mac policy rx $rx
     svc_mgr mac policy tx $tx
     f="$T/$rx-$tx.nft"
-    svc_mgr mac apply "$f"
+    svc_mgr mac apply "$f" --no-load
     [ "$RC" -eq 0 ] && ok || fail "apply $rx/$tx"
     if [ $rx = allow ]; then v=accept; e=drop; else v=drop; e=accept; fi
     check_file_grep "$rx/$tx rx hook" "$f" "type filter hook ingress device \"eth0\" priority -500; policy $v;"
@@ -158,26 +162,83 @@ for rx in allow reject; do
 done
 svc_mgr mac disable rx
 svc_mgr mac disable tx
-svc_mgr mac apply "$T/off.nft" --iface enp3s0
+svc_mgr mac apply "$T/off.nft" --iface enp3s0 --no-load
 check_nogrep "both off: no chain" out "chain"
 grep -q "chain" "$T/off.nft" && fail "both off: no chain in the file" || ok
 check_file_grep "both off: the table is removed" "$T/off.nft" "delete table netdev svcmode_mac"
 [ -n "$NFT_NS" ] && { nft_check "$T/off.nft" && ok || fail "nft -c accepts the empty ruleset"; }
 svc_mgr mac enable rx
-svc_mgr mac apply "$T/iface.nft" --iface enp3s0
+svc_mgr mac apply "$T/iface.nft" --iface enp3s0 --no-load
 check_file_grep "interface option" "$T/iface.nft" 'device "enp3s0"'
 grep -q "chain tx" "$T/iface.nft" && fail "tx off: no tx chain" || ok
-svc_mgr mac apply "$T/x.nft" --iface 'eth0"; drop'
+svc_mgr mac apply "$T/x.nft" --iface 'eth0"; drop' --no-load
 check_rc "bad interface refused" 64
-svc_mgr mac apply
+svc_mgr mac apply --no-load
 check_rc "apply to the default file" 0
 [ -f "$WORK/store/mac-block.nft" ] && ok || fail "default ruleset beside the store"
+[ "$(stat -c %a "$WORK/store/mac-block.nft")" = 600 ] && ok ||
+  fail "the ruleset holds customer addresses: mode 600, not $(stat -c %a "$WORK/store/mac-block.nft")"
+check_grep "--no-load says not loaded" err "(not loaded)"
+ls -a "$WORK/store" | grep -q '^\.mac-block' && fail "no temporary left" || ok
+
+# --- the interface ------------------------------------------------------------------
+svc describe network.mac.interface
+check_grep "the setting exists" out "iface"
+settle
+for bad in . .. eth/0 eth0:1 "eth 0" abcdefghijklmnop 'eth0"; drop'; do
+  svc_mgr set network.mac.interface "$bad"
+  [ "$RC" -eq 65 ] && ok || fail "setting interface '$bad' refused with 65"
+  svc_mgr mac apply "$T/bad.nft" --no-load --iface "$bad"
+  [ "$RC" -eq 64 ] && ok || fail "--iface '$bad' refused with 64"
+done
+[ -f "$T/bad.nft" ] && fail "a refused interface wrote a file" || ok
+unchanged "refused interface names"
+svc_mgr set network.mac.interface lan7
+check_rc "interface setting" 0
+svc_mgr mac apply "$T/set.nft" --no-load
+check_file_grep "the setting names the interface" "$T/set.nft" 'device "lan7"'
+svc_mgr mac apply "$T/opt.nft" --no-load --iface enp3s0
+check_file_grep "--iface wins over the setting" "$T/opt.nft" 'device "enp3s0"'
+svc_mgr mac apply - --iface enp3s0
+check_rc "print" 0
+check_grep "- prints the ruleset" out 'device "enp3s0"'
+svc_mgr mac apply - --load
+check_rc "- with --load refused" 64
+svc_mgr mac apply "$T/both.nft" --load --no-load
+check_rc "--load and --no-load refused" 64
+# Apply loads by default: onto an interface that does not exist it is
+# refused (78) before nft runs or anything is written.
+settle
+svc_mgr mac apply --iface nosuch0
+check_rc "load onto a missing interface" 78
+check_grep "the missing interface named" err "no network interface 'nosuch0'"
+unchanged "load onto a missing interface"
+# Nothing names an interface: no setting, no default route (a namespace
+# of our own has none).
+svc_mgr set network.mac.interface ""
+if [ -n "$NFT_NS" ]; then
+  SVCMODE_WRAP="unshare -n ${SVCMODE_WRAP:-}" svc_mgr mac apply "$T/none.nft" --no-load
+  check_rc "no interface at all" 78
+  check_grep "says what to set" err "set network.mac.interface or give --iface"
+fi
+# The interface of the default route, from /proc/net/route of the namespace.
+if [ -n "$NFT_NS" ]; then
+  cat >"$T/route.sh" <<'EOS'
+ip link add wan3 type veth peer name wan4 && ip link set wan3 up &&
+  ip addr add 10.214.0.1/24 dev wan3 && ip route add default via 10.214.0.2 && exec "$@"
+EOS
+  SVCMODE_WRAP="unshare -n sh $T/route.sh ${SVCMODE_WRAP:-}" \
+    svc_mgr mac apply "$T/route.nft" --no-load
+  check_rc "default route" 0
+  check_file_grep "the default route's interface" "$T/route.nft" 'device "wan3"'
+fi
 # A wrong ruleset must fail nft -c: the check can fail.
 if [ -n "$NFT_NS" ]; then
   sed 's/ether saddr/ether sadr/' "$T/allow-allow.nft" >"$T/broken.nft"
   nft_check "$T/broken.nft" && fail "nft -c rejects a broken ruleset" || ok
 fi
 
+svc_mgr set network.mac.interface eth0
 svc log
 check_grep "add audited" out "mac.add"
 check_grep "apply audited" out "mac.apply"

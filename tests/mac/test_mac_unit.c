@@ -1,4 +1,8 @@
-/* Unit tests of the mac module and its operations on real temporary stores. */
+/* Unit tests of the mac module and its operations on real temporary stores.
+ * The process runs in a network namespace of its own (root), so that
+ * nothing here reaches the host's kernel; where one cannot be made, no nft
+ * can be found either (PATH emptied). */
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -6,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -103,8 +108,14 @@ test_mac__limit_and_erase(void **state)
 	assert_int_equal(store_begin(device_store(f->dev), &err), 0);
 	assert_int_equal(mac_erase(f->dev, &es, &err), 0);
 	assert_int_equal(store_commit(device_store(f->dev), &err), 0);
-	assert_int_equal(es.nkinds, 1);
+	/* The addresses, then nothing loaded and no ruleset file to remove. */
+	assert_int_equal(es.nkinds, 3);
+	assert_string_equal(es.kinds[0].kind, "MAC exception addresses");
 	assert_int_equal(es.kinds[0].n, MAC_MAX_ENTRIES + 3);
+	assert_string_equal(es.kinds[1].kind, "MAC rulesets in the kernel");
+	assert_int_equal(es.kinds[1].n, 0);
+	assert_string_equal(es.kinds[2].kind, "MAC ruleset files");
+	assert_int_equal(es.kinds[2].n, 0);
 	assert_int_equal(mac_filter_get(f->dev, MAC_TX, &mf, &err), 0);
 	assert_int_equal(mf.count, 0);
 }
@@ -188,7 +199,8 @@ test_mac__ops_add_list_remove_apply(void **state)
 	assert_non_null(strstr(f->err.msg, "would block every host"));
 	assert_int_equal(
 		tfix_op(f, "mac.remove", "dir=tx", "address=00:1E:8F:12:34:56", "force", NULL), 0);
-	assert_int_equal(tfix_op(f, "mac.apply", "force", NULL), 0);
+	assert_int_equal(config_set(f->dev, "network.mac.interface", "eth0", &err), 0);
+	assert_int_equal(tfix_op(f, "mac.apply", "force", "no-load", NULL), 0);
 	snprintf(rules, sizeof rules, "%s/%s", f->dir, MAC_RULESET_FILE);
 	assert_int_equal(fs_read(rules, 65536, &text, &err), 0);
 	assert_non_null(
@@ -198,6 +210,117 @@ test_mac__ops_add_list_remove_apply(void **state)
 	assert_int_equal(tfix_op(f, "mac.entries", "dir=xx", NULL), -1);
 	assert_int_equal(f->err.code, EX_USAGE);
 	sb_release(&text);
+}
+
+static bool own_netns; /* the process has a network namespace of its own */
+
+/* The interface: --iface, else the setting, else the default route; bad
+ * names are refused and change nothing. */
+static void
+test_mac__iface_choice(void **state)
+{
+	static const char *const bad[] = {
+		"", ".", "..", "eth/0", "eth0:1", "eth 0", "abcdefghijklmnop", "eth0\"; drop"
+	};
+	struct tfix *f = *state;
+	struct svc_err err = { 0 };
+	struct strbuf out = STRBUF_INIT, v = STRBUF_INIT;
+
+	assert_int_equal(mac_iface(f->dev, "lan7", &out, &err), 0);
+	assert_string_equal(out.buf, "lan7");
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		memset(&err, 0, sizeof err);
+		assert_int_equal(mac_iface(f->dev, bad[i], &out, &err), -1);
+		assert_int_equal(err.code, EX_USAGE);
+		if (*bad[i] == '\0')
+			continue;
+		assert_int_equal(config_set(f->dev, "network.mac.interface", bad[i], &err), -1);
+		assert_int_equal(err.code, EX_DATAERR);
+		assert_int_equal(config_get(f->dev, "network.mac.interface", &v, &err), 0);
+		assert_string_equal(sb_str(&v), "");
+	}
+	if (own_netns) { /* a new namespace has no route at all */
+		assert_int_equal(mac_iface(f->dev, NULL, &out, &err), -1);
+		assert_int_equal(err.code, EX_CONFIG);
+		assert_non_null(strstr(err.msg, "network.mac.interface"));
+	}
+	assert_int_equal(config_set(f->dev, "network.mac.interface", "eth5", &err), 0);
+	assert_int_equal(mac_iface(f->dev, NULL, &out, &err), 0);
+	assert_string_equal(out.buf, "eth5");
+	assert_int_equal(mac_iface(f->dev, "lan7", &out, &err), 0);
+	assert_string_equal(out.buf, "lan7");
+	sb_release(&out);
+	sb_release(&v);
+}
+
+/* Loading onto an interface the kernel does not have is refused before
+ * anything is written; writing the file only needs no interface. */
+static void
+test_mac__apply_refuses_missing_iface(void **state)
+{
+	struct tfix *f = *state;
+	struct svc_err err = { 0 };
+	struct mac_apply_opts o = { .iface = "nosuch0", .load = true };
+	char rules[160];
+	struct stat sb;
+
+	snprintf(rules, sizeof rules, "%s/%s", f->dir, MAC_RULESET_FILE);
+	assert_int_equal(mac_apply(f->dev, &o, NULL, &err), -1);
+	assert_int_equal(err.code, EX_CONFIG);
+	assert_non_null(strstr(err.msg, "no network interface 'nosuch0'"));
+	assert_int_equal(stat(rules, &sb), -1);
+	o.load = false;
+	assert_int_equal(mac_apply(f->dev, &o, NULL, &err), 0);
+	assert_int_equal(stat(rules, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600); /* it holds the customer's addresses */
+}
+
+static void
+plant(const struct tfix *f, const char *name)
+{
+	char p[192];
+	FILE *fp;
+
+	snprintf(p, sizeof p, "%s/%s", f->dir, name);
+	assert_non_null(fp = fopen(p, "w"));
+	fputs("02:4D:41:52:4B:21\n", fp);
+	fclose(fp);
+}
+
+static bool
+exists(const struct tfix *f, const char *name)
+{
+	char p[192];
+	struct stat sb;
+
+	snprintf(p, sizeof p, "%s/%s", f->dir, name);
+	return stat(p, &sb) == 0;
+}
+
+/* The ruleset file and leftover temporaries go; other files stay. */
+static void
+test_mac__kernel_remove_files(void **state)
+{
+	static const char *const gone[] = { MAC_RULESET_FILE, "." MAC_RULESET_FILE ".Ab12Cd",
+					    MAC_RULESET_FILE ".tmp-Xy34Zw" };
+	static const char *const kept[] = { MAC_RULESET_FILE "x", "my-" MAC_RULESET_FILE };
+	struct tfix *f = *state;
+	struct svc_err err = { 0 };
+	struct erase_stats es = { 0 };
+
+	for (size_t i = 0; i < 3; i++)
+		plant(f, gone[i]);
+	for (size_t i = 0; i < 2; i++)
+		plant(f, kept[i]);
+	assert_int_equal(mac_kernel_remove(f->dev, &es, &err), 0);
+	for (size_t i = 0; i < 3; i++)
+		assert_false(exists(f, gone[i]));
+	for (size_t i = 0; i < 2; i++)
+		assert_true(exists(f, kept[i]));
+	assert_int_equal(es.nkinds, 2);
+	assert_string_equal(es.kinds[1].kind, "MAC ruleset files");
+	assert_int_equal(es.kinds[1].n, 3);
+	assert_true(es.bytes >= 3 * 18); /* overwritten before they were unlinked */
 }
 
 int
@@ -212,6 +335,15 @@ main(void)
 						setup, tfix_teardown),
 		cmocka_unit_test_setup_teardown(test_mac__ops_add_list_remove_apply, setup,
 						tfix_teardown),
+		cmocka_unit_test_setup_teardown(test_mac__iface_choice, setup, tfix_teardown),
+		cmocka_unit_test_setup_teardown(test_mac__apply_refuses_missing_iface, setup,
+						tfix_teardown),
+		cmocka_unit_test_setup_teardown(test_mac__kernel_remove_files, setup,
+						tfix_teardown),
 	};
+
+	own_netns = unshare(CLONE_NEWNET) == 0;
+	if (!own_netns)
+		setenv("PATH", "/nonexistent", 1);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

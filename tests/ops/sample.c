@@ -23,8 +23,10 @@ op_sample(const struct op *op, const char *dir, const char *argv[OP_MAX_PARAMS])
 		char *v = store[i];
 
 		/* Optional options are left out; optional positionals are given,
-		 * so that "set KEY VALUE" reaches the door. */
-		if ((p->flags & OP_OPT) && (p->flags & OP_DASH))
+		 * so that "set KEY VALUE" reaches the door. Except --no-load:
+		 * 'mac apply' loads into the kernel by default, and the samples
+		 * must not reach the host's network. */
+		if ((p->flags & OP_OPT) && (p->flags & OP_DASH) && strcmp(p->name, "no-load") != 0)
 			continue;
 		switch (p->type) {
 		case OP_P_WORD: first_choice(p->choices, v, sizeof store[i]); break;

@@ -182,6 +182,31 @@ test_catalog__mac_notations(void **state)
 }
 
 static void
+test_catalog__iface_names(void **state)
+{
+	static const char *const good[] = { "",           "eth0",     "enp3s0",
+					    "wlp2s0.100", "br-lan_1", "abcdefghijklmno",
+					    "..." };
+	static const char *const bad[] = { "abcdefghijklmnop", ".",     "..",     "eth/0",
+					   "eth0:1",           "eth 0", "eth\t0", "eth0\"; drop",
+					   "\xc3\xa9th0" };
+	const struct cat_entry *e = catalog_find(cat, "network.mac.interface");
+	struct strbuf out = STRBUF_INIT;
+
+	(void)state;
+	assert_non_null(e);
+	assert_int_equal(e->type, CT_IFACE);
+	assert_string_equal(e->deflt, "");
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		assert_int_equal(catalog_parse_value(e, good[i], &out, NULL), 0);
+		assert_string_equal(sb_str(&out), good[i]);
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_int_equal(catalog_parse_value(e, bad[i], &out, NULL), -1);
+	sb_release(&out);
+}
+
+static void
 test_catalog__message_names_key_value_expected(void **state)
 {
 	const struct cat_entry *e = catalog_find(cat, "network.email.smtp.port");
@@ -305,6 +330,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_catalog__values),
 		cmocka_unit_test(test_catalog__mac_notations),
+		cmocka_unit_test(test_catalog__iface_names),
 		cmocka_unit_test(test_catalog__message_names_key_value_expected),
 		cmocka_unit_test(test_catalog__secret_never_echoed),
 		cmocka_unit_test(test_catalog__every_default_valid),

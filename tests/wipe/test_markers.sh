@@ -71,6 +71,11 @@ plant_mac_lists() {
   mgr mac add rx 02:4D:41:52:4B:21; planted "rx exception"
   mgr mac add tx 02:4D:41:52:4B:22; planted "tx exception"
   needle 02:4D:41:52:4B:21; needle 02:4D:41:52:4B:22
+  # The ruleset file beside the store holds them too, and so does a
+  # temporary an interrupted apply left.
+  mgr mac enable rx; mgr mac apply --no-load --iface eth0; planted "ruleset file"
+  grep -q 02:4D:41:52:4B:21 "$STORE/mac-block.nft" && ok || fail "the ruleset holds the exception"
+  printf '02:4D:41:52:4B:23\n' >"$STORE/.mac-block.nft.Zx81Qa"; needle 02:4D:41:52:4B:23
 }
 plant_pins() {
   mgr set system.manager.id <<EOS
@@ -123,8 +128,15 @@ while IFS= read -r n; do
   grep -r -a -q -F -- "$n" "$STORE" && fail "'$n' stored in plain text" || ok
 done <"$HIDDEN"
 
-mgr init --all --confirm "$SERIAL"
+# Initialize also deletes the MAC Address Block table from the kernel: in a
+# network namespace of our own where one can be made, not the host's.
+WRAP=${SVCMODE_WRAP:-}
+unshare -n true 2>/dev/null && WRAP="unshare -n $WRAP"
+SVCMODE_WRAP=$WRAP mgr init --all --confirm "$SERIAL"
 check_rc "initialization" 0
+check_grep "the report counts the ruleset files" out "2 MAC ruleset files"
+found=$(ls -a "$STORE" | grep 'mac-block\.nft')
+[ -z "$found" ] && ok || fail "ruleset files left beside the store: $found"
 
 for f in "$NEEDLES" "$HIDDEN"; do
   while IFS= read -r n; do

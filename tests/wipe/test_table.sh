@@ -22,7 +22,7 @@ for e in json.load(open(sys.argv[1])):
     alt = {"bool": "OFF" if v == "ON" else "ON", "string": "x7", "host": "h7.example",
            "email": "a7@example.com", "ipv4": "10.7.7.7", "netmask": "255.255.0.0",
            "port": "2525" if v != "2525" else "2526",
-           "int": "7" if v != "7" else "8"}.get(t, "")
+           "int": "7" if v != "7" else "8", "iface": "eth7"}.get(t, "")
     print(e["key"], e["level"], e["label"], alt, sep="\t")
 PY
 : >"$WORK/want"
