@@ -626,16 +626,43 @@ mac_kernel_matches(struct device *dev, const struct mac_kernel *k, enum mac_dir 
 /* --- removal (Initialize All Data) ---------------------------------------------- */
 
 static int
-delete_table(struct erase_stats *st, struct svc_err *err)
+load_seen(void *arg, const struct store_audit *r)
+{
+	if (strcmp(r->event, "mac.load") != 0)
+		return 0;
+	*(bool *)arg = true;
+	return 1;
+}
+
+/* Whether this store ever loaded a ruleset: the audit log keeps its
+ * mac.load records (their values erased, the events kept). */
+static bool
+ever_loaded(struct device *dev)
+{
+	bool seen = false;
+	struct svc_err e = { 0 };
+
+	/* Unreadable: assume it did, so that the removal is not skipped. */
+	if (device_audit_each(dev, 0, load_seen, &seen, &e) < 0)
+		return true;
+	return seen;
+}
+
+static int
+delete_table(struct device *dev, struct erase_stats *st, struct svc_err *err)
 {
 	const char *args[] = { "delete", "table", "netdev", MAC_TABLE, NULL };
 	struct strbuf msg = STRBUF_INIT;
 	struct svc_err e = { 0 };
 	int rc = nft(args, &msg, &e), n = rc == 0;
 	/* No nft: nothing can have been loaded through it. No such table:
-	 * nothing is loaded. */
-	bool none = (rc < 0 && e.code == EX_UNAVAILABLE) ||
-		    (rc > 0 && strstr(sb_str(&msg), "No such file or directory"));
+	 * nothing is loaded. Not permitted (svcmode run without root) for a
+	 * store that never loaded rules: none of ours can be there. A store
+	 * that did needs the same right to take them out again. */
+	bool none =
+		(rc < 0 && e.code == EX_UNAVAILABLE) ||
+		(rc > 0 && strstr(sb_str(&msg), "No such file or directory")) ||
+		(rc > 0 && strstr(sb_str(&msg), "Operation not permitted") && !ever_loaded(dev));
 
 	if (none)
 		rc = 0;
@@ -679,7 +706,7 @@ mac_kernel_remove(struct device *dev, struct erase_stats *st, struct svc_err *er
 	char *dir = fs_dirname(store_path(device_store(dev)));
 	DIR *d;
 	struct dirent *de;
-	int rc = delete_table(st, err), n = 0;
+	int rc = delete_table(dev, st, err), n = 0;
 
 	if (rc == 0 && (d = opendir(dir)) != NULL) {
 		while (rc == 0 && (de = readdir(d)) != NULL) {

@@ -213,4 +213,21 @@ svc_mgr box list 03; check_grep "refused backups erased nothing" out "doc.txt"
 svc_mgr init --all --backup "${DB}x.zip" --confirm "$serial"
 check_rc "a backup beside the store, not named like it" 0
 [ -f "${DB}x.zip" ] && ok || fail "the backup beside the store is not there"
+# Without root (the svcmode account), nft may not touch the kernel: a store
+# that never loaded a ruleset still initializes, and says none was there.
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null && command -v nft >/dev/null; then
+  NP=$(mktemp -d "${TMPDIR:-/tmp}/svcmode-np.XXXXXX")
+  chmod 777 "$NP"
+  asnobody() {
+    setpriv --reuid=nobody --regid=nogroup --clear-groups env SVCMODE_DB="$NP/d.db" HOME="$NP" \
+      SVCMODE_SERVICE_CODE=2828282 ${SVCMODE_WRAP:-} "$SVCMODE" "$@" >"$WORK/out" 2>"$WORK/err"
+    RC=$?
+  }
+  asnobody init-store --serial NPX00001
+  asnobody init --all --confirm NPX00001
+  check_rc "Initialize without root, nothing ever loaded" 0
+  check_grep "no ruleset of ours in the kernel" out "0 MAC rulesets in the kernel"
+  rm -rf "$NP"
+fi
+
 finish
