@@ -178,6 +178,46 @@ check_rc "status without nft" 0
 SVCMODE_WRAP="ip netns exec $NS_DEV env PATH=/nonexistent ${SVCMODE_WRAP:-}" svc mac status
 check_rc "status without nft" 69
 
+# --- SMTP reception behind the Receive filter ------------------------------------
+# The device's reception service listens in its namespace; the peer reaches
+# its SMTP port only while the Receive filter lets the peer's frames in.
+svc_mgr set network.email.address dev@device.test
+svc_mgr set network.email.smtp.rx_port 2525
+svc_mgr set network.email.smtp.rx ON
+ip netns exec "$NS_DEV" ${SVCMODE_WRAP:-} "$SVCMODE" service run --listen 10.213.0.1 \
+  >"$WORK/serve.log" 2>&1 &
+SERVE=$!
+for _ in $(seq 1 50); do
+  ip netns exec "$NS_DEV" ss -Hltn "sport = :2525" | grep -q LISTEN && break
+  sleep 0.1
+done
+banner() {
+  ip -n "$NS_DEV" neigh flush all 2>/dev/null
+  ip -n "$NS_PEER" neigh flush all 2>/dev/null
+  ip netns exec "$NS_PEER" python3 -c 'import socket
+try:
+    s = socket.create_connection(("10.213.0.1", 2525), 2)
+    print(s.recv(100).decode()[:3])
+except OSError:
+    print("none")' 2>/dev/null
+}
+svc_mgr mac clear rx --force
+svc_mgr mac add rx $PEER_MAC
+svc_mgr mac enable rx
+svc_mgr mac policy rx reject
+apply
+[ "$(banner)" = 220 ] && ok || fail "SMTP RX: the peer (an exception) gets no greeting"
+svc_mgr mac remove rx $PEER_MAC --force
+svc_mgr mac add rx $OTHER_MAC
+apply
+[ "$(banner)" = none ] && ok || fail "SMTP RX: the peer's frames are blocked, yet it reached the port"
+svc_mgr mac disable rx
+apply
+[ "$(banner)" = 220 ] && ok || fail "SMTP RX: filter off, no greeting"
+kill "$SERVE"
+wait "$SERVE"
+svc_mgr mac enable rx # as Initialize's section expects: the peer blocked
+
 # --- Initialize All Data: the table and the file go ----------------------------
 apply
 kernel | grep -q "chain rx" && ok || fail "loaded before Initialize"
