@@ -1,6 +1,7 @@
 /* MAC Address Block: exception lists and filter settings (the kernel side,
  * the nftables ruleset, is nft.c). */
 #include "mac/mac.h"
+#include "catalog/keys.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,9 +18,9 @@
 static const struct {
 	const char *name, *title, *enabled_key, *policy_key, *hook, *match;
 } dirs[] = {
-	[MAC_RX] = { "rx", "Receive Filter", "network.mac.rx.enabled", "network.mac.rx.policy",
+	[MAC_RX] = { "rx", "Receive Filter", KEY_NETWORK_MAC_RX_ENABLED, KEY_NETWORK_MAC_RX_POLICY,
 		     "ingress", "saddr" },
-	[MAC_TX] = { "tx", "Send Filter", "network.mac.tx.enabled", "network.mac.tx.policy",
+	[MAC_TX] = { "tx", "Send Filter", KEY_NETWORK_MAC_TX_ENABLED, KEY_NETWORK_MAC_TX_POLICY,
 		     "egress", "daddr" },
 };
 
@@ -86,10 +87,8 @@ mac_filter_get(struct device *dev, enum mac_dir d, struct mac_filter *out, struc
 	int rc = -1;
 
 	memset(out, 0, sizeof *out);
-	if (config_get(dev, dirs[d].enabled_key, &v, err) != 0)
+	if (config_get_bool(dev, dirs[d].enabled_key, &out->enabled, err) != 0)
 		goto out;
-	out->enabled = strcmp(v.buf, "ON") == 0;
-	sb_reset(&v);
 	if (config_get(dev, dirs[d].policy_key, &v, err) != 0)
 		goto out;
 	out->reject = strcmp(v.buf, "Reject") == 0;

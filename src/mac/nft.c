@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "catalog/keys.h"
 #include "mac/mac.h"
 #include "mac/mac_int.h"
 #include "store/store.h"
@@ -180,7 +181,7 @@ default_route(struct strbuf *out)
 static int
 iface_valid(struct device *dev, const char *name, struct svc_err *err)
 {
-	const struct cat_entry *e = catalog_find(device_catalog(dev), "network.mac.interface");
+	const struct cat_entry *e = catalog_find(device_catalog(dev), KEY_NETWORK_MAC_INTERFACE);
 	struct strbuf canon = STRBUF_INIT;
 	int rc = *name && catalog_parse_value(e, name, &canon, NULL) == 0 ? 0 : -1;
 
@@ -203,7 +204,7 @@ mac_iface(struct device *dev, const char *opt, struct strbuf *out, struct svc_er
 		sb_adds(out, opt);
 		return 0;
 	}
-	if (config_get(dev, "network.mac.interface", out, err) != 0)
+	if (config_get(dev, KEY_NETWORK_MAC_INTERFACE, out, err) != 0)
 		return -1;
 	if (out->len || default_route(out) == 0)
 		return 0;
