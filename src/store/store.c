@@ -122,6 +122,29 @@ store_exec_stmt(struct store *st, sqlite3_stmt *s, const char *what, struct svc_
 }
 
 int
+store_each_row(struct store *st, sqlite3_stmt *s, store_row_fn row, void *arg, const char *what,
+	       struct svc_err *err)
+{
+	int rc, stop = 0;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if ((stop = row(arg, s)) != 0)
+			break;
+	sqlite3_reset(s);
+	if (stop != 0)
+		return stop;
+	return rc == SQLITE_DONE ? 0 : store_fail(st, what, err);
+}
+
+int
+store_row_named_count(void *arg, sqlite3_stmt *s)
+{
+	const struct store_named_count *c = arg;
+
+	return c->fn(c->arg, store_col(s, 0), sqlite3_column_int64(s, 1)) != 0;
+}
+
+int
 store_exec(struct store *st, const char *sql, struct svc_err *err)
 {
 	char *msg = NULL, verb[24];
@@ -660,21 +683,29 @@ store_setting_delete(struct store *st, const char *key, struct svc_err *err)
 	return 0;
 }
 
+struct setting_each {
+	store_setting_fn fn;
+	void *arg;
+};
+
+/* A row of SQL_SETTING_ALL to the caller's function: 1 stops the list. */
+static int
+setting_row(void *arg, sqlite3_stmt *s)
+{
+	const struct setting_each *e = arg;
+
+	return e->fn(e->arg, store_col(s, 0), store_col(s, 1)) != 0;
+}
+
 int
 store_setting_each(struct store *st, store_setting_fn fn, void *arg, struct svc_err *err)
 {
 	sqlite3_stmt *s = store_stmt(st, SQL_SETTING_ALL, err);
-	int rc;
+	struct setting_each e = { fn, arg };
 
 	if (s == NULL)
 		return -1;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		if (fn(arg, store_col(s, 0), store_col(s, 1)) != 0)
-			break;
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(st, "read settings", err);
-	return 0;
+	return store_each_row(st, s, setting_row, &e, "read settings", err) < 0 ? -1 : 0;
 }
 
 /* --- doors ---------------------------------------------------------------- */
@@ -739,51 +770,51 @@ col_or_null(sqlite3_stmt *s, int i)
 	return sqlite3_column_type(s, i) == SQLITE_NULL ? NULL : store_col(s, i);
 }
 
+struct audit_each {
+	store_audit_fn fn;
+	void *arg;
+};
+
+static int
+audit_row(void *arg, sqlite3_stmt *s)
+{
+	const struct audit_each *e = arg;
+	struct store_audit r = {
+		.id = sqlite3_column_int64(s, 0),
+		.at = store_col(s, 1),
+		.actor = store_col(s, 2),
+		.level = store_col(s, 3),
+		.event = store_col(s, 4),
+		.key = col_or_null(s, 5),
+		.old = col_or_null(s, 6),
+		.new = col_or_null(s, 7),
+		.detail = col_or_null(s, 8),
+	};
+
+	return e->fn(e->arg, &r) != 0;
+}
+
 int
 store_audit_each(struct store *st, int limit, store_audit_fn fn, void *arg, struct svc_err *err)
 {
 	sqlite3_stmt *s = store_stmt(st, SQL_AUDIT_LAST, err);
-	int rc;
+	struct audit_each e = { fn, arg };
 
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, limit > 0 ? limit : -1);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct store_audit r = {
-			.id = sqlite3_column_int64(s, 0),
-			.at = store_col(s, 1),
-			.actor = store_col(s, 2),
-			.level = store_col(s, 3),
-			.event = store_col(s, 4),
-			.key = col_or_null(s, 5),
-			.old = col_or_null(s, 6),
-			.new = col_or_null(s, 7),
-			.detail = col_or_null(s, 8),
-		};
-		if (fn(arg, &r) != 0)
-			break;
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(st, "read audit log", err);
-	return 0;
+	return store_each_row(st, s, audit_row, &e, "read audit log", err) < 0 ? -1 : 0;
 }
 
 int
 store_counter_each(struct store *st, store_counter_fn fn, void *arg, struct svc_err *err)
 {
 	sqlite3_stmt *s = store_stmt(st, SQL_COUNTERS, err);
-	int rc;
+	struct store_named_count c = { fn, arg };
 
 	if (s == NULL)
 		return -1;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		if (fn(arg, store_col(s, 0), sqlite3_column_int64(s, 1)) != 0)
-			break;
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(st, "read counters", err);
-	return 0;
+	return store_each_row(st, s, store_row_named_count, &c, "read counters", err) < 0 ? -1 : 0;
 }
 
 /* --- JSON ----------------------------------------------------------------- */
