@@ -9,6 +9,8 @@
 
 #include <openssl/evp.h>
 
+#include "util/text.h"
+
 void
 backup_say(const struct backup_cb *cb, const char *fmt, ...)
 {
@@ -31,25 +33,13 @@ backup_progress(const struct backup_cb *cb, const char *what, int64_t done, int6
 }
 
 void
-backup_hexify(const unsigned char *b, size_t n, char *out)
-{
-	static const char hex[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = hex[b[i] >> 4];
-		out[2 * i + 1] = hex[b[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
-void
 backup_sha256_hex(const void *data, size_t len, char out[65])
 {
 	unsigned char md[32];
 	unsigned int n = 0;
 
 	EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
-	backup_hexify(md, 32, out);
+	text_hex(md, 32, out);
 }
 
 void

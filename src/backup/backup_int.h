@@ -29,7 +29,6 @@
 void backup_say(const struct backup_cb *cb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void backup_progress(const struct backup_cb *cb, const char *what, int64_t done, int64_t total);
-void backup_hexify(const unsigned char *b, size_t n, char *out);
 void backup_sha256_hex(const void *data, size_t len, char out[65]);
 void backup_iso_time(int64_t t, char *buf, size_t cap);
 

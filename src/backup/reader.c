@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 
 #include "backup/archive_lazy.h"
+#include "util/text.h"
 
 struct rd {
 	int fd;
@@ -175,7 +176,7 @@ read_data(struct rd *r, const char *path, const char *name, bool encrypted, stru
 	}
 	if (md) {
 		EVP_DigestFinal_ex(md, dg, NULL);
-		backup_hexify(dg, 32, hex);
+		text_hex(dg, 32, hex);
 	}
 	rc = 0;
 out:

@@ -259,7 +259,7 @@ mailbox_export(struct device *dev, int box, const char *password, int no, const 
 		}
 	}
 	EVP_DigestFinal_ex(ctx, md, NULL);
-	mailbox_hexify(md, 32, hex);
+	text_hex(md, 32, hex);
 	if (strcmp(hex, d.sha256) != 0) {
 		svc_errf(err, EX_DATAERR,
 			 "document %04d of inbox %02d is damaged: its content does not match "

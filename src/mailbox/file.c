@@ -15,18 +15,7 @@
 #include "access/seal.h"
 
 #include "util/fsutil.h"
-
-void
-mailbox_hexify(const unsigned char *b, size_t n, char *out)
-{
-	static const char hex[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = hex[b[i] >> 4];
-		out[2 * i + 1] = hex[b[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
+#include "util/text.h"
 
 void
 mailbox_file_abort(struct mailbox_file *f)
@@ -57,7 +46,7 @@ mailbox_file_begin(struct device *dev, struct mailbox_file **out, struct svc_err
 	f->fd = -1;
 	if (fs_mkdirs(dir, 0700, err) != 0 || seal_random(rnd, sizeof rnd, err) != 0)
 		goto fail;
-	mailbox_hexify(rnd, sizeof rnd, hex);
+	text_hex(rnd, sizeof rnd, hex);
 	snprintf(f->file, sizeof f->file, "%s.doc", hex);
 	sb_addf(&sb, "%s/%s.tmp", dir, hex);
 	f->tmp = sb_detach(&sb);
@@ -127,7 +116,7 @@ mailbox_file_finish(struct mailbox_file *f, bool sync, char file[80], int64_t *s
 	f->fd = -2; /* renamed: abort removes the final name */
 	if (sync && fs_sync_dir(f->final, err) != 0)
 		return -1;
-	mailbox_hexify(md, 32, sha256);
+	text_hex(md, 32, sha256);
 	strlcpy_(file, f->file, 80);
 	*size = f->size;
 	return 0;

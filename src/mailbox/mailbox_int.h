@@ -28,8 +28,6 @@ struct mailbox_file {
 /* The error for a failed write of PATH (errno E): a full disk says so. */
 int mailbox_write_error(const char *path, int e, struct svc_err *err);
 
-/* N bytes at B as lower-case hex, NUL-terminated, into OUT (2N+1 bytes). */
-void mailbox_hexify(const unsigned char *b, size_t n, char *out);
 /* Free text: at most MAX bytes of UTF-8 without control characters. */
 int mailbox_valid_text(const char *s, size_t max);
 /* Erases the content file FILE of the documents directory. */
