@@ -8,27 +8,17 @@
 #include <openssl/rand.h>
 #include <string.h>
 
+#include "util/err_openssl.h"
+
 #define NONCE_LEN 12
 #define TAG_LEN 16
 #define PREFIX "v1:"
-
-static int
-ossl_fail(struct svc_err *err, const char *what)
-{
-	unsigned long e = ERR_get_error();
-	char buf[128] = "";
-
-	if (e)
-		ERR_error_string_n(e, buf, sizeof buf);
-	ERR_clear_error();
-	return svc_errf(err, EX_SOFTWARE, "%s failed: %s", what, buf);
-}
 
 int
 seal_random(void *buf, size_t n, struct svc_err *err)
 {
 	if (RAND_bytes(buf, (int)n) != 1)
-		return ossl_fail(err, "random number generator");
+		return svc_err_openssl_failed(err, "random number generator");
 	return 0;
 }
 
@@ -42,7 +32,7 @@ seal_derive(const unsigned char secret[32], const char *purpose, unsigned char k
 	int rc = -1;
 
 	if (ctx == NULL) {
-		ossl_fail(err, "HKDF");
+		svc_err_openssl_failed(err, "HKDF");
 		goto out;
 	}
 	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)"SHA256", 0);
@@ -51,7 +41,7 @@ seal_derive(const unsigned char secret[32], const char *purpose, unsigned char k
 						      strlen(purpose));
 	params[3] = OSSL_PARAM_construct_end();
 	if (EVP_KDF_derive(ctx, key, SEAL_KEY_LEN, params) != 1) {
-		ossl_fail(err, "HKDF");
+		svc_err_openssl_failed(err, "HKDF");
 		goto out;
 	}
 	rc = 0;
@@ -77,7 +67,7 @@ seal_encrypt(const unsigned char key[SEAL_KEY_LEN], const char *aad, const void 
 	    EVP_EncryptUpdate(ctx, raw + NONCE_LEN, &n, plain, (int)len) != 1 ||
 	    EVP_EncryptFinal_ex(ctx, raw + NONCE_LEN + n, &n) != 1 ||
 	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, TAG_LEN, raw + NONCE_LEN + len) != 1) {
-		ossl_fail(err, "encryption");
+		svc_err_openssl_failed(err, "encryption");
 		goto out;
 	}
 	EVP_EncodeBlock((unsigned char *)b64, raw, (int)rawlen);

@@ -9,6 +9,7 @@
 
 #include <openssl/evp.h>
 
+#include "util/hex.h"
 #include "util/text.h"
 
 void
@@ -39,7 +40,7 @@ backup_sha256_hex(const void *data, size_t len, char out[65])
 	unsigned int n = 0;
 
 	EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
-	text_hex(md, 32, out);
+	hex_encode(md, 32, out);
 }
 
 void

@@ -2,13 +2,13 @@
  * writing, and SHA256SUMS. */
 #include "backup/backup_int.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "access/access.h"
+#include "util/hex.h"
 #include "util/json.h"
 #include "util/text.h"
 
@@ -68,15 +68,6 @@ man_inbox(void *arg, const struct store_inbox *in)
 	return 0;
 }
 
-static bool
-is_hex64(const char *s)
-{
-	for (int i = 0; i < 64; i++)
-		if (!isxdigit((unsigned char)s[i]) || isupper((unsigned char)s[i]))
-			return false;
-	return s[64] == '\0';
-}
-
 static int
 man_doc(void *arg, const struct store_doc *d)
 {
@@ -84,7 +75,7 @@ man_doc(void *arg, const struct store_doc *d)
 	char want[sizeof d->file];
 
 	if (d->box < 0 || d->box >= MAILBOX_INBOXES || !p->has_inbox[d->box] || d->no < 1 ||
-	    d->no > 9999 || d->size < 0 || d->pages < 0 || !is_hex64(d->sha256) ||
+	    d->no > 9999 || d->size < 0 || d->pages < 0 || !hex_is_lower(d->sha256, 64) ||
 	    d->name[0] == '\0' || strlen(d->name) > MAILBOX_DOCNAME_MAX || !printable(d->name))
 		goto bad;
 	backup_doc_path(d, want, sizeof want);

@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 
 #include "backup/archive_lazy.h"
+#include "util/hex.h"
 #include "util/text.h"
 
 struct rd {
@@ -176,7 +177,7 @@ read_data(struct rd *r, const char *path, const char *name, bool encrypted, stru
 	}
 	if (md) {
 		EVP_DigestFinal_ex(md, dg, NULL);
-		text_hex(dg, 32, hex);
+		hex_encode(dg, 32, hex);
 	}
 	rc = 0;
 out:

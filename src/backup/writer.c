@@ -15,6 +15,7 @@
 
 #include "backup/archive_lazy.h"
 #include "util/fsutil.h"
+#include "util/hex.h"
 #include "util/text.h"
 
 struct out {
@@ -230,7 +231,7 @@ put_doc(struct device *dev, struct archive *a, struct out *o, const char *path,
 			backup_progress(cb, "backing up", *done, total);
 	}
 	EVP_DigestFinal_ex(md, dg, NULL);
-	text_hex(dg, 32, hex);
+	hex_encode(dg, 32, hex);
 	if (len != d->size || strcmp(hex, d->sha256) != 0) {
 		svc_errf(err, EX_DATAERR,
 			 "document %02d/%04d '%s' is damaged in the store (its content no longer "

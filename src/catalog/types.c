@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "catalog/catalog.h"
+#include "util/hex.h"
 #include "util/text.h"
 
 typedef int (*parse_fn)(const struct cat_entry *e, const char *in, struct strbuf *out);
@@ -210,7 +211,7 @@ p_mac(const struct cat_entry *e, const char *in, struct strbuf *out)
 	for (size_t i = 0; i < len; i++) {
 		if (in[i] == sep)
 			continue;
-		if (!isxdigit((unsigned char)in[i]) || n == 12)
+		if (hex_digit((unsigned char)in[i]) < 0 || n == 12)
 			return -1;
 		hex[n++] = (char)toupper((unsigned char)in[i]);
 	}

@@ -66,6 +66,33 @@ void device_as_service(struct device *dev);
 int device_check_operator(const char *name, struct svc_err *err);
 void device_set_asker(struct device *dev, device_ask_fn fn, void *arg);
 
+/* What the front ends read of the store, through the device. */
+struct device_store_info {
+	const char *path;
+	int64_t size;
+	int schema;
+	const char *sqlite; /* the library's version */
+};
+void device_store_info(struct device *dev, struct device_store_info *out);
+/* The audit log, oldest first (the last LIMIT records; <= 0: all). */
+int device_audit_each(struct device *dev, int limit, store_audit_fn fn, void *arg,
+		      struct svc_err *err);
+int device_counter_each(struct device *dev, store_counter_fn fn, void *arg, struct svc_err *err);
+/* Changes when any process commits to the store (the menus redraw then). */
+int64_t device_data_version(struct device *dev);
+
+/* The lockouts of the manager and service doors. CLEARABLE: this session
+ * holds the level that may clear that door's (a door's own level: level 1
+ * never clears the level-2 door's). */
+typedef int (*device_lockout_fn)(void *arg, const char *door, int failures, bool locked,
+				 bool clearable);
+int device_lockout_each(struct device *dev, device_lockout_fn fn, void *arg, struct svc_err *err);
+/* Clears, in one audited transaction, the lockouts this session may clear;
+ * their number in *cleared. */
+int device_lockout_clear(struct device *dev, int *cleared, struct svc_err *err);
+
+/* Seconds a door stays locked after three wrong codes (Lockout Delay). */
+int device_lockout_delay(struct device *dev);
 /*
  * The one access rule: succeeds when the session holds one of DOORS (0:
  * anyone), else asks the front end for credentials and opens the cheapest
@@ -98,6 +125,10 @@ int config_get_plain(struct device *dev, const char *key, struct strbuf *out, st
 /* Whether KEY has a value other than its factory default. */
 int config_is_default(struct device *dev, const char *key, bool *out, struct svc_err *err);
 /* The stored form, as a stamp for config_set_checked. */
+/* A bool (ON/OFF) or int/port setting as a value; EX_SOFTWARE when the
+ * catalog gives KEY another type. */
+int config_get_bool(struct device *dev, const char *key, bool *out, struct svc_err *err);
+int config_get_int(struct device *dev, const char *key, int *out, struct svc_err *err);
 int config_stamp(struct device *dev, const char *key, struct strbuf *out, struct svc_err *err);
 int config_set(struct device *dev, const char *key, const char *value, struct svc_err *err);
 /* Like config_set, but fails with EX_TEMPFAIL ("changed meanwhile") if the
@@ -127,6 +158,36 @@ int config_import(struct device *dev, const char *json, struct strbuf *problems,
  * (secrets as ***), without writing or asking for credentials. */
 int config_import_plan(struct device *dev, const char *json, struct strbuf *problems,
 		       struct strbuf *plan, struct svc_err *err);
+/* A part of the export that a feature module keeps beside the catalog's
+ * settings (the inboxes' settings, the MAC exception lists): NAME is its
+ * key in the export. export writes its JSON value. plan reads the
+ * imported value (NULL when the file has none), lists bad entries in
+ * PROBLEMS and what would change in PLAN (one line each), keeps what it
+ * will write in *STATE and returns the number of changes, or -1. apply
+ * writes *STATE inside the import's one transaction; release frees it. */
+struct config_section {
+	const char *name;
+	unsigned doors; /* needed to import a change of it */
+	int (*export)(struct device *dev, struct strbuf *json, struct svc_err *err);
+	int (*plan)(struct device *dev, const char *json, struct strbuf *problems,
+		    struct strbuf *plan, void **state, struct svc_err *err);
+	int (*apply)(struct device *dev, void *state, struct svc_err *err);
+	void (*release)(void *state);
+};
+/* config_export and config_import with SECTIONS (ended by a NULL name) as
+ * well: one file, one transaction, all or nothing. */
+int config_export_all(struct device *dev, bool include_secrets,
+		      const struct config_section *sections, struct strbuf *out,
+		      struct svc_err *err);
+int config_import_all(struct device *dev, const char *json, const struct config_section *sections,
+		      bool write, struct strbuf *problems, struct strbuf *plan,
+		      struct svc_err *err);
+/* The members of the JSON object or array at PATH of JSON ("$.mac.rx"),
+ * for a section's plan: KEY (or the index), TYPE as SQLite's json_each
+ * names it ("text", "integer", "object", "array", ...), VALUE. */
+typedef int (*config_json_fn)(void *arg, const char *key, const char *type, const char *value);
+int config_json_each(struct device *dev, const char *json, const char *path, config_json_fn fn,
+		     void *arg, struct svc_err *err);
 /* Sets several keys in one transaction: every value is validated and every
  * door opened first; on any refusal nothing is written. */
 int config_set_many(struct device *dev, const char *const *keys, const char *const *values, int n,

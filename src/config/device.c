@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "access/seal.h"
+#include "catalog/keys.h"
 #include "util/fsutil.h"
 #include "util/text.h"
 
@@ -256,16 +257,101 @@ device_entry(const struct device *dev, const char *key, struct svc_err *err)
 
 /* --- doors ---------------------------------------------------------------- */
 
-static int
-lockout_delay(struct device *dev)
+void
+device_store_info(struct device *dev, struct device_store_info *out)
 {
-	struct strbuf v = STRBUF_INIT;
-	int secs = 30;
+	out->path = store_path(dev->st);
+	out->size = store_size(dev->st);
+	out->schema = store_schema_version(dev->st);
+	out->sqlite = store_sqlite_version();
+}
 
-	if (config_get(dev, "service.lockout.delay", &v, NULL) == 0)
-		secs = (int)strtol(v.buf, NULL, 10);
-	sb_release(&v);
-	return secs > 0 ? secs : 30;
+int
+device_audit_each(struct device *dev, int limit, store_audit_fn fn, void *arg, struct svc_err *err)
+{
+	return store_audit_each(dev->st, limit, fn, arg, err);
+}
+
+int
+device_counter_each(struct device *dev, store_counter_fn fn, void *arg, struct svc_err *err)
+{
+	return store_counter_each(dev->st, fn, arg, err);
+}
+
+int64_t
+device_data_version(struct device *dev)
+{
+	return store_data_version(dev->st);
+}
+
+/* Each door's lockout is cleared only by a session that holds that door's
+ * level (the manager's by service level 1, the customer's field engineer):
+ * level 1 must not reset the guesses at the level-2 code. */
+static const struct {
+	const char *name;
+	unsigned needs;
+} lockouts[] = {
+	{ "manager", DOOR_SERVICE1 },
+	{ "service1", DOOR_SERVICE1 },
+	{ "service2", DOOR_SERVICE2 },
+};
+#define NLOCKOUTS (sizeof lockouts / sizeof lockouts[0])
+
+int
+device_lockout_each(struct device *dev, device_lockout_fn fn, void *arg, struct svc_err *err)
+{
+	for (size_t i = 0; i < NLOCKOUTS; i++) {
+		struct store_door d;
+		int rc;
+
+		if (store_door_get(dev->st, lockouts[i].name, &d, err) != 0)
+			return -1;
+		rc = fn(arg, lockouts[i].name, d.failures, d.locked_until != 0,
+			(dev->doors & lockouts[i].needs) != 0);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int
+device_lockout_clear(struct device *dev, int *cleared, struct svc_err *err)
+{
+	*cleared = 0;
+	if (store_begin(dev->st, err) != 0)
+		return -1;
+	for (size_t i = 0; i < NLOCKOUTS; i++) {
+		struct store_door d;
+
+		if (!(dev->doors & lockouts[i].needs))
+			continue;
+		if (store_door_get(dev->st, lockouts[i].name, &d, err) != 0)
+			goto fail;
+		if (d.failures == 0 && d.locked_until == 0)
+			continue;
+		if (store_door_put(dev->st, lockouts[i].name, &(struct store_door){ 0, 0 }, err) !=
+			    0 ||
+		    device_audit(dev, "unlock", NULL, NULL, NULL, lockouts[i].name, err) != 0)
+			goto fail;
+		(*cleared)++;
+	}
+	if (store_commit(dev->st, err) == 0)
+		return 0;
+fail:
+	store_rollback(dev->st);
+	*cleared = 0;
+	return -1;
+}
+
+int
+device_lockout_delay(struct device *dev)
+{
+	int secs = 0;
+
+	/* An unreadable store still locks: the catalog's default. */
+	if (config_get_int(dev, KEY_SERVICE_LOCKOUT_DELAY, &secs, NULL) != 0 || secs <= 0)
+		secs = 30;
+	return secs;
 }
 
 /* The stored value of a pin-type KEY, or its factory default. */
@@ -306,7 +392,7 @@ device_check_pin(struct device *dev, const char *door, const char *key, const ch
 	if (stored_pin(dev, key, &want, err) != 0)
 		goto out;
 	ok = padded(dev, key, given, &pin) && access_matches(want.buf, pin.buf);
-	rc = access_attempt(dev->st, &who, door, ok, lockout_delay(dev), err);
+	rc = access_attempt(dev->st, &who, door, ok, device_lockout_delay(dev), err);
 out:
 	sb_release(&want);
 	sb_release(&pin);
@@ -321,15 +407,15 @@ login_manager(struct device *dev, const struct device_creds *c, struct svc_err *
 	bool ok;
 	int rc = -1;
 
-	if (stored_pin(dev, "system.manager.id", &id, err) != 0 ||
-	    stored_pin(dev, "system.manager.pin", &pin, err) != 0)
+	if (stored_pin(dev, KEY_SYSTEM_MANAGER_ID, &id, err) != 0 ||
+	    stored_pin(dev, KEY_SYSTEM_MANAGER_PIN, &pin, err) != 0)
 		goto out;
 	/* Both are checked, whatever the first gives, so timing tells nothing. */
-	ok = (int)padded(dev, "system.manager.id", c->manager_id, &a) &
-	     (int)padded(dev, "system.manager.pin", c->manager_pin, &b);
+	ok = (int)padded(dev, KEY_SYSTEM_MANAGER_ID, c->manager_id, &a) &
+	     (int)padded(dev, KEY_SYSTEM_MANAGER_PIN, c->manager_pin, &b);
 	ok = (int)access_matches(id.buf, a.buf ? a.buf : "") &
 	     (int)access_matches(pin.buf, b.buf ? b.buf : "") & (int)ok;
-	rc = access_attempt(dev->st, &who, "manager", ok, lockout_delay(dev), err);
+	rc = access_attempt(dev->st, &who, "manager", ok, device_lockout_delay(dev), err);
 	if (rc != 0 && err && err->code == EX_NOPERM)
 		svc_errf(err, EX_NOPERM, "wrong System Manager ID or PIN");
 out:
@@ -348,7 +434,7 @@ device_login(struct device *dev, enum level door, const struct device_creds *c, 
 	switch (door) {
 	case LEVEL_MANAGER: rc = login_manager(dev, c, err); break;
 	case LEVEL_SERVICE1:
-		rc = device_check_pin(dev, "service1", "service.code.level1", c->service1_code,
+		rc = device_check_pin(dev, "service1", KEY_SERVICE_CODE_LEVEL1, c->service1_code,
 				      err);
 		if (rc != 0 && err && err->code == EX_NOPERM)
 			svc_errf(err, EX_NOPERM, "wrong level-1 service code");
@@ -357,7 +443,7 @@ device_login(struct device *dev, enum level door, const struct device_creds *c, 
 		if (!(dev->doors & DOOR_SERVICE1))
 			return svc_errf(err, EX_NOPERM,
 					"level 2 is entered from inside Service Mode level 1");
-		rc = device_check_pin(dev, "service2", "service.code.level2", c->service2_code,
+		rc = device_check_pin(dev, "service2", KEY_SERVICE_CODE_LEVEL2, c->service2_code,
 				      err);
 		if (rc != 0 && err && err->code == EX_NOPERM)
 			svc_errf(err, EX_NOPERM, "wrong level-2 service code");
@@ -419,10 +505,10 @@ level1_only(struct device *dev, unsigned doors, const struct device_creds *c, co
 	bool ok;
 
 	if (access_locked_for(dev->st, "service1", NULL) > 0 ||
-	    stored_pin(dev, "service.code.level1", &want, err) != 0)
+	    stored_pin(dev, KEY_SERVICE_CODE_LEVEL1, &want, err) != 0)
 		ok = false;
 	else
-		ok = padded(dev, "service.code.level1", c->service1_code, &pin) &&
+		ok = padded(dev, KEY_SERVICE_CODE_LEVEL1, c->service1_code, &pin) &&
 		     access_matches(want.buf, pin.buf);
 	sb_release(&want);
 	sb_release(&pin);

@@ -1,9 +1,11 @@
 /* Reading and changing settings: validation, access, sealing, audit. */
 #include <openssl/crypto.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "access/seal.h"
+#include "catalog/keys.h"
 #include "config/device_int.h"
 
 #define SEAL_PURPOSE "svcmode settings v1"
@@ -41,6 +43,45 @@ config_get(struct device *dev, const char *key, struct strbuf *out, struct svc_e
 	sb_adds(out, catalog_is_hidden(e) ? hidden_shown(sb_str(&v)) : sb_str(&v));
 	sb_release(&v);
 	return 0;
+}
+
+/* The typed reads: the catalog says the key is of that type, so a
+ * misspelt or mistyped key fails here (EX_SOFTWARE) rather than reading
+ * as OFF or 0. */
+int
+config_get_bool(struct device *dev, const char *key, bool *out, struct svc_err *err)
+{
+	const struct cat_entry *e = device_entry(dev, key, err);
+	struct strbuf v = STRBUF_INIT;
+	int rc = -1;
+
+	*out = false;
+	if (e && e->type != CT_BOOL)
+		return svc_errf(err, EX_SOFTWARE, "setting '%s' is not ON/OFF", key);
+	if (e && current(dev, e, &v, err) == 0) {
+		*out = strcmp(sb_str(&v), "ON") == 0;
+		rc = 0;
+	}
+	sb_release(&v);
+	return rc;
+}
+
+int
+config_get_int(struct device *dev, const char *key, int *out, struct svc_err *err)
+{
+	const struct cat_entry *e = device_entry(dev, key, err);
+	struct strbuf v = STRBUF_INIT;
+	int rc = -1;
+
+	*out = 0;
+	if (e && e->type != CT_INT && e->type != CT_PORT)
+		return svc_errf(err, EX_SOFTWARE, "setting '%s' is not a number", key);
+	if (e && current(dev, e, &v, err) == 0) {
+		*out = (int)strtol(sb_str(&v), NULL, 10);
+		rc = 0;
+	}
+	sb_release(&v);
+	return rc;
 }
 
 int
@@ -240,7 +281,7 @@ out:
 int
 config_pwd_clear(struct device *dev, struct svc_err *err)
 {
-	static const char *const keys[] = { "system.manager.id", "system.manager.pin" };
+	static const char *const keys[] = { KEY_SYSTEM_MANAGER_ID, KEY_SYSTEM_MANAGER_PIN };
 	int rc = 0;
 
 	/* The caller opened the service door that allows it: the keys' own

@@ -8,6 +8,7 @@
 
 #define EXPORT_FORMAT "svcmode-settings"
 #define EXPORT_VERSION 1
+#define CONFIG_SECTIONS_MAX 8
 
 static bool
 numeric(const struct cat_entry *e)
@@ -17,6 +18,13 @@ numeric(const struct cat_entry *e)
 
 int
 config_export(struct device *dev, bool include_secrets, struct strbuf *out, struct svc_err *err)
+{
+	return config_export_all(dev, include_secrets, NULL, out, err);
+}
+
+int
+config_export_all(struct device *dev, bool include_secrets, const struct config_section *sections,
+		  struct strbuf *out, struct svc_err *err)
 {
 	struct strbuf v = STRBUF_INIT;
 	bool first = true;
@@ -46,11 +54,24 @@ config_export(struct device *dev, bool include_secrets, struct strbuf *out, stru
 		else
 			json_add_str(out, v.buf);
 	}
-	sb_adds(out, "\n  }\n}\n");
+	sb_adds(out, "\n  }");
+	for (const struct config_section *sec = sections; sec && sec->name; sec++) {
+		sb_addf(out, ",\n  \"%s\": ", sec->name);
+		if (sec->export(dev, out, err) != 0)
+			goto out;
+	}
+	sb_adds(out, "\n}\n");
 	rc = 0;
 out:
 	sb_release(&v);
 	return rc;
+}
+
+int
+config_json_each(struct device *dev, const char *json, const char *path, config_json_fn fn,
+		 void *arg, struct svc_err *err)
+{
+	return store_json_each(dev->st, json, path, fn, arg, err);
 }
 
 struct import_item {
@@ -67,7 +88,11 @@ struct import {
 	size_t n, cap;
 	unsigned need; /* the doors of the keys to change: all are needed */
 	bool seen_settings;
-	int version; /* 1; -1 for any other; 0 when missing */
+	const struct config_section *sections;
+	void *state[CONFIG_SECTIONS_MAX];
+	char *section_json[CONFIG_SECTIONS_MAX]; /* as found in the file */
+	int changes;                             /* of the sections */
+	int version;                             /* 1; -1 for any other; 0 when missing */
 	char format[64];
 };
 
@@ -91,6 +116,9 @@ top_field(void *arg, const char *key, const char *type, const char *value)
 		im->version = strcmp(type, "integer") == 0 && strcmp(value, "1") == 0 ? 1 : -1;
 	if (strcmp(key, "settings") == 0 && strcmp(type, "object") == 0)
 		im->seen_settings = true;
+	for (int i = 0; im->sections && im->sections[i].name; i++)
+		if (strcmp(key, im->sections[i].name) == 0 && im->section_json[i] == NULL)
+			im->section_json[i] = xstrdup(value);
 	return 0;
 }
 
@@ -172,7 +200,11 @@ apply(struct import *im, struct svc_err *err)
 				   err) != 0)
 			goto fail;
 	}
-	snprintf(detail, sizeof detail, "%zu settings changed", im->n);
+	for (int i = 0; im->sections && im->sections[i].name; i++)
+		if (im->state[i] && im->sections[i].apply(im->dev, im->state[i], err) != 0)
+			goto fail;
+	snprintf(detail, sizeof detail, "%zu settings changed%s", im->n,
+		 im->changes ? ", with inboxes and lists" : "");
 	if (device_audit(im->dev, "import", NULL, NULL, NULL, detail, err) != 0)
 		goto fail;
 	return store_commit(im->dev->st, err);
@@ -184,6 +216,11 @@ fail:
 static void
 import_free(struct import *im)
 {
+	for (int i = 0; im->sections && im->sections[i].name; i++) {
+		if (im->state[i])
+			im->sections[i].release(im->state[i]);
+		free(im->section_json[i]);
+	}
 	for (size_t i = 0; i < im->n; i++) {
 		svc_wipe(im->items[i].canon, strlen(im->items[i].canon));
 		free(im->items[i].stored);
@@ -205,11 +242,39 @@ plan_line(struct import *im, const struct import_item *it, struct strbuf *plan)
 	sb_release(&cur);
 }
 
+/* Each section reads its part of the file; their bad entries count as
+ * problems, their changes with the settings'. */
 static int
-import_run(struct device *dev, const char *json, struct strbuf *problems, struct strbuf *plan,
-	   bool write, struct svc_err *err)
+sections_plan(struct import *im, struct strbuf *plan, struct svc_err *err)
 {
-	struct import im = { .dev = dev, .problems = problems, .need = 0 };
+	for (int i = 0; im->sections && im->sections[i].name; i++) {
+		const struct config_section *sec = &im->sections[i];
+		size_t before = im->problems->len;
+		struct strbuf lines = STRBUF_INIT;
+		int n = sec->plan(im->dev, im->section_json[i], im->problems, &lines, &im->state[i],
+				  err);
+
+		if (n < 0) {
+			sb_release(&lines);
+			return -1;
+		}
+		for (size_t k = before; k < im->problems->len; k++)
+			im->nproblems += im->problems->buf[k] == '\n';
+		if (plan)
+			sb_adds(plan, sb_str(&lines));
+		sb_release(&lines);
+		if (n > 0)
+			im->need |= sec->doors;
+		im->changes += n;
+	}
+	return 0;
+}
+
+static int
+import_run(struct device *dev, const char *json, const struct config_section *sections,
+	   struct strbuf *problems, struct strbuf *plan, bool write, struct svc_err *err)
+{
+	struct import im = { .dev = dev, .problems = problems, .need = 0, .sections = sections };
 	int rc = -1;
 
 	if (store_json_each(dev->st, json, "$", top_field, &im, err) != 0)
@@ -228,22 +293,24 @@ import_run(struct device *dev, const char *json, struct strbuf *problems, struct
 			 EXPORT_VERSION);
 		goto out;
 	}
-	if (store_json_each(dev->st, json, "$.settings", one_setting, &im, err) != 0)
+	if (store_json_each(dev->st, json, "$.settings", one_setting, &im, err) != 0 ||
+	    sections_plan(&im, plan, err) != 0)
 		goto out;
 	if (im.nproblems > 0) {
-		svc_errf(err, EX_DATAERR, "%d invalid setting%s in the import; nothing was changed",
-			 im.nproblems, im.nproblems == 1 ? "" : "s");
+		svc_errf(err, EX_DATAERR, "%d invalid entr%s in the import; nothing was changed",
+			 im.nproblems, im.nproblems == 1 ? "y" : "ies");
 		goto out;
 	}
 	for (size_t i = 0; plan && i < im.n; i++)
 		plan_line(&im, &im.items[i], plan);
-	for (unsigned door = 1; write && im.n > 0 && door <= DOOR_SERVICE2; door <<= 1)
+	for (unsigned door = 1; write && im.n + (size_t)im.changes > 0 && door <= DOOR_SERVICE2;
+	     door <<= 1)
 		if ((im.need & door) &&
 		    device_require(dev, door, "importing these settings", err) != 0)
 			goto out;
-	if (write && im.n > 0 && apply(&im, err) != 0)
+	if (write && im.n + (size_t)im.changes > 0 && apply(&im, err) != 0)
 		goto out;
-	rc = (int)im.n;
+	rc = (int)im.n + im.changes;
 out:
 	import_free(&im);
 	return rc;
@@ -252,12 +319,19 @@ out:
 int
 config_import(struct device *dev, const char *json, struct strbuf *problems, struct svc_err *err)
 {
-	return import_run(dev, json, problems, NULL, true, err);
+	return import_run(dev, json, NULL, problems, NULL, true, err);
+}
+
+int
+config_import_all(struct device *dev, const char *json, const struct config_section *sections,
+		  bool write, struct strbuf *problems, struct strbuf *plan, struct svc_err *err)
+{
+	return import_run(dev, json, sections, problems, plan, write, err);
 }
 
 int
 config_import_plan(struct device *dev, const char *json, struct strbuf *problems,
 		   struct strbuf *plan, struct svc_err *err)
 {
-	return import_run(dev, json, problems, plan, false, err);
+	return import_run(dev, json, NULL, problems, plan, false, err);
 }

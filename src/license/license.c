@@ -11,6 +11,7 @@
 #include "access/seal.h"
 #include "store/store_license.h"
 #include "util/fsutil.h"
+#include "util/hex.h"
 
 #define SEAL_PURPOSE "svcmode license key v1"
 #define SEAL_AAD "license_key"
@@ -506,15 +507,6 @@ out:
 
 /* --- device key files -------------------------------------------------- */
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 int
 license_keyfile_read(const char *path, char serial[16], unsigned char key[LIC_DEVKEY_LEN],
 		     struct svc_err *err)
@@ -539,13 +531,8 @@ license_keyfile_read(const char *path, char serial[16], unsigned char key[LIC_DE
 	memcpy(serial, p, (size_t)(sp - p));
 	serial[sp - p] = '\0';
 	p = sp + 1;
-	for (size_t i = 0; i < LIC_DEVKEY_LEN; i++) {
-		int hi = hexval((unsigned char)p[2 * i]),
-		    lo = hi < 0 ? -1 : hexval((unsigned char)p[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			goto bad;
-		key[i] = (unsigned char)(hi << 4 | lo);
-	}
+	if (hex_decode(p, key, LIC_DEVKEY_LEN) != 0)
+		goto bad;
 	p += 2 * (size_t)LIC_DEVKEY_LEN;
 	if (*p != '\0' && strcmp(p, "\n") != 0)
 		goto bad;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/err_openssl.h"
 #include "util/strbuf.h"
 
 /* No 0/O, 1/I: nothing that reads alike over the phone or on a panel. */
@@ -59,18 +60,6 @@ lic_option_by_code(int code)
 /* --- HMAC -------------------------------------------------------------- */
 
 static int
-ossl_fail(struct svc_err *err, const char *what)
-{
-	unsigned long e = ERR_get_error();
-	char buf[128] = "";
-
-	if (e)
-		ERR_error_string_n(e, buf, sizeof buf);
-	ERR_clear_error();
-	return svc_errf(err, EX_SOFTWARE, "%s failed: %s", what, buf);
-}
-
-static int
 hmac256(const void *key, size_t keylen, const void *msg, size_t len, unsigned char out[32],
 	struct svc_err *err)
 {
@@ -79,7 +68,7 @@ hmac256(const void *key, size_t keylen, const void *msg, size_t len, unsigned ch
 	if (EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, key, keylen, msg, len, out, 32,
 		      &outlen) == NULL ||
 	    outlen != 32)
-		return ossl_fail(err, "HMAC-SHA-256");
+		return svc_err_openssl_failed(err, "HMAC-SHA-256");
 	return 0;
 }
 

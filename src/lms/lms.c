@@ -13,8 +13,9 @@
 #include <sys/stat.h>
 
 #include "license/scheme.h"
-#include "store/store_lms.h"
+#include "lms/lms_db.h"
 #include "util/fsutil.h"
+#include "util/hex.h"
 #include "util/strbuf.h"
 
 struct lms {
@@ -321,15 +322,15 @@ static int
 cmd_device_key(struct lms *l, struct svc_err *err)
 {
 	unsigned char dk[LIC_DEVKEY_LEN];
+	char hex[2 * LIC_DEVKEY_LEN + 1];
 	struct strbuf sb = STRBUF_INIT;
 	int rc = -1;
 
 	if (check_serial(l->serial, err) != 0 || device_key(l, l->serial, dk, err) != 0)
 		return -1;
-	sb_addf(&sb, "%s ", l->serial);
-	for (int i = 0; i < LIC_DEVKEY_LEN; i++)
-		sb_addf(&sb, "%02x", dk[i]);
-	sb_addc(&sb, '\n');
+	hex_encode(dk, sizeof dk, hex);
+	sb_addf(&sb, "%s %s\n", l->serial, hex);
+	OPENSSL_cleanse(hex, sizeof hex);
 	if (strcmp(l->out, "-") == 0)
 		svc_errf(err, EX_USAGE, "the device key goes to a file, not stdout: --out FILE");
 	else

@@ -16,6 +16,7 @@
 
 #include "mail/mail_int.h"
 #include "tls/tls.h"
+#include "util/err_openssl.h"
 
 static int cfail(struct mail_conn *c, enum mail_fail f, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -36,13 +37,9 @@ cfail(struct mail_conn *c, enum mail_fail f, const char *fmt, ...)
 static void
 ssl_why(char *buf, size_t n)
 {
-	unsigned long e = ERR_get_error();
-
-	if (e)
-		ERR_error_string_n(e, buf, n);
-	else
+	svc_openssl_reason(buf, n);
+	if (*buf == '\0')
 		snprintf(buf, n, "%s", "connection closed during the handshake");
-	ERR_clear_error();
 }
 
 /*

@@ -8,6 +8,7 @@
 
 #include "mail/mail_int.h"
 #include "mailbox/mailbox.h"
+#include "util/hex.h"
 
 /* The value of the first Message-ID field of the header section, unfolded,
  * if it is one "<...>" of printable ASCII; else false. */
@@ -63,15 +64,19 @@ mail_msg_key(const void *msg, size_t len, char *out, size_t cap)
 {
 	unsigned char md[32];
 	unsigned int mdlen = 0;
-	size_t o;
+	size_t o, fit;
 
 	if (header_msgid(msg, len, out, cap))
 		return;
 	o = (size_t)snprintf(out, cap, "sha256:");
 	if (EVP_Digest(msg, len, md, &mdlen, EVP_sha256(), NULL) != 1)
 		mdlen = 0;
-	for (unsigned int i = 0; i < mdlen && o + 3 <= cap; i++)
-		o += (size_t)snprintf(out + o, cap - o, "%02x", md[i]);
+	/* As many whole bytes as fit, the NUL included. */
+	fit = o < cap ? (cap - o - 1) / 2 : 0;
+	if (fit > mdlen)
+		fit = mdlen;
+	if (fit > 0)
+		hex_encode(md, fit, out + o);
 }
 
 int

@@ -121,28 +121,6 @@ get_str(struct device *dev, const char *key, struct strbuf *out, struct svc_err 
 	return config_get(dev, key, out, err);
 }
 
-static int
-get_bool(struct device *dev, const char *key, bool *out, struct svc_err *err)
-{
-	struct strbuf v = STRBUF_INIT;
-	int rc = config_get(dev, key, &v, err);
-
-	*out = rc == 0 && strcmp(sb_str(&v), "ON") == 0;
-	sb_release(&v);
-	return rc;
-}
-
-static int
-get_int(struct device *dev, const char *key, int *out, struct svc_err *err)
-{
-	struct strbuf v = STRBUF_INIT;
-	int rc = config_get(dev, key, &v, err);
-
-	*out = rc == 0 ? (int)strtol(sb_str(&v), NULL, 10) : 0;
-	sb_release(&v);
-	return rc;
-}
-
 void
 mail_cfg_release(struct mail_cfg *c)
 {
@@ -158,27 +136,27 @@ cfg_read(struct device *dev, struct mail_cfg *c, struct svc_err *err)
 {
 	memset(c, 0, sizeof *c);
 	if (get_str(dev, "network.email.smtp.server", &c->smtp_host, err) ||
-	    get_int(dev, "network.email.smtp.port", &c->smtp_port, err) ||
+	    config_get_int(dev, "network.email.smtp.port", &c->smtp_port, err) ||
 	    get_str(dev, "network.email.address", &c->address, err) ||
 	    get_str(dev, "network.email.pop.server", &c->pop_host, err) ||
-	    get_int(dev, "network.email.pop.port", &c->pop_port, err) ||
+	    config_get_int(dev, "network.email.pop.port", &c->pop_port, err) ||
 	    get_str(dev, "network.email.pop.login", &c->pop_login, err) ||
 	    config_get_plain(dev, "network.email.pop.password", &c->pop_password, err) ||
-	    get_int(dev, "network.email.timeout", &c->timeout_s, err) ||
-	    get_int(dev, "network.email.smtp.rx_max", &c->rx_max_mb, err) ||
-	    get_int(dev, "network.email.rx.inbox", &c->rx_box, err) ||
-	    get_bool(dev, "network.email.auth.pop_before_smtp", &c->pop_before_smtp, err) ||
+	    config_get_int(dev, "network.email.timeout", &c->timeout_s, err) ||
+	    config_get_int(dev, "network.email.smtp.rx_max", &c->rx_max_mb, err) ||
+	    config_get_int(dev, "network.email.rx.inbox", &c->rx_box, err) ||
+	    config_get_bool(dev, "network.email.auth.pop_before_smtp", &c->pop_before_smtp, err) ||
 	    get_str(dev, "network.email.auth.pop_auth_method", &c->pop_method, err) ||
-	    get_bool(dev, "network.email.auth.smtp_auth", &c->smtp_auth, err) ||
+	    config_get_bool(dev, "network.email.auth.smtp_auth", &c->smtp_auth, err) ||
 	    get_str(dev, "network.email.auth.smtp_user", &c->smtp_user, err) ||
 	    config_get_plain(dev, "network.email.auth.smtp_password", &c->smtp_password, err) ||
-	    get_bool(dev, "network.email.ssl.smtp_send", &c->ssl_smtp, err) ||
-	    get_bool(dev, "network.email.ssl.pop", &c->ssl_pop, err) ||
-	    get_bool(dev, "network.email.ssl.smtps", &c->smtps, err) ||
-	    get_bool(dev, "network.email.ssl.pop3s", &c->pop3s, err) ||
-	    get_bool(dev, "network.email.ssl.require", &c->ssl_require, err) ||
-	    get_bool(dev, "network.email.ssl.verify", &c->ssl_verify, err) ||
-	    get_bool(dev, "network.email.auth.allow_plain", &c->allow_plain, err) ||
+	    config_get_bool(dev, "network.email.ssl.smtp_send", &c->ssl_smtp, err) ||
+	    config_get_bool(dev, "network.email.ssl.pop", &c->ssl_pop, err) ||
+	    config_get_bool(dev, "network.email.ssl.smtps", &c->smtps, err) ||
+	    config_get_bool(dev, "network.email.ssl.pop3s", &c->pop3s, err) ||
+	    config_get_bool(dev, "network.email.ssl.require", &c->ssl_require, err) ||
+	    config_get_bool(dev, "network.email.ssl.verify", &c->ssl_verify, err) ||
+	    config_get_bool(dev, "network.email.auth.allow_plain", &c->allow_plain, err) ||
 	    get_str(dev, "network.email.auth.gssapi_keytab", &c->keytab, err)) {
 		mail_cfg_release(c);
 		return -1;

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "mail/mail_int.h"
+#include "util/hex.h"
 
 #define POP_MAX_CAPA 100 /* lines of a CAPA reply */
 
@@ -168,8 +169,8 @@ apop_digest(const char *stamp, const char *password, char hex[33])
 		 EVP_DigestFinal_ex(x, md, &n) == 1 && n == 16;
 
 	EVP_MD_CTX_free(x);
-	for (unsigned i = 0; ok && i < 16; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	if (ok)
+		hex_encode(md, 16, hex);
 	svc_wipe(md, sizeof md);
 	return ok ? 0 : -1;
 }

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "catalog/keys.h"
 #include "mail/mail_int.h"
 #include "tls/tls.h"
 
@@ -377,7 +378,7 @@ host_name(struct device *dev, char *out, size_t cap)
 {
 	struct strbuf v = STRBUF_INIT;
 
-	if (config_get(dev, "network.tcpip.hostname", &v, NULL) == 0 && sb_str(&v)[0])
+	if (config_get(dev, KEY_NETWORK_TCPIP_HOSTNAME, &v, NULL) == 0 && sb_str(&v)[0])
 		snprintf(out, cap, "%s", v.buf);
 	else if (gethostname(out, cap - 1) != 0 || out[0] == '\0')
 		snprintf(out, cap, "localhost");

@@ -14,6 +14,7 @@
 #include <openssl/evp.h>
 
 #include "util/fsutil.h"
+#include "util/hex.h"
 #include "util/text.h"
 
 struct doc_each {
@@ -259,7 +260,7 @@ mailbox_export(struct device *dev, int box, const char *password, int no, const 
 		}
 	}
 	EVP_DigestFinal_ex(ctx, md, NULL);
-	text_hex(md, 32, hex);
+	hex_encode(md, 32, hex);
 	if (strcmp(hex, d.sha256) != 0) {
 		svc_errf(err, EX_DATAERR,
 			 "document %04d of inbox %02d is damaged: its content does not match "

@@ -15,6 +15,7 @@
 #include "access/seal.h"
 
 #include "util/fsutil.h"
+#include "util/hex.h"
 #include "util/text.h"
 
 void
@@ -46,7 +47,7 @@ mailbox_file_begin(struct device *dev, struct mailbox_file **out, struct svc_err
 	f->fd = -1;
 	if (fs_mkdirs(dir, 0700, err) != 0 || seal_random(rnd, sizeof rnd, err) != 0)
 		goto fail;
-	text_hex(rnd, sizeof rnd, hex);
+	hex_encode(rnd, sizeof rnd, hex);
 	snprintf(f->file, sizeof f->file, "%s.doc", hex);
 	sb_addf(&sb, "%s/%s.tmp", dir, hex);
 	f->tmp = sb_detach(&sb);
@@ -116,7 +117,7 @@ mailbox_file_finish(struct mailbox_file *f, bool sync, char file[80], int64_t *s
 	f->fd = -2; /* renamed: abort removes the final name */
 	if (sync && fs_sync_dir(f->final, err) != 0)
 		return -1;
-	text_hex(md, 32, sha256);
+	hex_encode(md, 32, sha256);
 	strlcpy_(file, f->file, 80);
 	*size = f->size;
 	return 0;

@@ -8,6 +8,7 @@
 #include "backup/backup.h"
 #include "mailbox/mailbox.h"
 #include "ops/op.h"
+#include "ops/ops_int.h"
 
 static void
 to_progress(void *arg, const char *what, double fraction)
@@ -80,14 +81,9 @@ prepare_read(struct op_ctx *c, struct svc_err *err)
 
 /* The selection and the new passphrase (asked twice) are checked before
  * any door is opened: refused input writes nothing. */
-static int
-prepare_create(struct op_ctx *c, struct svc_err *err)
+int
+ops_backup_passphrase(struct op_ctx *c, struct svc_err *err)
 {
-	bool set[MAILBOX_INBOXES];
-	const bool *boxes;
-
-	if (boxes_arg(c, set, &boxes, err) != 0)
-		return -1;
 	if (!op_flag(c, "encrypt"))
 		return 0;
 	if (op_ask(c, "Backup passphrase", true, true, &c->in[0], err) != 0)
@@ -96,6 +92,17 @@ prepare_create(struct op_ctx *c, struct svc_err *err)
 		return svc_errf(err, EX_USAGE, "a backup passphrase needs at least %d characters",
 				BACKUP_PASSPHRASE_MIN);
 	return 0;
+}
+
+static int
+prepare_create(struct op_ctx *c, struct svc_err *err)
+{
+	bool set[MAILBOX_INBOXES];
+	const bool *boxes;
+
+	if (boxes_arg(c, set, &boxes, err) != 0)
+		return -1;
+	return ops_backup_passphrase(c, err);
 }
 
 static int

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog/keys.h"
 #include "license/license.h"
 #include "mail/mail.h"
 #include "ops/op.h"
@@ -81,10 +82,10 @@ static int
 manager_facts(struct op_ctx *c, struct svc_err *err)
 {
 	static const char *const keys[][2] = {
-		{ "system manager", "system.manager.name" },
-		{ "contact", "system.manager.contact" },
-		{ "manager e-mail", "system.manager.email" },
-		{ "comment", "system.manager.comment" },
+		{ "system manager", KEY_SYSTEM_MANAGER_NAME },
+		{ "contact", KEY_SYSTEM_MANAGER_CONTACT },
+		{ "manager e-mail", KEY_SYSTEM_MANAGER_EMAIL },
+		{ "comment", KEY_SYSTEM_MANAGER_COMMENT },
 	};
 	struct strbuf v = STRBUF_INIT;
 	int rc = 0;
@@ -104,15 +105,14 @@ static int
 info_run(struct op_ctx *c, struct svc_err *err)
 {
 	const struct store_identity *id = device_identity(c->dev);
-	struct store *st = device_store(c->dev);
+	struct device_store_info si;
 
+	device_store_info(c->dev, &si);
 	if (fact(c, "model", id->model, false) || fact(c, "serial", id->serial, false) ||
 	    fact(c, "mac", id->mac, false) || fact(c, "created", id->created, false) ||
-	    fact(c, "store", store_path(st), false) ||
-	    factf(c, "store size", (long long)store_size(st)) ||
-	    factf(c, "schema", store_schema_version(st)) ||
-	    fact(c, "svcmode", SVC_VERSION, false) ||
-	    fact(c, "sqlite", store_sqlite_version(), false) ||
+	    fact(c, "store", si.path, false) || factf(c, "store size", (long long)si.size) ||
+	    factf(c, "schema", si.schema) || fact(c, "svcmode", SVC_VERSION, false) ||
+	    fact(c, "sqlite", si.sqlite, false) ||
 	    fact(c, "openssl", OpenSSL_version(OPENSSL_VERSION_STRING), false) ||
 	    fact(c, "ncurses", SVC_NCURSES_VERSION, false) ||
 	    fact(c, "gsasl", mail_sasl_version() + strlen("libgsasl "), false) ||
@@ -120,7 +120,7 @@ info_run(struct op_ctx *c, struct svc_err *err)
 		return -1;
 	if (tls_list(c->dev, tls_row, c, err) < 0 || tls_ca_list(c->dev, tls_row, c, err) < 0)
 		return -1;
-	return store_counter_each(st, counter_row, c, err);
+	return device_counter_each(c->dev, counter_row, c, err);
 }
 
 /* --- the audit log ----------------------------------------------------------- */
@@ -175,8 +175,8 @@ log_run(struct op_ctx *c, struct svc_err *err)
 	struct log_walk w = { c, 0, false };
 	const char *limit = op_arg(c, "limit");
 
-	return store_audit_each(device_store(c->dev), limit ? (int)strtol(limit, NULL, 10) : 0,
-				audit_row, &w, err);
+	return device_audit_each(c->dev, limit ? (int)strtol(limit, NULL, 10) : 0, audit_row, &w,
+				 err);
 }
 
 static int
@@ -204,7 +204,7 @@ log_show_run(struct op_ctx *c, struct svc_err *err)
 {
 	struct log_walk w = { c, strtoll(op_arg(c, "record"), NULL, 10), false };
 
-	if (store_audit_each(device_store(c->dev), 0, record_row, &w, err) != 0)
+	if (device_audit_each(c->dev, 0, record_row, &w, err) != 0)
 		return -1;
 	if (!w.found)
 		return svc_errf(err, EX_NOINPUT, "no audit record '%s'", op_arg(c, "record"));
@@ -219,8 +219,10 @@ check_run(struct op_ctx *c, struct svc_err *err)
 	const struct catalog *cat = device_catalog(c->dev);
 	size_t n = catalog_count(cat), changed = 0;
 
-	op_linef(c, "Store %s: integrity checked on open, schema %d",
-		 store_path(device_store(c->dev)), store_schema_version(device_store(c->dev)));
+	struct device_store_info si;
+
+	device_store_info(c->dev, &si);
+	op_linef(c, "Store %s: integrity checked on open, schema %d", si.path, si.schema);
 	for (size_t i = 0; i < n; i++) {
 		const struct cat_entry *e = catalog_at(cat, i);
 		bool dflt = true;
@@ -239,59 +241,26 @@ check_run(struct op_ctx *c, struct svc_err *err)
 
 /* --- doors ----------------------------------------------------------------------- */
 
-/* Each door's lockout is cleared only by a session that holds that door's
- * level (the manager's by service level 1, the customer's field engineer):
- * level 1 must not reset the guesses at the level-2 code. */
-static const struct {
-	const char *name;
-	unsigned needs;
-} lockouts[] = {
-	{ "manager", DOOR_SERVICE1 },
-	{ "service1", DOOR_SERVICE1 },
-	{ "service2", DOOR_SERVICE2 },
-};
+static int
+lockout_line(void *arg, const char *door, int failures, bool locked, bool clearable)
+{
+	op_linef(arg, "%-9s %d wrong attempt(s)%s%s", door, failures, locked ? ", locked" : "",
+		 clearable ? "" : " (level 2 clears it)");
+	return 0;
+}
 
 static int
 unlock_run(struct op_ctx *c, struct svc_err *err)
 {
-	struct store *st = device_store(c->dev);
-	int opened = 0;
+	int cleared = 0;
 
-	for (size_t i = 0; i < sizeof lockouts / sizeof lockouts[0]; i++) {
-		struct store_door d;
-
-		if (store_door_get(st, lockouts[i].name, &d, err) != 0)
-			return -1;
-		op_linef(c, "%-9s %d wrong attempt(s)%s%s", lockouts[i].name, d.failures,
-			 d.locked_until ? ", locked" : "",
-			 (device_doors(c->dev) & lockouts[i].needs) ? "" : " (level 2 clears it)");
-	}
-	if (op_confirm(c, "Clear the failed attempts and lockouts of these doors?", "CLEAR", err) !=
-	    0)
+	if (device_lockout_each(c->dev, lockout_line, c, err) != 0 ||
+	    op_confirm(c, "Clear the failed attempts and lockouts of these doors?", "CLEAR", err) !=
+		    0 ||
+	    device_lockout_clear(c->dev, &cleared, err) != 0)
 		return -1;
-	if (store_begin(st, err) != 0)
-		return -1;
-	for (size_t i = 0; i < sizeof lockouts / sizeof lockouts[0]; i++) {
-		struct store_door d;
-
-		if (!(device_doors(c->dev) & lockouts[i].needs))
-			continue;
-		if (store_door_get(st, lockouts[i].name, &d, err) != 0)
-			goto fail;
-		if (d.failures == 0 && d.locked_until == 0)
-			continue;
-		if (store_door_put(st, lockouts[i].name, &(struct store_door){ 0, 0 }, err) != 0 ||
-		    device_audit(c->dev, "unlock", NULL, NULL, NULL, lockouts[i].name, err) != 0)
-			goto fail;
-		opened++;
-	}
-	if (store_commit(st, err) != 0)
-		goto fail;
-	op_linef(c, "%d door(s) cleared", opened);
+	op_linef(c, "%d door(s) cleared", cleared);
 	return 0;
-fail:
-	store_rollback(st);
-	return -1;
 }
 
 static int
@@ -308,9 +277,9 @@ pwd_clr_run(struct op_ctx *c, struct svc_err *err)
 /* passwd: the keys each door changes; the new values are read and checked
  * before the current credential opens the door, so a refused value
  * changes nothing and writes no login record. */
-static const char *const manager_keys[] = { "system.manager.id", "system.manager.pin", NULL };
-static const char *const service1_keys[] = { "service.code.level1", NULL };
-static const char *const service2_keys[] = { "service.code.level2", NULL };
+static const char *const manager_keys[] = { KEY_SYSTEM_MANAGER_ID, KEY_SYSTEM_MANAGER_PIN, NULL };
+static const char *const service1_keys[] = { KEY_SERVICE_CODE_LEVEL1, NULL };
+static const char *const service2_keys[] = { KEY_SERVICE_CODE_LEVEL2, NULL };
 
 static const char *const *
 passwd_keys(const struct op *op)

@@ -21,6 +21,7 @@ extern const struct op ops_core[];
 extern const struct op ops_settings[];
 extern const struct op ops_mail[];
 extern const struct op ops_tls[];
+extern const struct op ops_tls_ca[];
 extern const struct op ops_mac[];
 extern const struct op ops_box[];
 extern const struct op ops_backup[];
@@ -29,7 +30,7 @@ extern const struct op ops_license[];
 extern const struct op ops_service[];
 
 static const struct op *const tables[] = {
-	ops_settings, ops_core,   ops_mail, ops_tls,     ops_mac,
+	ops_settings, ops_core,   ops_mail, ops_tls,     ops_tls_ca,  ops_mac,
 	ops_box,      ops_backup, ops_wipe, ops_license, ops_service,
 };
 

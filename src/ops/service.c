@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "catalog/keys.h"
 #include "ops/op.h"
 #include "service/service.h"
 
@@ -61,12 +62,12 @@ status_run(struct op_ctx *c, struct svc_err *err)
 		snprintf(port, sizeof port, "closed");
 	if (fact(c, "running", "Service running", s.running ? "true" : "false", OP_F_BOOL) ||
 	    (s.running && fact(c, "pid", "Process", pid, OP_F_INT)) ||
-	    setting(c, "smtp_rx", "SMTP RX", "network.email.smtp.rx", err) ||
+	    setting(c, "smtp_rx", "SMTP RX", KEY_NETWORK_EMAIL_SMTP_RX, err) ||
 	    fact(c, "smtp_listening", "SMTP RX listening on", s.running ? port : "closed",
 		 OP_F_STR) ||
-	    setting(c, "pop_rx", "POP RX", "network.email.pop.rx", err) ||
-	    setting(c, "pop_interval", "POP Interval (min)", "network.email.pop.interval", err) ||
-	    setting(c, "inbox", "Receive Into Inbox", "network.email.rx.inbox", err))
+	    setting(c, "pop_rx", "POP RX", KEY_NETWORK_EMAIL_POP_RX, err) ||
+	    setting(c, "pop_interval", "POP Interval (min)", KEY_NETWORK_EMAIL_POP_INTERVAL, err) ||
+	    setting(c, "inbox", "Receive Into Inbox", KEY_NETWORK_EMAIL_RX_INBOX, err))
 		return -1;
 	return 0;
 }

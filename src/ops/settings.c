@@ -6,6 +6,7 @@
 
 #include "menu/menu.h"
 #include "ops/op.h"
+#include "ops/ops_int.h"
 #include "util/fsutil.h"
 
 #define IMPORT_MAX ((size_t)4 << 20)
@@ -197,7 +198,7 @@ export_run(struct op_ctx *c, struct svc_err *err)
 	const char *file = op_arg(c, "file") ? op_arg(c, "file") : "-";
 	bool secrets = op_flag(c, "include-secrets");
 	struct strbuf j = STRBUF_INIT, detail = STRBUF_INIT;
-	int rc = config_export(c->dev, secrets, &j, err);
+	int rc = config_export_all(c->dev, secrets, ops_transfer_sections, &j, err);
 
 	if (rc == 0)
 		rc = fs_write_atomic(file, j.buf, j.len, 0600, err);
@@ -234,7 +235,8 @@ import_prepare(struct op_ctx *c, struct svc_err *err)
 
 	if (fs_read(op_arg(c, "file"), IMPORT_MAX, &c->in[0], err) != 0)
 		goto out;
-	n = config_import_plan(c->dev, sb_str(&c->in[0]), &problems, &plan, err);
+	n = config_import_all(c->dev, sb_str(&c->in[0]), ops_transfer_sections, false, &problems,
+			      &plan, err);
 	note_lines(c, problems.buf);
 	if (n < 0)
 		goto out;
@@ -256,13 +258,14 @@ static int
 import_run(struct op_ctx *c, struct svc_err *err)
 {
 	struct strbuf problems = STRBUF_INIT;
-	int rc = config_import(c->dev, sb_str(&c->in[0]), &problems, err);
+	int rc = config_import_all(c->dev, sb_str(&c->in[0]), ops_transfer_sections, true,
+				   &problems, NULL, err);
 
 	note_lines(c, problems.buf);
 	sb_release(&problems);
 	if (rc < 0)
 		return -1;
-	op_notef(c, "imported %d changed setting%s", rc, rc == 1 ? "" : "s");
+	op_notef(c, "imported %d change%s", rc, rc == 1 ? "" : "s");
 	return 0;
 }
 

@@ -5,6 +5,7 @@
 
 #include "backup/backup.h"
 #include "ops/op.h"
+#include "ops/ops_int.h"
 #include "wipe/wipe.h"
 
 static void
@@ -85,14 +86,7 @@ prepare_init(struct op_ctx *c, struct svc_err *err)
 				"its report goes to stdout; name a file");
 	if (wipe_outside_check(c->dev, backup, err) != 0)
 		return -1;
-	if (!op_flag(c, "encrypt"))
-		return 0;
-	if (op_ask(c, "Backup passphrase", true, true, &c->in[0], err) != 0)
-		return -1;
-	if (c->in[0].len < BACKUP_PASSPHRASE_MIN)
-		return svc_errf(err, EX_USAGE, "a backup passphrase needs at least %d characters",
-				BACKUP_PASSPHRASE_MIN);
-	return 0;
+	return ops_backup_passphrase(c, err);
 }
 
 /* --backup FILE: the Mail Box is saved (and verified) before anything is

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "catalog/keys.h"
 #include "mail/mail.h"
 #include "service/service.h"
 
@@ -74,35 +75,15 @@ now_s(void)
 }
 
 static int
-get_int(struct device *dev, const char *key, int *out, struct svc_err *err)
-{
-	struct strbuf v = STRBUF_INIT;
-	int rc = config_get(dev, key, &v, err);
-
-	*out = rc == 0 ? atoi(sb_str(&v)) : 0;
-	sb_release(&v);
-	return rc;
-}
-
-static int
-get_bool(struct device *dev, const char *key, bool *out, struct svc_err *err)
-{
-	struct strbuf v = STRBUF_INIT;
-	int rc = config_get(dev, key, &v, err);
-
-	*out = rc == 0 && strcmp(sb_str(&v), "ON") == 0;
-	sb_release(&v);
-	return rc;
-}
-
-static int
 wanted_read(struct device *dev, struct wanted *w, struct svc_err *err)
 {
-	return get_bool(dev, "network.email.smtp.rx", &w->smtp_rx, err) ||
-			       get_int(dev, "network.email.smtp.rx_port", &w->rx_port, err) ||
-			       get_bool(dev, "network.email.pop.rx", &w->pop_rx, err) ||
-			       get_int(dev, "network.email.pop.interval", &w->interval_min, err) ||
-			       get_int(dev, "network.email.timeout", &w->timeout_s, err)
+	return config_get_bool(dev, KEY_NETWORK_EMAIL_SMTP_RX, &w->smtp_rx, err) ||
+			       config_get_int(dev, KEY_NETWORK_EMAIL_SMTP_RX_PORT, &w->rx_port,
+					      err) ||
+			       config_get_bool(dev, KEY_NETWORK_EMAIL_POP_RX, &w->pop_rx, err) ||
+			       config_get_int(dev, KEY_NETWORK_EMAIL_POP_INTERVAL, &w->interval_min,
+					      err) ||
+			       config_get_int(dev, KEY_NETWORK_EMAIL_TIMEOUT, &w->timeout_s, err)
 		       ? -1
 		       : 0;
 }
@@ -283,7 +264,7 @@ pop_start(struct service *sv)
 		close(sv->lfd);
 	if ((dev = child_device(sv->path)) == NULL)
 		_exit(1);
-	if (get_int(dev, "network.email.rx.inbox", &box, &err) == 0)
+	if (config_get_int(dev, KEY_NETWORK_EMAIL_RX_INBOX, &box, &err) == 0)
 		rc = mail_receive(dev, box, NULL, NULL, &err);
 	device_close(dev);
 	_exit(rc < 0 ? 1 : 0);

@@ -38,23 +38,28 @@ static const char SQL_SIZE[] =
 /* --- helpers shared with store_*.c --------------------------------------- */
 
 int
-store_fail(struct store *st, const char *what, struct svc_err *err)
+store_sqlite_ex(int rc)
 {
-	int rc = sqlite3_extended_errcode(st->db);
-	int code;
-
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
-	case SQLITE_LOCKED: code = EX_TEMPFAIL; break;
+	case SQLITE_LOCKED: return EX_TEMPFAIL;
 	case SQLITE_CORRUPT:
-	case SQLITE_NOTADB: code = EX_DATAERR; break;
+	case SQLITE_NOTADB:
+	case SQLITE_CONSTRAINT: return EX_DATAERR;
 	case SQLITE_FULL:
 	case SQLITE_IOERR:
 	case SQLITE_READONLY:
-	case SQLITE_CANTOPEN: code = EX_IOERR; break;
-	case SQLITE_CONSTRAINT: code = EX_DATAERR; break;
-	default: code = EX_SOFTWARE; break;
+	case SQLITE_CANTOPEN: return EX_IOERR;
+	default: return EX_SOFTWARE;
 	}
+}
+
+int
+store_fail(struct store *st, const char *what, struct svc_err *err)
+{
+	int rc = sqlite3_extended_errcode(st->db);
+	int code = store_sqlite_ex(rc);
+
 	if ((rc & 0xff) == SQLITE_FULL || sqlite3_system_errno(st->db) == ENOSPC)
 		return svc_errf(err, EX_IOERR,
 				"the disk is full: cannot write the device store '%s' (%s); "

@@ -1,12 +1,15 @@
 /*
  * Inside the store module only: the connection, the statement cache and
  * helpers that the per-feature store_*.c files share. Nothing outside
- * src/store/ includes this header (or sqlite3.h).
+ * src/store/ includes this header; sqlite3.h only here and in the license
+ * server's own database (src/lms/lms_db.c, through store_sql.h).
  */
 #ifndef SVC_STORE_INT_H
 #define SVC_STORE_INT_H
 
 #include <sqlite3.h>
+
+#include "store/store_sql.h"
 
 #include "store/store.h"
 
@@ -56,10 +59,6 @@ struct store_named_count {
 int store_row_named_count(void *arg, sqlite3_stmt *s);
 /* Runs one SQL text with no parameters (pragmas, schema). */
 int store_exec(struct store *st, const char *sql, struct svc_err *err);
-/* Binds TEXT or NULL. */
-int store_bind_text(sqlite3_stmt *s, int i, const char *v);
-/* Column as text, "" for NULL. */
-const char *store_col(sqlite3_stmt *s, int i);
 /* Records KEY for the watchers of the open transaction. */
 void store_note_change(struct store *st, const char *key);
 

@@ -1,10 +1,10 @@
 #include "util/json.h"
 
+#include "util/hex.h"
+
 void
 json_add_str(struct strbuf *sb, const char *s)
 {
-	static const char hex[] = "0123456789abcdef";
-
 	sb_addc(sb, '"');
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		switch (*p) {
@@ -15,7 +15,8 @@ json_add_str(struct strbuf *sb, const char *s)
 		case '\t': sb_adds(sb, "\\t"); break;
 		default:
 			if (*p < 0x20) {
-				char u[7] = { '\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15], 0 };
+				char u[7] = "\\u00";
+				hex_encode(p, 1, u + 4);
 				sb_adds(sb, u);
 			} else {
 				sb_addc(sb, (char)*p);

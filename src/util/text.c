@@ -49,15 +49,3 @@ text_is_clean(const char *s)
 {
 	return s[text_bad_offset(s)] == '\0';
 }
-
-void
-text_hex(const unsigned char *b, size_t n, char *out)
-{
-	static const char hex[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = hex[b[i] >> 4];
-		out[2 * i + 1] = hex[b[i] & 15];
-	}
-	out[2 * n] = '\0';
-}

@@ -14,7 +14,4 @@ bool text_is_clean(const char *s);
 /* Where the first offending byte is, for the message (0-based). */
 size_t text_bad_offset(const char *s);
 
-/* The N bytes at B as lower-case hex into OUT (2N + 1 bytes, terminated). */
-void text_hex(const unsigned char *b, size_t n, char *out);
-
 #endif

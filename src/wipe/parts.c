@@ -275,8 +275,9 @@ kept_beside(const char *suffix)
 	return false;
 }
 
-/* STORE.mail-lock: removed only under its lock, so never while a POP
- * reception holds it (it holds no data; its holder removes it when done). */
+/* STORE.mail-lock, STORE.service-lock: removed only under their lock, so
+ * never while a POP reception or the reception service holds one (they
+ * hold no customer data: a pid and a port at most). */
 static int
 leftover_lock(const char *path, struct erase_stats *st, struct svc_err *err)
 {
@@ -303,7 +304,7 @@ leftover(const char *path, const char *suffix, struct erase_stats *st, struct sv
 {
 	struct stat sb;
 
-	if (strcmp(suffix, ".mail-lock") == 0)
+	if (strcmp(suffix, ".mail-lock") == 0 || strcmp(suffix, ".service-lock") == 0)
 		return leftover_lock(path, st, err);
 	if (lstat(path, &sb) != 0)
 		return errno == ENOENT ? 0

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "catalog/keys.h"
 #include "store/store_wipe.h"
 #include "util/fsutil.h"
 #include "util/json.h"
@@ -412,7 +413,7 @@ read_method(struct device *dev, struct store_wipe_job *job, struct svc_err *err)
 	enum erase_method m;
 	int rc = -1;
 
-	if (config_get(dev, "system.init.erase_method", &v, err) != 0)
+	if (config_get(dev, KEY_SYSTEM_INIT_ERASE_METHOD, &v, err) != 0)
 		goto out;
 	if (method_of(v.buf, &m) != 0) {
 		svc_errf(err, EX_DATAERR, "unknown erase method '%s' in system.init.erase_method",
@@ -420,9 +421,8 @@ read_method(struct device *dev, struct store_wipe_job *job, struct svc_err *err)
 		goto out;
 	}
 	strlcpy_(job->method, v.buf, sizeof job->method);
-	if (config_get(dev, "system.init.verify", &v, err) != 0)
+	if (config_get_bool(dev, KEY_SYSTEM_INIT_VERIFY, &job->verify, err) != 0)
 		goto out;
-	job->verify = strcmp(v.buf, "ON") == 0;
 	rc = 0;
 out:
 	sb_release(&v);

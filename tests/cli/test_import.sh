@@ -18,12 +18,12 @@ svc export; cmp -s "$WORK/out" "$WORK/a.json" && ok || fail "export not stable"
 B="$WORK/b/device.db"
 svc --db "$B" init-store --serial IMP00002
 SVCMODE_DB="$B" svc_mgr import "$WORK/a.json"; check_rc "import" 0
-check_grep "import count" err "imported 2 changed settings"
+check_grep "import count" err "imported 2 changes"
 SVCMODE_DB="$B" svc get network.email.smtp.port; check_out "imported value" 587
 SVCMODE_DB="$B" svc log; check_grep "import audited" out "import"
 # Importing the same again changes nothing and needs no credentials.
 SVCMODE_DB="$B" svc import "$WORK/a.json"; check_rc "unchanged import" 0
-check_grep "nothing to change" err "imported 0 changed settings"
+check_grep "nothing to change" err "imported 0 changes"
 
 # 100 settings lines with one bad value: every problem listed, nothing written.
 python_free_edit() { sed "s/\"network.email.smtp.port\": 587/\"network.email.smtp.port\": 70000/" "$1"; }
@@ -41,7 +41,7 @@ SVCMODE_DB="$B" svc_mgr import "$WORK/bad2.json"; check_rc "bad import 2" 65
 check_grep "unknown key listed" err "unknown setting 'no.such.key'"
 check_grep "bad bool listed" err "invalid value 'sometimes' for network.tcpip.dhcp"
 check_grep "bad port listed" err "invalid value '0' for network.email.smtp.port"
-check_grep "count" err "3 invalid settings"
+check_grep "count" err "3 invalid entries"
 printf '{"format": "svcmode-settings", "settings": {' >"$WORK/trunc.json"
 SVCMODE_DB="$B" svc_mgr import "$WORK/trunc.json"; check_rc "malformed JSON" 65
 check_grep "malformed message" err "malformed JSON"

@@ -93,6 +93,7 @@ awk '{ print $1, $6 }' "$WORK/contents" | grep -v '/$' | sort >"$WORK/got"
   echo "-rw-r--r-- ./usr/share/doc/svcmode/examples/README.serial-console"
   echo "-rw-r--r-- ./usr/share/doc/svcmode/examples/serial-getty@ttyS0.service.d/svcmode.conf"
   echo "-rwxr-xr-x ./usr/share/doc/svcmode/examples/svcmode-serial-console"
+  echo "-rw-r--r-- ./usr/lib/systemd/system/svcmode.service"
   if [ -n "${SVCMODE_LMS:-}" ]; then
     echo "-rwxr-xr-x ./usr/bin/svcmode-lms"
     echo "-rw-r--r-- ./usr/share/man/man1/svcmode-lms.1.gz"

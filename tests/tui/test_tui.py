@@ -605,7 +605,7 @@ def job_export_and_import_settings():
     check(t.wait_for("Import these 1 change?"), "confirmation asked", c)
     t.send("y")
     c.login_manager()                         # the key is the customer's
-    check(t.wait_for("imported 1 changed setting"), "import result", c)
+    check(t.wait_for("imported 1 change"), "import result", c)
     check(c.get("system.manager.name") == "Alice", "imported value stored")
     check("import" in c.log(), "import audited")
     c.close()

@@ -144,20 +144,6 @@ text_refuses_controls_and_bad_utf8(void **state)
 	}
 }
 
-static void
-text_hex_is_lower_case(void **state)
-{
-	static const unsigned char b[] = { 0x00, 0x01, 0x7f, 0x80, 0xab, 0xff };
-	char out[2 * sizeof b + 1];
-
-	(void)state;
-	memset(out, 'x', sizeof out);
-	text_hex(b, sizeof b, out);
-	assert_string_equal(out, "00017f80abff");
-	text_hex(b, 0, out);
-	assert_string_equal(out, "");
-}
-
 /* --- fsutil -------------------------------------------------------------- */
 
 struct dir {
@@ -417,7 +403,6 @@ main(void)
 		cmocka_unit_test(strlcpy_truncates_and_counts),
 		cmocka_unit_test(text_accepts_printable_utf8),
 		cmocka_unit_test(text_refuses_controls_and_bad_utf8),
-		cmocka_unit_test(text_hex_is_lower_case),
 		cmocka_unit_test(dirname_cases),
 		cmocka_unit_test_setup_teardown(mkdirs_makes_every_level, setup, teardown),
 		cmocka_unit_test_setup_teardown(mkdirs_refuses_a_file_in_the_way, setup, teardown),

@@ -1,10 +1,11 @@
 /*
  * The license server's own SQLite file: licenses issued and transfers
- * accepted. The only code of svcmode-lms that talks to SQLite. Errors as in
+ * accepted (schema/lms/). The only code of svcmode-lms that talks to
+ * SQLite. Errors as in
  * store.h (EX_CANTCREAT, EX_DATAERR for a foreign file, EX_TEMPFAIL busy).
  */
-#ifndef SVC_LMS_STORE_H
-#define SVC_LMS_STORE_H
+#ifndef SVC_LMS_DB_H
+#define SVC_LMS_DB_H
 
 #include <stdint.h>
 

@@ -1,6 +1,5 @@
-/* The LMS database; see store_lms.h. */
-#include "store/store_lms.h"
-#include "store/store_int.h"
+/* The license server's database; see lms_db.h. */
+#include "lms/lms_db.h"
 
 #include <fcntl.h>
 #include <sqlite3.h>
@@ -8,32 +7,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "store/store_sql.h"
+#include "util/blob.h"
 #include "util/strbuf.h"
+
+/* The files of schema/lms, compiled in (cmake/Embed.cmake). */
+extern const struct svc_blob svc_lms_schema_files[];
 
 #define LMS_APP_ID 0x4c4d5331 /* "LMS1" */
 #define NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
-
-static const char SCHEMA[] =
-	"CREATE TABLE license (\n"
-	"  number  INTEGER PRIMARY KEY CHECK (number BETWEEN 1 AND 1048575),\n"
-	"  serial  TEXT NOT NULL,\n"
-	"  option  TEXT NOT NULL,\n"
-	"  state   TEXT NOT NULL CHECK (state IN ('issued', 'transferred')),\n"
-	"  issued  TEXT NOT NULL\n"
-	");\n"
-	"CREATE UNIQUE INDEX license_live ON license (serial, option) WHERE state = 'issued';\n"
-	"CREATE TABLE transfer (\n"
-	"  number       TEXT PRIMARY KEY,\n"
-	"  from_serial  TEXT NOT NULL,\n"
-	"  to_serial    TEXT NOT NULL,\n"
-	"  option       TEXT NOT NULL,\n"
-	"  counter      INTEGER NOT NULL,\n"
-	"  license      INTEGER NOT NULL UNIQUE REFERENCES license (number),\n"
-	"  new_license  INTEGER NOT NULL UNIQUE REFERENCES license (number),\n"
-	"  at           TEXT NOT NULL\n"
-	") WITHOUT ROWID;\n"
-	"PRAGMA application_id = 1280135985;\n"
-	"PRAGMA user_version = 1;\n";
 
 static const char SQL_LIVE[] = "SELECT number, serial, option, state, issued FROM license "
 			       "WHERE serial = ?1 AND option = ?2 AND state = 'issued'";
@@ -64,13 +46,7 @@ struct lms_db {
 static int
 db_fail(struct lms_db *db, const char *what, struct svc_err *err)
 {
-	int code = sqlite3_errcode(db->db);
-
-	return svc_errf(err,
-			code == SQLITE_BUSY || code == SQLITE_LOCKED      ? EX_TEMPFAIL
-			: code == SQLITE_NOTADB || code == SQLITE_CORRUPT ? EX_DATAERR
-			: code == SQLITE_FULL || code == SQLITE_IOERR     ? EX_IOERR
-									  : EX_SOFTWARE,
+	return svc_errf(err, store_sqlite_ex(sqlite3_extended_errcode(db->db)),
 			"LMS database '%s': %s: %s", db->path, what, sqlite3_errmsg(db->db));
 }
 
@@ -108,6 +84,16 @@ pragma_int(struct lms_db *db, const char *sql, int *out, struct svc_err *err)
 	return rc == SQLITE_ROW ? 0 : db_fail(db, "read header", err);
 }
 
+/* A new file: every schema file in order, in the caller's transaction. */
+static int
+schema_create(struct lms_db *db, struct svc_err *err)
+{
+	for (const struct svc_blob *b = svc_lms_schema_files; b->name; b++)
+		if (exec(db, b->data, err) != 0)
+			return -1;
+	return 0;
+}
+
 int
 lms_db_open(const char *path, struct lms_db **out, struct svc_err *err)
 {
@@ -136,7 +122,7 @@ lms_db_open(const char *path, struct lms_db **out, struct svc_err *err)
 		if (lms_db_begin(db, err) != 0)
 			goto fail;
 		if (pragma_int(db, "PRAGMA user_version", &version, err) != 0 ||
-		    (version == 0 && exec(db, SCHEMA, err) != 0) || lms_db_commit(db, err) != 0) {
+		    (version == 0 && schema_create(db, err) != 0) || lms_db_commit(db, err) != 0) {
 			lms_db_rollback(db);
 			goto fail;
 		}

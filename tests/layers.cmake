@@ -1,0 +1,19 @@
+# Layers, enforced: each library is linked alone into a program, all of
+# its objects (WHOLE_ARCHIVE) and only the libraries it declares. A call
+# upward (the store calling config, a feature calling the menus) has no
+# definition there, and the build fails. The self-test links store code
+# that calls config_get and must fail to link.
+set(SVC_LAYERS svc_util svc_store svc_catalog svc_access svc_config svc_menu
+  ${SVC_FEATURES} svc_ops svc_tui svc_cli)
+foreach(lib IN LISTS SVC_LAYERS)
+  add_executable(${lib}_alone layers/stub.c)
+  target_link_libraries(${lib}_alone PRIVATE "$<LINK_LIBRARY:WHOLE_ARCHIVE,${lib}>")
+endforeach()
+
+add_executable(svc_store_upward_alone EXCLUDE_FROM_ALL layers/stub.c layers/upward.c)
+target_link_libraries(svc_store_upward_alone PRIVATE "$<LINK_LIBRARY:WHOLE_ARCHIVE,svc_store>")
+# The headers only: config_get is declared, never linked.
+target_include_directories(svc_store_upward_alone PRIVATE ${PROJECT_SOURCE_DIR}/src)
+add_test(NAME layers_upward_fails
+  COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/layers/test_upward.sh ${CMAKE_BINARY_DIR})
+set_tests_properties(layers_upward_fails PROPERTIES LABELS "lint")
