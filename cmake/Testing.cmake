@@ -1,4 +1,5 @@
-# Test helpers every tests/<area>.cmake may use; included before them.
+# Test helpers every tests/<area>.cmake may use (svc_unit_test, svc_cli_test,
+# SVC_TEST_WRAP): tests/CMakeLists.txt includes this file before them.
 
 # svc_unit_test(NAME SOURCE LIBS...): a cmocka test binary, run by ctest
 # (label "unit"; also run under valgrind in the valgrind build).

@@ -3,5 +3,4 @@
 svc_cli_test(mac_cli mac/test_mac.sh valgrind)
 svc_cli_test(mac_netns mac/test_netns.sh)
 set_tests_properties(mac_netns PROPERTIES SKIP_RETURN_CODE 77)
-# unit.cmake (which defines svc_unit_test) sorts after this file: defer the call.
-cmake_language(DEFER CALL svc_unit_test test_mac mac/test_mac_unit.c svc_testfix svc_mac)
+svc_unit_test(test_mac mac/test_mac_unit.c svc_testfix svc_mac)

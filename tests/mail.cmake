@@ -18,15 +18,10 @@ else()
   message(STATUS "libsasl2 not found: apt-get install libsasl2-dev for the mail_rx NTLM cases")
 endif()
 
-# Tests without servers. tests/*.cmake are included in name order, and
-# svc_unit_test and the valgrind wrapper (SVC_TEST_WRAP) come from
-# unit.cmake, after this file: defer these to the end of the directory.
-function(svc_mail_unit_tests)
-  svc_unit_test(test_mail mail/test_mail_unit.c svc_mail)
-  target_include_directories(test_mail PRIVATE ${PROJECT_SOURCE_DIR}/src)
-  svc_cli_test(mail_cli mail/test_codes.sh valgrind)
-endfunction()
-cmake_language(DEFER CALL svc_mail_unit_tests)
+# Tests without servers.
+svc_unit_test(test_mail mail/test_mail_unit.c svc_mail)
+target_include_directories(test_mail PRIVATE ${PROJECT_SOURCE_DIR}/src)
+svc_cli_test(mail_cli mail/test_codes.sh valgrind)
 
 # SMTP reception and the POP Interval: the reception service against swaks,
 # openssl, Postfix relaying and raw clients; SIGKILL during delivery.

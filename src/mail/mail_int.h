@@ -77,6 +77,10 @@ struct mail_conn {
 int mail_sess_begin(struct mail_sess *s, struct device *dev, const struct mail_io *io,
 		    const char *direction, const char *operation, struct svc_err *err);
 int mail_sess_end(struct mail_sess *s, int rc);
+/* Frees what a failed mail_sess_begin read of the settings. */
+void mail_cfg_release(struct mail_cfg *c);
+/* 0 when the setting KEY (value V) is set; else -1, err EX_CONFIG names it. */
+int mail_need(const struct strbuf *v, const char *key, struct svc_err *err);
 
 /* Steps (always shown and logged) and dialogue (verbose only). */
 void mail_step(struct mail_sess *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -135,6 +139,8 @@ X509_STORE *mail_trust_store(struct device *dev, char *why, size_t nwhy);
 struct pop_login_codes {
 	int resolve, unreachable, timeout, protocol, tls, refused, apop_missing, kerberos;
 };
+/* The codes of a POP reception (mail.c). */
+extern const struct pop_login_codes mail_codes_rx;
 /* Connects, negotiates STLS and logs in with the POP AUTH Method; on
  * failure the session has failed with the matching code of CODES. With
  * PROBE, reports capabilities and certificate and stops before login. */

@@ -27,18 +27,6 @@ static const char SQL_SETTING_PUT[] = "INSERT INTO setting (key, value) VALUES (
 				      " ON CONFLICT (key) DO UPDATE SET value = excluded.value";
 static const char SQL_SETTING_DEL[] = "DELETE FROM setting WHERE key = ?1";
 static const char SQL_SETTING_ALL[] = "SELECT key, value FROM setting ORDER BY key";
-static const char SQL_DOOR_GET[] = "SELECT failures, locked_until FROM door WHERE name = ?1";
-static const char SQL_DOOR_PUT[] =
-	"INSERT INTO door (name, failures, locked_until) VALUES (?1, ?2, ?3)"
-	" ON CONFLICT (name) DO UPDATE SET failures = excluded.failures,"
-	" locked_until = excluded.locked_until";
-static const char SQL_AUDIT_ADD[] =
-	"INSERT INTO audit (at, operator, level, event, key, old, new, detail)"
-	" VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?1, ?2, ?3, ?4, ?5, ?6, ?7)";
-static const char SQL_AUDIT_LAST[] =
-	"SELECT id, at, operator, level, event, key, old, new, detail FROM"
-	" (SELECT * FROM audit ORDER BY id DESC LIMIT ?1) ORDER BY id";
-static const char SQL_COUNTERS[] = "SELECT name, value FROM counter ORDER BY name";
 static const char SQL_JSON_EACH[] =
 	"SELECT key, type, CASE WHEN type IN ('object', 'array') THEN json(value)"
 	" ELSE value END FROM json_each(?1, ?2)";
@@ -124,6 +112,29 @@ store_exec_stmt(struct store *st, sqlite3_stmt *s, const char *what, struct svc_
 	if (rc != SQLITE_DONE)
 		return store_fail(st, what, err);
 	return 0;
+}
+
+int
+store_each_row(struct store *st, sqlite3_stmt *s, store_row_fn row, void *arg, const char *what,
+	       struct svc_err *err)
+{
+	int rc, stop = 0;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if ((stop = row(arg, s)) != 0)
+			break;
+	sqlite3_reset(s);
+	if (stop != 0)
+		return stop;
+	return rc == SQLITE_DONE ? 0 : store_fail(st, what, err);
+}
+
+int
+store_row_named_count(void *arg, sqlite3_stmt *s)
+{
+	const struct store_named_count *c = arg;
+
+	return c->fn(c->arg, store_col(s, 0), sqlite3_column_int64(s, 1)) != 0;
 }
 
 int
@@ -665,130 +676,29 @@ store_setting_delete(struct store *st, const char *key, struct svc_err *err)
 	return 0;
 }
 
+struct setting_each {
+	store_setting_fn fn;
+	void *arg;
+};
+
+/* A row of SQL_SETTING_ALL to the caller's function: 1 stops the list. */
+static int
+setting_row(void *arg, sqlite3_stmt *s)
+{
+	const struct setting_each *e = arg;
+
+	return e->fn(e->arg, store_col(s, 0), store_col(s, 1)) != 0;
+}
+
 int
 store_setting_each(struct store *st, store_setting_fn fn, void *arg, struct svc_err *err)
 {
 	sqlite3_stmt *s = store_stmt(st, SQL_SETTING_ALL, err);
-	int rc;
+	struct setting_each e = { fn, arg };
 
 	if (s == NULL)
 		return -1;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		if (fn(arg, store_col(s, 0), store_col(s, 1)) != 0)
-			break;
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(st, "read settings", err);
-	return 0;
-}
-
-/* --- doors ---------------------------------------------------------------- */
-
-int
-store_door_get(struct store *st, const char *name, struct store_door *out, struct svc_err *err)
-{
-	sqlite3_stmt *s = store_stmt(st, SQL_DOOR_GET, err);
-	int rc;
-
-	memset(out, 0, sizeof *out);
-	if (s == NULL)
-		return -1;
-	store_bind_text(s, 1, name);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		out->failures = sqlite3_column_int(s, 0);
-		out->locked_until = sqlite3_column_int64(s, 1);
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(st, "read lockout state", err);
-	return 0;
-}
-
-int
-store_door_put(struct store *st, const char *name, const struct store_door *door,
-	       struct svc_err *err)
-{
-	sqlite3_stmt *s = store_stmt(st, SQL_DOOR_PUT, err);
-
-	if (s == NULL)
-		return -1;
-	store_bind_text(s, 1, name);
-	sqlite3_bind_int(s, 2, door->failures);
-	sqlite3_bind_int64(s, 3, door->locked_until);
-	return store_exec_stmt(st, s, "write lockout state", err);
-}
-
-/* --- audit ---------------------------------------------------------------- */
-
-int
-store_audit_add(struct store *st, const struct store_audit *r, struct svc_err *err)
-{
-	sqlite3_stmt *s = store_stmt(st, SQL_AUDIT_ADD, err);
-
-	if (s == NULL)
-		return -1;
-	store_bind_text(s, 1, r->actor ? r->actor : "");
-	store_bind_text(s, 2, r->level ? r->level : "");
-	store_bind_text(s, 3, r->event);
-	store_bind_text(s, 4, r->key);
-	store_bind_text(s, 5, r->old);
-	store_bind_text(s, 6, r->new);
-	store_bind_text(s, 7, r->detail);
-	return store_exec_stmt(st, s, "write audit log", err);
-}
-
-static const char *
-col_or_null(sqlite3_stmt *s, int i)
-{
-	return sqlite3_column_type(s, i) == SQLITE_NULL ? NULL : store_col(s, i);
-}
-
-int
-store_audit_each(struct store *st, int limit, store_audit_fn fn, void *arg, struct svc_err *err)
-{
-	sqlite3_stmt *s = store_stmt(st, SQL_AUDIT_LAST, err);
-	int rc;
-
-	if (s == NULL)
-		return -1;
-	sqlite3_bind_int64(s, 1, limit > 0 ? limit : -1);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct store_audit r = {
-			.id = sqlite3_column_int64(s, 0),
-			.at = store_col(s, 1),
-			.actor = store_col(s, 2),
-			.level = store_col(s, 3),
-			.event = store_col(s, 4),
-			.key = col_or_null(s, 5),
-			.old = col_or_null(s, 6),
-			.new = col_or_null(s, 7),
-			.detail = col_or_null(s, 8),
-		};
-		if (fn(arg, &r) != 0)
-			break;
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(st, "read audit log", err);
-	return 0;
-}
-
-int
-store_counter_each(struct store *st, store_counter_fn fn, void *arg, struct svc_err *err)
-{
-	sqlite3_stmt *s = store_stmt(st, SQL_COUNTERS, err);
-	int rc;
-
-	if (s == NULL)
-		return -1;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		if (fn(arg, store_col(s, 0), sqlite3_column_int64(s, 1)) != 0)
-			break;
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(st, "read counters", err);
-	return 0;
+	return store_each_row(st, s, setting_row, &e, "read settings", err) < 0 ? -1 : 0;
 }
 
 /* --- JSON ----------------------------------------------------------------- */

@@ -43,6 +43,20 @@ sqlite3_stmt *store_stmt(struct store *st, const char *sql, struct svc_err *err)
 int store_fail(struct store *st, const char *what, struct svc_err *err);
 /* Steps a statement that returns no rows; checks it ended in SQLITE_DONE. */
 int store_exec_stmt(struct store *st, sqlite3_stmt *s, const char *what, struct svc_err *err);
+/*
+ * Steps S (bound, from store_stmt) and calls ROW for each row until ROW
+ * returns non-zero; S is reset in every case. Returns ROW's non-zero value,
+ * 0 after the last row, or -1 with err (store_fail, WHAT) if a step failed.
+ */
+typedef int (*store_row_fn)(void *arg, sqlite3_stmt *s);
+int store_each_row(struct store *st, sqlite3_stmt *s, store_row_fn row, void *arg, const char *what,
+		   struct svc_err *err);
+/* A store_row_fn for rows of (name, count): FN(ARG, name, count); 1 stops. */
+struct store_named_count {
+	int (*fn)(void *arg, const char *name, int64_t n);
+	void *arg;
+};
+int store_row_named_count(void *arg, sqlite3_stmt *s);
 /* Runs one SQL text with no parameters (pragmas, schema). */
 int store_exec(struct store *st, const char *sql, struct svc_err *err);
 /* Records KEY for the watchers of the open transaction. */

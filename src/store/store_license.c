@@ -177,22 +177,28 @@ store_license_next_counter(struct store *st, int64_t *out, struct svc_err *err)
 	return rc == SQLITE_ROW ? 0 : store_fail(st, "read the invalidation counter", err);
 }
 
+struct license_each {
+	store_license_fn fn;
+	void *arg;
+};
+
+static int
+license_row(void *arg, sqlite3_stmt *s)
+{
+	const struct license_each *e = arg;
+	struct store_license row;
+
+	read_row(s, &row);
+	return e->fn(e->arg, &row) != 0 ? -1 : 0;
+}
+
 int
 store_license_each(struct store *st, store_license_fn fn, void *arg, struct svc_err *err)
 {
 	sqlite3_stmt *s = store_stmt(st, SQL_ALL, err);
-	struct store_license row;
-	int rc;
+	struct license_each e = { fn, arg };
 
 	if (s == NULL)
 		return -1;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		read_row(s, &row);
-		if (fn(arg, &row) != 0) {
-			sqlite3_reset(s);
-			return -1;
-		}
-	}
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? 0 : store_fail(st, "read licenses", err);
+	return store_each_row(st, s, license_row, &e, "read licenses", err);
 }

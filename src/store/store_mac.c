@@ -67,24 +67,31 @@ store_mac_count(struct store *st, const char *dir, struct svc_err *err)
 	return n;
 }
 
+struct mac_each {
+	store_mac_fn fn;
+	void *arg;
+	int n;
+};
+
+static int
+mac_row(void *arg, sqlite3_stmt *s)
+{
+	struct mac_each *e = arg;
+
+	e->n++;
+	return e->fn(e->arg, store_col(s, 0), store_col(s, 1));
+}
+
 int
 store_mac_each(struct store *st, const char *dir, store_mac_fn fn, void *arg, struct svc_err *err)
 {
 	sqlite3_stmt *s = store_stmt(st, SQL_EACH, err);
-	int rc, n = 0, stop = 0;
+	struct mac_each e = { fn, arg, 0 };
+	int rc;
 
 	if (s == NULL)
 		return -1;
 	store_bind_text(s, 1, dir);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		n++;
-		if ((stop = fn(arg, store_col(s, 0), store_col(s, 1))) != 0)
-			break;
-	}
-	if (stop == 0 && rc != SQLITE_DONE) {
-		sqlite3_reset(s);
-		return store_fail(st, "read MAC addresses", err);
-	}
-	sqlite3_reset(s);
-	return stop ? stop : n;
+	rc = store_each_row(st, s, mac_row, &e, "read MAC addresses", err);
+	return rc ? rc : e.n;
 }

@@ -45,40 +45,44 @@ store_mail_log_add(struct store *st, const struct store_mail_log *r, struct svc_
 	return store_exec_stmt(st, s, "write communication log", err);
 }
 
+struct log_each {
+	store_mail_log_fn fn;
+	void *arg;
+};
+
+static int
+log_row(void *arg, sqlite3_stmt *s)
+{
+	const struct log_each *e = arg;
+	struct store_mail_log r = {
+		.id = sqlite3_column_int64(s, 0),
+		.at = store_col(s, 1),
+		.direction = store_col(s, 2),
+		.operation = store_col(s, 3),
+		.server = store_col(s, 4),
+		.mechs = store_col(s, 5),
+		.mech = store_col(s, 6),
+		.tls = store_col(s, 7),
+		.result = store_col(s, 8),
+		.code = sqlite3_column_int(s, 9),
+		.message = store_col(s, 10),
+		.steps = store_col(s, 11),
+	};
+
+	return e->fn(e->arg, &r) != 0;
+}
+
 int
 store_mail_log_each(struct store *st, int limit, store_mail_log_fn fn, void *arg,
 		    struct svc_err *err)
 {
 	sqlite3_stmt *s = store_stmt(st, SQL_LOG_LAST, err);
-	int rc;
+	struct log_each e = { fn, arg };
 
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, limit > 0 ? limit : -1);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct store_mail_log r = {
-			.id = sqlite3_column_int64(s, 0),
-			.at = store_col(s, 1),
-			.direction = store_col(s, 2),
-			.operation = store_col(s, 3),
-			.server = store_col(s, 4),
-			.mechs = store_col(s, 5),
-			.mech = store_col(s, 6),
-			.tls = store_col(s, 7),
-			.result = store_col(s, 8),
-			.code = sqlite3_column_int(s, 9),
-			.message = store_col(s, 10),
-			.steps = store_col(s, 11),
-		};
-		if (fn(arg, &r) != 0) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return store_fail(st, "read communication log", err);
-	return 0;
+	return store_each_row(st, s, log_row, &e, "read communication log", err) < 0 ? -1 : 0;
 }
 
 int
@@ -122,27 +126,31 @@ store_mail_uidl_add(struct store *st, const char *server, const char *user, cons
 	return store_exec_stmt(st, s, "record a received message id", err);
 }
 
+struct uidl_each {
+	store_mail_uidl_fn fn;
+	void *arg;
+};
+
+static int
+uidl_row(void *arg, sqlite3_stmt *s)
+{
+	const struct uidl_each *e = arg;
+
+	return e->fn(e->arg, store_col(s, 0)) != 0;
+}
+
 int
 store_mail_uidl_each(struct store *st, const char *server, const char *user, store_mail_uidl_fn fn,
 		     void *arg, struct svc_err *err)
 {
 	sqlite3_stmt *s = store_stmt(st, SQL_UIDL_EACH, err);
-	int rc;
+	struct uidl_each e = { fn, arg };
 
 	if (s == NULL)
 		return -1;
 	store_bind_text(s, 1, server);
 	store_bind_text(s, 2, user);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (fn(arg, store_col(s, 0)) != 0) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return store_fail(st, "read received message ids", err);
-	return 0;
+	return store_each_row(st, s, uidl_row, &e, "read received message ids", err) < 0 ? -1 : 0;
 }
 
 int

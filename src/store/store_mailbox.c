@@ -126,43 +126,60 @@ store_inbox_delete(struct store *st, int box, struct svc_err *err)
 	return store_exec_stmt(st, s, "deleting an inbox", err);
 }
 
+struct usage {
+	int64_t *docs, *bytes;
+};
+
+static int
+usage_row(void *arg, sqlite3_stmt *s)
+{
+	const struct usage *u = arg;
+	int b = sqlite3_column_int(s, 0);
+
+	if (b >= 0 && b < 100) {
+		u->docs[b] = sqlite3_column_int64(s, 1);
+		u->bytes[b] = sqlite3_column_int64(s, 2);
+	}
+	return 0;
+}
+
 int
 store_inbox_usage(struct store *st, int64_t docs[100], int64_t bytes[100], struct svc_err *err)
 {
 	sqlite3_stmt *s = store_stmt(st, SQL_USAGE, err);
-	int rc;
+	struct usage u = { docs, bytes };
 
 	memset(docs, 0, 100 * sizeof docs[0]);
 	memset(bytes, 0, 100 * sizeof bytes[0]);
 	if (s == NULL)
 		return -1;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int b = sqlite3_column_int(s, 0);
-		if (b >= 0 && b < 100) {
-			docs[b] = sqlite3_column_int64(s, 1);
-			bytes[b] = sqlite3_column_int64(s, 2);
-		}
-	}
-	return step_done(st, s, rc, "counting documents", err);
+	return store_each_row(st, s, usage_row, &u, "counting documents", err);
+}
+
+struct inbox_each {
+	store_inbox_fn fn;
+	void *arg;
+};
+
+static int
+inbox_each_row(void *arg, sqlite3_stmt *s)
+{
+	const struct inbox_each *e = arg;
+	struct store_inbox in;
+
+	inbox_row(s, &in);
+	return e->fn(e->arg, &in) != 0 ? -1 : 0;
 }
 
 int
 store_inbox_each(struct store *st, store_inbox_fn fn, void *arg, struct svc_err *err)
 {
 	sqlite3_stmt *s = store_stmt(st, SQL_INBOX_ALL, err);
-	struct store_inbox in;
-	int rc;
+	struct inbox_each e = { fn, arg };
 
 	if (s == NULL)
 		return -1;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		inbox_row(s, &in);
-		if (fn(arg, &in) != 0) {
-			sqlite3_reset(s);
-			return -1;
-		}
-	}
-	return step_done(st, s, rc, "reading inboxes", err);
+	return store_each_row(st, s, inbox_each_row, &e, "reading inboxes", err);
 }
 
 static void
@@ -179,20 +196,27 @@ doc_row(sqlite3_stmt *s, struct store_doc *d)
 	strlcpy_(d->file, store_col(s, 7), sizeof d->file);
 }
 
+struct doc_each {
+	store_doc_fn fn;
+	void *arg;
+};
+
+static int
+doc_each_row(void *arg, sqlite3_stmt *s)
+{
+	const struct doc_each *e = arg;
+	struct store_doc d;
+
+	doc_row(s, &d);
+	return e->fn(e->arg, &d) != 0 ? -1 : 0;
+}
+
 static int
 doc_loop(struct store *st, sqlite3_stmt *s, store_doc_fn fn, void *arg, struct svc_err *err)
 {
-	struct store_doc d;
-	int rc;
+	struct doc_each e = { fn, arg };
 
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		doc_row(s, &d);
-		if (fn(arg, &d) != 0) {
-			sqlite3_reset(s);
-			return -1;
-		}
-	}
-	return step_done(st, s, rc, "reading documents", err);
+	return store_each_row(st, s, doc_each_row, &e, "reading documents", err);
 }
 
 int

@@ -67,37 +67,44 @@ store_tls_key_add(struct store *st, const struct store_tls_key *k, struct svc_er
 	return store_exec_stmt(st, s, "add key pair", err);
 }
 
+struct key_each {
+	store_tls_key_fn fn;
+	void *arg;
+	int n;
+};
+
+static int
+key_row(void *arg, sqlite3_stmt *s)
+{
+	struct key_each *e = arg;
+	struct store_tls_key k = {
+		.name = store_col(s, 0),
+		.origin = store_col(s, 1),
+		.key_sealed = store_col(s, 2),
+		.cert_pem = store_col(s, 3),
+		.chain_pem = store_col(s, 4),
+		.in_use = sqlite3_column_int(s, 5) != 0,
+		.created = store_col(s, 6),
+	};
+
+	e->n++;
+	return e->fn(e->arg, &k);
+}
+
 int
 store_tls_key_each(struct store *st, const char *name, store_tls_key_fn fn, void *arg,
 		   struct svc_err *err)
 {
 	sqlite3_stmt *s = store_stmt(st, name ? SQL_KEY_ONE : SQL_KEY_ALL, err);
-	int rc, n = 0, stop = 0;
+	struct key_each e = { fn, arg, 0 };
+	int rc;
 
 	if (s == NULL)
 		return -1;
 	if (name)
 		store_bind_text(s, 1, name);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct store_tls_key k = {
-			.name = store_col(s, 0),
-			.origin = store_col(s, 1),
-			.key_sealed = store_col(s, 2),
-			.cert_pem = store_col(s, 3),
-			.chain_pem = store_col(s, 4),
-			.in_use = sqlite3_column_int(s, 5) != 0,
-			.created = store_col(s, 6),
-		};
-		n++;
-		if ((stop = fn(arg, &k)) != 0)
-			break;
-	}
-	if (stop == 0 && rc != SQLITE_DONE) {
-		sqlite3_reset(s);
-		return store_fail(st, "read key pairs", err);
-	}
-	sqlite3_reset(s);
-	return stop ? stop : n;
+	rc = store_each_row(st, s, key_row, &e, "read key pairs", err);
+	return rc ? rc : e.n;
 }
 
 int
@@ -170,33 +177,40 @@ store_tls_ca_add(struct store *st, const struct store_tls_ca *ca, struct svc_err
 	return store_exec_stmt(st, s, "add CA certificate", err);
 }
 
+struct ca_each {
+	store_tls_ca_fn fn;
+	void *arg;
+	int n;
+};
+
+static int
+ca_row(void *arg, sqlite3_stmt *s)
+{
+	struct ca_each *e = arg;
+	struct store_tls_ca ca = {
+		.fingerprint = store_col(s, 0),
+		.subject = store_col(s, 1),
+		.cert_pem = store_col(s, 2),
+		.added = store_col(s, 3),
+	};
+
+	e->n++;
+	return e->fn(e->arg, &ca);
+}
+
 int
 store_tls_ca_each(struct store *st, const char *prefix, store_tls_ca_fn fn, void *arg,
 		  struct svc_err *err)
 {
 	sqlite3_stmt *s = store_stmt(st, SQL_CA_EACH, err);
-	int rc, n = 0, stop = 0;
+	struct ca_each e = { fn, arg, 0 };
+	int rc;
 
 	if (s == NULL)
 		return -1;
 	store_bind_text(s, 1, prefix);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct store_tls_ca ca = {
-			.fingerprint = store_col(s, 0),
-			.subject = store_col(s, 1),
-			.cert_pem = store_col(s, 2),
-			.added = store_col(s, 3),
-		};
-		n++;
-		if ((stop = fn(arg, &ca)) != 0)
-			break;
-	}
-	if (stop == 0 && rc != SQLITE_DONE) {
-		sqlite3_reset(s);
-		return store_fail(st, "read CA certificates", err);
-	}
-	sqlite3_reset(s);
-	return stop ? stop : n;
+	rc = store_each_row(st, s, ca_row, &e, "read CA certificates", err);
+	return rc ? rc : e.n;
 }
 
 int

@@ -144,18 +144,13 @@ store_wipe_count_each(struct store *st, int64_t report, store_wipe_count_fn fn, 
 		      struct svc_err *err)
 {
 	sqlite3_stmt *s = store_stmt(st, SQL_COUNT_EACH, err);
-	int rc;
+	struct store_named_count c = { fn, arg };
 
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, report);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		if (fn(arg, store_col(s, 0), sqlite3_column_int64(s, 1)) != 0)
-			break;
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(st, "read erase counts", err);
-	return 0;
+	return store_each_row(st, s, store_row_named_count, &c, "read erase counts", err) < 0 ? -1
+											      : 0;
 }
 
 int

@@ -1,5 +1,6 @@
-/* Shared by the renderer (tui.c) and its dialogs (dialog.c). Curses only
- * lives in src/tui/. */
+/* Shared by the renderer (tui.c: keys and the main loop; screen.c: frames
+ * and painting; editor.c: settings and search) and its dialogs (dialog.c).
+ * Curses only lives in src/tui/. */
 #ifndef SVC_TUI_INT_H
 #define SVC_TUI_INT_H
 
@@ -12,6 +13,9 @@
 #include "tui/tui.h"
 
 #define TUI_QUIT (-2) /* a dialog's answer: the person asked to quit */
+/* The smallest terminal the screens fit. */
+#define MIN_H 24
+#define MIN_W 80
 
 struct row {
 	const struct menu_item *it; /* F_MENU */
@@ -64,9 +68,20 @@ struct tui {
 /* Seconds on the monotonic clock. */
 double tui_now(void);
 
-/* Frames (tui.c). */
+/* Frames (screen.c). */
 struct frame *tui_top(struct tui *t);
 struct row *tui_add_row(struct frame *f);
+void tui_free_rows(struct frame *f);
+/* Whether item IT is shown at the device's level and doors. */
+bool tui_visible(const struct tui *t, const struct menu_item *it);
+/* Opens submenu M as a new frame (asking for its door): 0, or -1. */
+int tui_push_menu(struct tui *t, const struct menu_item *m);
+/* Esc: back to the frame below (not from the top menu). */
+void tui_pop(struct tui *t);
+/* Lines for a frame's rows. */
+int tui_body_rows(void);
+/* Paints the frame and sends it to the terminal. */
+void tui_show(struct tui *t);
 /* Rebuilds the rows of F (after a change), keeping the cursor. */
 void tui_reload(struct tui *t, struct frame *f);
 /* Pops the top frame, closing the doors opened inside it. */
@@ -88,6 +103,16 @@ int tui_enter(struct tui *t, unsigned doors, const char *what);
 
 /* Repaints the frame under any dialog (into curses' buffer, no output). */
 void tui_paint(struct tui *t);
+
+/* Settings and search (editor.c). */
+/* Enter on the current row: a submenu, an operation or a setting editor. */
+void tui_open_row(struct tui *t);
+/* d: the current setting back to its default (asking first). */
+void tui_reset_setting(struct tui *t, struct row *r);
+/* ?: the help of the current row. */
+void tui_show_help(struct tui *t, const struct row *r);
+/* /: search the labels of the screens tree and jump to the match. */
+void tui_search(struct tui *t);
 
 /* Dialogs. Each paints over the current frame and returns with the frame
  * repainted. VALIDATE (may be NULL) returns 0, or -1 with a message shown

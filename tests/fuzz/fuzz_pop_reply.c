@@ -1,5 +1,5 @@
 /* POP3 server replies as the mail client reads them (src/mail/pop.c,
- * mail.c, conn.c): the greeting and its APOP timestamp, CAPA (multi-line,
+ * receive.c, conn.c): the greeting and its APOP timestamp, CAPA (multi-line,
  * dot-stuffed; STLS, SASL lists), the login by the POP AUTH Method (USER/
  * PASS, APOP, or SASL with "+ " challenges), STAT, UIDL, then RETR bodies
  * (dot-unstuffed) as a reception reads them. The first byte picks the
