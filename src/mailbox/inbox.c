@@ -57,18 +57,6 @@ mailbox_inbox_each(struct device *dev, mailbox_inbox_fn fn, void *arg, struct sv
 	return 0;
 }
 
-static int
-lockout_delay(struct device *dev)
-{
-	struct strbuf v = STRBUF_INIT;
-	int secs = 30;
-
-	if (config_get(dev, "service.lockout.delay", &v, NULL) == 0)
-		secs = (int)strtol(v.buf, NULL, 10);
-	sb_release(&v);
-	return secs > 0 ? secs : 30;
-}
-
 /* Digits only, at most 7, not all zeros; padded to 7 like the System PIN. */
 static int
 password_form(const char *given, char out[8], struct svc_err *err)
@@ -118,7 +106,7 @@ mailbox_unlock(struct device *dev, int box, const char *password, struct svc_err
 		return -1;
 	}
 	ok = password_form(password, pin, NULL) == 0 && access_matches(in.password, pin);
-	rc = access_attempt(device_store(dev), &who, door, ok, lockout_delay(dev), err);
+	rc = access_attempt(device_store(dev), &who, door, ok, device_lockout_delay(dev), err);
 	if (rc != 0 && err && err->code == EX_NOPERM)
 		svc_errf(err, EX_NOPERM, "wrong password for inbox %02d", box);
 	svc_wipe(&in, sizeof in);

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "catalog/keys.h"
+
 static const struct {
 	const char *label; /* system.init.erase_method's choice */
 	enum erase_method m;
@@ -24,15 +26,13 @@ mailbox_erase_init(struct device *dev, struct erase_stats *st, struct svc_err *e
 	int rc = -1;
 
 	memset(st, 0, sizeof *st);
-	if (config_get(dev, "system.init.erase_method", &v, err) != 0)
+	if (config_get(dev, KEY_SYSTEM_INIT_ERASE_METHOD, &v, err) != 0)
 		goto out;
 	for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
 		if (strcmp(v.buf, methods[i].label) == 0)
 			st->method = methods[i].m;
-	sb_reset(&v);
-	if (config_get(dev, "system.init.verify", &v, err) != 0)
+	if (config_get_bool(dev, KEY_SYSTEM_INIT_VERIFY, &st->verify, err) != 0)
 		goto out;
-	st->verify = strcmp(v.buf, "ON") == 0;
 	rc = 0;
 out:
 	sb_release(&v);

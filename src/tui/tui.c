@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "catalog/keys.h"
 #include "tui/tui_int.h"
 #include "util/fsutil.h"
 
@@ -41,16 +42,14 @@ tui_now(void)
 static double
 idle_limit(struct tui *t)
 {
-	struct strbuf v = STRBUF_INIT;
 	const char *env = getenv("SVCMODE_AUTO_CLEAR_SECONDS");
-	double secs = 0;
+	int minutes = 0;
 
 	if (env && *env)
 		return strtod(env, NULL);
-	if (config_get(t->dev, "system.auto_clear", &v, NULL) == 0)
-		secs = strtod(sb_str(&v), NULL) * 60;
-	sb_release(&v);
-	return secs;
+	if (config_get_int(t->dev, KEY_SYSTEM_AUTO_CLEAR, &minutes, NULL) != 0)
+		return 0;
+	return minutes * 60.0;
 }
 
 int
@@ -284,9 +283,9 @@ tui_run(struct device *dev, const struct tui_opts *opts, struct svc_err *err)
 	}
 	t.idle_since = tui_now();
 	tui_push_menu(&t, menu_root(t.menu));
-	t.data_version = store_data_version(device_store(dev));
+	t.data_version = device_data_version(dev);
 	while (!t.quit) {
-		int64_t dv = store_data_version(device_store(dev));
+		int64_t dv = device_data_version(dev);
 		int ch;
 
 		/* Another svcmode or a script committed: show the values as they
