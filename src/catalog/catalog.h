@@ -94,6 +94,13 @@ const struct cat_entry *catalog_lookup(const struct catalog *cat, const char *ke
  */
 int catalog_parse_value(const struct cat_entry *e, const char *input, struct strbuf *out,
 			struct svc_err *err);
+/*
+ * The index of a stored (canonical) value among E's choices: OFF 0 and ON 1
+ * for ON/OFF settings, the choice's position for the others, -1 if it is
+ * none of them. Code compares the index with the CHOICE_ macros of
+ * catalog/keys.h, never the text.
+ */
+int catalog_choice(const struct cat_entry *e, const char *canon);
 /* "an integer 1-65535", "ON or OFF", ...: what catalog_parse_value wants. */
 void catalog_expected(const struct cat_entry *e, struct strbuf *out);
 

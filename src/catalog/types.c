@@ -64,6 +64,17 @@ p_enum(const struct cat_entry *e, const char *in, struct strbuf *out)
 	return -1;
 }
 
+int
+catalog_choice(const struct cat_entry *e, const char *canon)
+{
+	if (e->type == CT_BOOL)
+		return strcmp(canon, "ON") == 0 ? 1 : strcmp(canon, "OFF") == 0 ? 0 : -1;
+	for (int i = 0; i < e->nchoices; i++)
+		if (strcmp(canon, e->choices[i]) == 0)
+			return i;
+	return -1;
+}
+
 /* Characters (code points) of clean UTF-8 text. */
 static size_t
 chars(const char *s)

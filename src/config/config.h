@@ -12,6 +12,7 @@
 #define SVC_CONFIG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "access/access.h"
 #include "catalog/catalog.h"
@@ -125,10 +126,29 @@ int config_get_plain(struct device *dev, const char *key, struct strbuf *out, st
 /* Whether KEY has a value other than its factory default. */
 int config_is_default(struct device *dev, const char *key, bool *out, struct svc_err *err);
 /* The stored form, as a stamp for config_set_checked. */
-/* A bool (ON/OFF) or int/port setting as a value; EX_SOFTWARE when the
- * catalog gives KEY another type. */
+/* A bool (ON/OFF), int/port or enum setting as a value (an enum as the
+ * index of its choice: compare with keys.h's CHOICE_ macros); EX_SOFTWARE
+ * when the catalog gives KEY another type. */
 int config_get_bool(struct device *dev, const char *key, bool *out, struct svc_err *err);
 int config_get_int(struct device *dev, const char *key, int *out, struct svc_err *err);
+int config_get_choice(struct device *dev, const char *key, int *out, struct svc_err *err);
+
+/*
+ * A feature's settings struct, bound once: {key, offset, kind} rows read in
+ * one call, each through its typed getter. CFG_TEXT and CFG_PLAIN fill a
+ * struct strbuf (never NULL afterwards; CFG_PLAIN decrypts a secret), CFG_INT
+ * an int, CFG_BOOL a bool, CFG_CHOICE an int (the choice's index).
+ */
+enum cfg_kind { CFG_TEXT, CFG_PLAIN, CFG_INT, CFG_BOOL, CFG_CHOICE };
+struct cfg_field {
+	const char *key;
+	size_t offset;
+	enum cfg_kind kind;
+};
+#define CFG_FIELD(key, type, member, kind) { key, offsetof(type, member), kind }
+/* On failure the strbufs already read stay for the caller to release. */
+int config_bind(struct device *dev, const struct cfg_field *fields, size_t n, void *base,
+		struct svc_err *err);
 int config_stamp(struct device *dev, const char *key, struct strbuf *out, struct svc_err *err);
 int config_set(struct device *dev, const char *key, const char *value, struct svc_err *err);
 /* Like config_set, but fails with EX_TEMPFAIL ("changed meanwhile") if the

@@ -47,23 +47,43 @@ config_get(struct device *dev, const char *key, struct strbuf *out, struct svc_e
 
 /* The typed reads: the catalog says the key is of that type, so a
  * misspelt or mistyped key fails here (EX_SOFTWARE) rather than reading
- * as OFF or 0. */
-int
-config_get_bool(struct device *dev, const char *key, bool *out, struct svc_err *err)
+ * as OFF or 0. The catalog, not this code, knows how a value is spelt. */
+static int
+get_choice(struct device *dev, const char *key, enum cat_type want, int *out, struct svc_err *err)
 {
 	const struct cat_entry *e = device_entry(dev, key, err);
 	struct strbuf v = STRBUF_INIT;
 	int rc = -1;
 
-	*out = false;
-	if (e && e->type != CT_BOOL)
-		return svc_errf(err, EX_SOFTWARE, "setting '%s' is not ON/OFF", key);
+	*out = 0;
+	if (e && e->type != want)
+		return svc_errf(err, EX_SOFTWARE, "setting '%s' is not %s", key,
+				want == CT_BOOL ? "ON/OFF" : "a choice");
 	if (e && current(dev, e, &v, err) == 0) {
-		*out = strcmp(sb_str(&v), "ON") == 0;
-		rc = 0;
+		*out = catalog_choice(e, sb_str(&v));
+		rc = *out < 0 ? svc_errf(err, EX_DATAERR,
+					 "stored value '%s' of %s is none of its choices",
+					 sb_str(&v), key)
+			      : 0;
 	}
 	sb_release(&v);
 	return rc;
+}
+
+int
+config_get_bool(struct device *dev, const char *key, bool *out, struct svc_err *err)
+{
+	int i;
+	int rc = get_choice(dev, key, CT_BOOL, &i, err);
+
+	*out = rc == 0 && i == 1;
+	return rc;
+}
+
+int
+config_get_choice(struct device *dev, const char *key, int *out, struct svc_err *err)
+{
+	return get_choice(dev, key, CT_ENUM, out, err);
 }
 
 int

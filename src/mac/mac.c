@@ -83,21 +83,17 @@ mac_normalize(const char *in, char out[18], struct svc_err *err)
 int
 mac_filter_get(struct device *dev, enum mac_dir d, struct mac_filter *out, struct svc_err *err)
 {
-	struct strbuf v = STRBUF_INIT;
-	int rc = -1;
+	int policy;
 
 	memset(out, 0, sizeof *out);
-	if (config_get_bool(dev, dirs[d].enabled_key, &out->enabled, err) != 0)
-		goto out;
-	if (config_get(dev, dirs[d].policy_key, &v, err) != 0)
-		goto out;
-	out->reject = strcmp(v.buf, "Reject") == 0;
+	if (config_get_bool(dev, dirs[d].enabled_key, &out->enabled, err) != 0 ||
+	    config_get_choice(dev, dirs[d].policy_key, &policy, err) != 0)
+		return -1;
+	/* Both directions share the Allow | Reject choices. */
+	out->reject = policy == CHOICE_NETWORK_MAC_RX_POLICY_REJECT;
 	if ((out->count = store_mac_count(device_store(dev), dirs[d].name, err)) < 0)
-		goto out;
-	rc = 0;
-out:
-	sb_release(&v);
-	return rc;
+		return -1;
+	return 0;
 }
 
 int

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "catalog/keys.h"
 #include "mail/mail_int.h"
 #include "mailbox/mailbox.h"
 #include "util/fsutil.h"
@@ -115,18 +116,39 @@ mail_fail(struct mail_sess *s, int code, const char *fmt, ...)
 
 /* --- settings -------------------------------------------------------------- */
 
-static int
-get_str(struct device *dev, const char *key, struct strbuf *out, struct svc_err *err)
-{
-	return config_get(dev, key, out, err);
-}
+#define F(key, member, kind) CFG_FIELD(key, struct mail_cfg, member, kind)
+static const struct cfg_field cfg_fields[] = {
+	F(KEY_NETWORK_EMAIL_SMTP_SERVER, smtp_host, CFG_TEXT),
+	F(KEY_NETWORK_EMAIL_SMTP_PORT, smtp_port, CFG_INT),
+	F(KEY_NETWORK_EMAIL_ADDRESS, address, CFG_TEXT),
+	F(KEY_NETWORK_EMAIL_POP_SERVER, pop_host, CFG_TEXT),
+	F(KEY_NETWORK_EMAIL_POP_PORT, pop_port, CFG_INT),
+	F(KEY_NETWORK_EMAIL_POP_LOGIN, pop_login, CFG_TEXT),
+	F(KEY_NETWORK_EMAIL_POP_PASSWORD, pop_password, CFG_PLAIN),
+	F(KEY_NETWORK_EMAIL_TIMEOUT, timeout_s, CFG_INT),
+	F(KEY_NETWORK_EMAIL_SMTP_RX_MAX, rx_max_mb, CFG_INT),
+	F(KEY_NETWORK_EMAIL_RX_INBOX, rx_box, CFG_INT),
+	F(KEY_NETWORK_EMAIL_AUTH_POP_BEFORE_SMTP, pop_before_smtp, CFG_BOOL),
+	F(KEY_NETWORK_EMAIL_AUTH_POP_AUTH_METHOD, pop_method, CFG_CHOICE),
+	F(KEY_NETWORK_EMAIL_AUTH_SMTP_AUTH, smtp_auth, CFG_BOOL),
+	F(KEY_NETWORK_EMAIL_AUTH_SMTP_USER, smtp_user, CFG_TEXT),
+	F(KEY_NETWORK_EMAIL_AUTH_SMTP_PASSWORD, smtp_password, CFG_PLAIN),
+	F(KEY_NETWORK_EMAIL_SSL_SMTP_SEND, ssl_smtp, CFG_BOOL),
+	F(KEY_NETWORK_EMAIL_SSL_POP, ssl_pop, CFG_BOOL),
+	F(KEY_NETWORK_EMAIL_SSL_SMTPS, smtps, CFG_BOOL),
+	F(KEY_NETWORK_EMAIL_SSL_POP3S, pop3s, CFG_BOOL),
+	F(KEY_NETWORK_EMAIL_SSL_REQUIRE, ssl_require, CFG_BOOL),
+	F(KEY_NETWORK_EMAIL_SSL_VERIFY, ssl_verify, CFG_BOOL),
+	F(KEY_NETWORK_EMAIL_AUTH_ALLOW_PLAIN, allow_plain, CFG_BOOL),
+	F(KEY_NETWORK_EMAIL_AUTH_GSSAPI_KEYTAB, keytab, CFG_TEXT),
+};
+#undef F
 
 void
 mail_cfg_release(struct mail_cfg *c)
 {
-	struct strbuf *all[] = { &c->smtp_host,     &c->pop_host,     &c->address,
-				 &c->pop_login,     &c->pop_password, &c->smtp_user,
-				 &c->smtp_password, &c->pop_method,   &c->keytab };
+	struct strbuf *all[] = { &c->smtp_host,    &c->pop_host,  &c->address,       &c->pop_login,
+				 &c->pop_password, &c->smtp_user, &c->smtp_password, &c->keytab };
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
 		sb_release(all[i]); /* wipes: two of them are passwords */
 }
@@ -135,39 +157,10 @@ static int
 cfg_read(struct device *dev, struct mail_cfg *c, struct svc_err *err)
 {
 	memset(c, 0, sizeof *c);
-	if (get_str(dev, "network.email.smtp.server", &c->smtp_host, err) ||
-	    config_get_int(dev, "network.email.smtp.port", &c->smtp_port, err) ||
-	    get_str(dev, "network.email.address", &c->address, err) ||
-	    get_str(dev, "network.email.pop.server", &c->pop_host, err) ||
-	    config_get_int(dev, "network.email.pop.port", &c->pop_port, err) ||
-	    get_str(dev, "network.email.pop.login", &c->pop_login, err) ||
-	    config_get_plain(dev, "network.email.pop.password", &c->pop_password, err) ||
-	    config_get_int(dev, "network.email.timeout", &c->timeout_s, err) ||
-	    config_get_int(dev, "network.email.smtp.rx_max", &c->rx_max_mb, err) ||
-	    config_get_int(dev, "network.email.rx.inbox", &c->rx_box, err) ||
-	    config_get_bool(dev, "network.email.auth.pop_before_smtp", &c->pop_before_smtp, err) ||
-	    get_str(dev, "network.email.auth.pop_auth_method", &c->pop_method, err) ||
-	    config_get_bool(dev, "network.email.auth.smtp_auth", &c->smtp_auth, err) ||
-	    get_str(dev, "network.email.auth.smtp_user", &c->smtp_user, err) ||
-	    config_get_plain(dev, "network.email.auth.smtp_password", &c->smtp_password, err) ||
-	    config_get_bool(dev, "network.email.ssl.smtp_send", &c->ssl_smtp, err) ||
-	    config_get_bool(dev, "network.email.ssl.pop", &c->ssl_pop, err) ||
-	    config_get_bool(dev, "network.email.ssl.smtps", &c->smtps, err) ||
-	    config_get_bool(dev, "network.email.ssl.pop3s", &c->pop3s, err) ||
-	    config_get_bool(dev, "network.email.ssl.require", &c->ssl_require, err) ||
-	    config_get_bool(dev, "network.email.ssl.verify", &c->ssl_verify, err) ||
-	    config_get_bool(dev, "network.email.auth.allow_plain", &c->allow_plain, err) ||
-	    get_str(dev, "network.email.auth.gssapi_keytab", &c->keytab, err)) {
+	if (config_bind(dev, cfg_fields, sizeof cfg_fields / sizeof cfg_fields[0], c, err) != 0) {
 		mail_cfg_release(c);
 		return -1;
 	}
-	/* Make every string non-NULL. */
-	struct strbuf *all[] = { &c->smtp_host,     &c->pop_host,     &c->address,
-				 &c->pop_login,     &c->pop_password, &c->smtp_user,
-				 &c->smtp_password, &c->pop_method,   &c->keytab };
-	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-		if (all[i]->buf == NULL)
-			sb_adds(all[i], "");
 	return 0;
 }
 
@@ -195,9 +188,9 @@ address_ok(const char *a)
 int
 mail_ready(struct device *dev, bool send, const char *to, struct svc_err *err)
 {
-	static const char *const tx[] = { "network.email.smtp.server", "network.email.address",
+	static const char *const tx[] = { KEY_NETWORK_EMAIL_SMTP_SERVER, KEY_NETWORK_EMAIL_ADDRESS,
 					  NULL };
-	static const char *const rx[] = { "network.email.pop.server", NULL };
+	static const char *const rx[] = { KEY_NETWORK_EMAIL_POP_SERVER, NULL };
 	struct strbuf v = STRBUF_INIT;
 	int rc = 0;
 
@@ -322,7 +315,7 @@ pop_before_smtp(struct mail_sess *s)
 	struct timespec idle = { 0, MAIL_POP_IDLE_MS * 1000L * 1000L };
 	int lock = -1, rc;
 
-	if (mail_need(&s->cfg.pop_host, "network.email.pop.server", s->err) != 0)
+	if (mail_need(&s->cfg.pop_host, KEY_NETWORK_EMAIL_POP_SERVER, s->err) != 0)
 		return -1;
 	mail_step(s, "POP before SMTP: %s:%d", sb_str(&s->cfg.pop_host), s->cfg.pop_port);
 	rc = mail_lock(s, &lock);
@@ -360,8 +353,8 @@ mail_test_send(struct device *dev, const char *to, const struct mail_io *io, int
 		return -1;
 	}
 	snprintf(s.server, sizeof s.server, "%s:%d", sb_str(&s.cfg.smtp_host), s.cfg.smtp_port);
-	if (mail_need(&s.cfg.smtp_host, "network.email.smtp.server", err) != 0 ||
-	    mail_need(&s.cfg.address, "network.email.address", err) != 0)
+	if (mail_need(&s.cfg.smtp_host, KEY_NETWORK_EMAIL_SMTP_SERVER, err) != 0 ||
+	    mail_need(&s.cfg.address, KEY_NETWORK_EMAIL_ADDRESS, err) != 0)
 		goto out;
 	if (s.cfg.pop_before_smtp && pop_before_smtp(&s) != 0)
 		goto out;

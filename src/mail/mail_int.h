@@ -35,7 +35,8 @@ enum mail_fail {
 /* The settings one operation needs, read once. */
 struct mail_cfg {
 	struct strbuf smtp_host, pop_host, address, pop_login, pop_password, smtp_user,
-		smtp_password, pop_method, keytab;
+		smtp_password, keytab;
+	int pop_method; /* CHOICE_NETWORK_EMAIL_AUTH_POP_AUTH_METHOD_... */
 	int smtp_port, pop_port, timeout_s;
 	int rx_max_mb, rx_box; /* SMTP reception's size limit; its inbox and POP Interval's */
 	bool pop_before_smtp, smtp_auth, ssl_smtp, ssl_pop, smtps, pop3s, ssl_require, ssl_verify,

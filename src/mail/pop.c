@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "catalog/keys.h"
 #include "mail/mail_int.h"
 #include "util/hex.h"
 
@@ -238,11 +239,11 @@ pop_login(struct mail_sess *s, struct mail_conn *c, const struct pop_login_codes
 	  const char *stamp, const char *caps)
 {
 	const struct mail_cfg *cfg = &s->cfg;
-	const char *method = sb_str(&cfg->pop_method), *user = sb_str(&cfg->pop_login);
+	const char *user = sb_str(&cfg->pop_login);
 	struct strbuf r = STRBUF_INIT, cmd = STRBUF_INIT;
 	int rc = -1, st;
 
-	if (strcmp(method, "APOP") == 0) {
+	if (cfg->pop_method == CHOICE_NETWORK_EMAIL_AUTH_POP_AUTH_METHOD_APOP) {
 		char hex[33] = "";
 		if (*stamp == '\0') {
 			mail_fail(
@@ -262,7 +263,7 @@ pop_login(struct mail_sess *s, struct mail_conn *c, const struct pop_login_codes
 		sb_addf(&show, "APOP %s ********", user);
 		st = pop_command(c, cmd.buf, show.buf, &r);
 		sb_release(&show);
-	} else if (strcmp(method, "POP AUTH") == 0) {
+	} else if (cfg->pop_method == CHOICE_NETWORK_EMAIL_AUTH_POP_AUTH_METHOD_POP_AUTH) {
 		char mechs[256], why[200] = "";
 		const char *cand[8];
 		int n, refused = 0, kerberos = 0;
@@ -352,7 +353,8 @@ pop_open_login(struct mail_sess *s, struct mail_conn *c, const struct pop_login_
 	}
 	mail_step(s, "greeting: %s", r.buf);
 	apop_stamp(r.buf, stamp, sizeof stamp);
-	if (want_tls || probe || strcmp(sb_str(&cfg->pop_method), "POP AUTH") == 0) {
+	if (want_tls || probe ||
+	    cfg->pop_method == CHOICE_NETWORK_EMAIL_AUTH_POP_AUTH_METHOD_POP_AUTH) {
 		if (pop_capa(c, &caps) != 0) {
 			pop_conn_failed(s, c, k);
 			goto out;

@@ -31,9 +31,11 @@ static const struct {
 	const char *label; /* system.init.erase_method, panel spelling */
 	enum erase_method method;
 } methods[] = {
-	{ "1 Pass Zeros", ERASE_ZEROS },
-	{ "1 Pass Random", ERASE_RANDOM },
-	{ "3 Passes DoD", ERASE_DOD3 },
+	/* By system.init.erase_method's choice; the label is what a job
+	 * record keeps. */
+	[CHOICE_SYSTEM_INIT_ERASE_METHOD_1_PASS_ZEROS] = { "1 Pass Zeros", ERASE_ZEROS },
+	[CHOICE_SYSTEM_INIT_ERASE_METHOD_1_PASS_RANDOM] = { "1 Pass Random", ERASE_RANDOM },
+	[CHOICE_SYSTEM_INIT_ERASE_METHOD_3_PASSES_DOD] = { "3 Passes DoD", ERASE_DOD3 },
 };
 
 static const struct {
@@ -409,24 +411,13 @@ check_confirm(struct device *dev, const char *confirm, struct svc_err *err)
 static int
 read_method(struct device *dev, struct store_wipe_job *job, struct svc_err *err)
 {
-	struct strbuf v = STRBUF_INIT;
-	enum erase_method m;
-	int rc = -1;
+	int m;
 
-	if (config_get(dev, KEY_SYSTEM_INIT_ERASE_METHOD, &v, err) != 0)
-		goto out;
-	if (method_of(v.buf, &m) != 0) {
-		svc_errf(err, EX_DATAERR, "unknown erase method '%s' in system.init.erase_method",
-			 v.buf);
-		goto out;
-	}
-	strlcpy_(job->method, v.buf, sizeof job->method);
-	if (config_get_bool(dev, KEY_SYSTEM_INIT_VERIFY, &job->verify, err) != 0)
-		goto out;
-	rc = 0;
-out:
-	sb_release(&v);
-	return rc;
+	if (config_get_choice(dev, KEY_SYSTEM_INIT_ERASE_METHOD, &m, err) != 0 ||
+	    config_get_bool(dev, KEY_SYSTEM_INIT_VERIFY, &job->verify, err) != 0)
+		return -1;
+	strlcpy_(job->method, methods[m].label, sizeof job->method);
+	return 0;
 }
 
 static void
