@@ -145,7 +145,10 @@ struct cfg_field {
 	size_t offset;
 	enum cfg_kind kind;
 };
-#define CFG_FIELD(key, type, member, kind) { key, offsetof(type, member), kind }
+#define CFG_FIELD(key, type, member, kind)                                                         \
+	{                                                                                          \
+		key, offsetof(type, member), kind                                                  \
+	}
 /* On failure the strbufs already read stay for the caller to release. */
 int config_bind(struct device *dev, const struct cfg_field *fields, size_t n, void *base,
 		struct svc_err *err);
