@@ -20,7 +20,6 @@ endif()
 
 # Tests without servers.
 svc_unit_test(test_mail mail/test_mail_unit.c svc_mail)
-target_include_directories(test_mail PRIVATE ${PROJECT_SOURCE_DIR}/src)
 svc_cli_test(mail_cli mail/test_codes.sh valgrind)
 
 # SMTP reception and the POP Interval: the reception service against swaks,
