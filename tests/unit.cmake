@@ -8,3 +8,5 @@ svc_unit_test(test_util unit/test_util.c svc_util)
 svc_unit_test(test_backup_manifest unit/test_backup_manifest.c svc_testfix svc_backup svc_access)
 # Typed reads, catalog choices and config_bind on a real store.
 svc_unit_test(test_config unit/test_config.c svc_testfix svc_config)
+# Settings export and import between two real stores.
+svc_unit_test(test_transfer unit/test_transfer.c svc_testfix svc_config)

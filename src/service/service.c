@@ -74,18 +74,21 @@ now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+#define F(key, member, kind) CFG_FIELD(key, struct wanted, member, kind)
+static const struct cfg_field wanted_fields[] = {
+	F(KEY_NETWORK_EMAIL_SMTP_RX, smtp_rx, CFG_BOOL),
+	F(KEY_NETWORK_EMAIL_SMTP_RX_PORT, rx_port, CFG_INT),
+	F(KEY_NETWORK_EMAIL_POP_RX, pop_rx, CFG_BOOL),
+	F(KEY_NETWORK_EMAIL_POP_INTERVAL, interval_min, CFG_INT),
+	F(KEY_NETWORK_EMAIL_TIMEOUT, timeout_s, CFG_INT),
+};
+#undef F
+
 static int
 wanted_read(struct device *dev, struct wanted *w, struct svc_err *err)
 {
-	return config_get_bool(dev, KEY_NETWORK_EMAIL_SMTP_RX, &w->smtp_rx, err) ||
-			       config_get_int(dev, KEY_NETWORK_EMAIL_SMTP_RX_PORT, &w->rx_port,
-					      err) ||
-			       config_get_bool(dev, KEY_NETWORK_EMAIL_POP_RX, &w->pop_rx, err) ||
-			       config_get_int(dev, KEY_NETWORK_EMAIL_POP_INTERVAL, &w->interval_min,
-					      err) ||
-			       config_get_int(dev, KEY_NETWORK_EMAIL_TIMEOUT, &w->timeout_s, err)
-		       ? -1
-		       : 0;
+	return config_bind(dev, wanted_fields, sizeof wanted_fields / sizeof wanted_fields[0], w,
+			   err);
 }
 
 /* --- the listening socket ------------------------------------------------- */
