@@ -1,7 +1,6 @@
 /* The shared test fixture: see fixture.h. */
 #define _XOPEN_SOURCE 700
 #include <dirent.h>
-#include <ftw.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +8,7 @@
 #include <unistd.h>
 
 #include "fixture.h"
+#include "tmpdir.h"
 
 static void
 factory_creds(struct device_creds *c)
@@ -163,8 +163,7 @@ tfix_setup(void **state, const char *tag, enum level login)
 
 	if (f == NULL)
 		return -1;
-	snprintf(f->dir, sizeof f->dir, "/tmp/svc-%s.XXXXXX", tag);
-	if (mkdtemp(f->dir) == NULL)
+	if (tmpdir_make(f->dir, sizeof f->dir, tag) != 0)
 		return -1;
 	snprintf(f->path, sizeof f->path, "%s/device.db", f->dir);
 	f->login = login;
@@ -177,13 +176,6 @@ tfix_setup(void **state, const char *tag, enum level login)
 	return 0;
 }
 
-static int
-rm_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)st, (void)type, (void)ftw;
-	return remove(path);
-}
-
 int
 tfix_teardown(void **state)
 {
@@ -191,7 +183,7 @@ tfix_teardown(void **state)
 
 	if (f->dev != NULL)
 		device_close(f->dev);
-	nftw(f->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	tmpdir_remove(f->dir);
 	sb_release(&f->lines);
 	sb_release(&f->rows);
 	free(f);

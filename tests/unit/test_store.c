@@ -1,6 +1,5 @@
 /* The store module on real SQLite files. */
 #include <fcntl.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "store/store.h"
+#include "tmpdir.h"
 #include "util/fsutil.h"
 
 struct fixture {
@@ -30,8 +30,7 @@ setup(void **state)
 				     .serial = "ABC12345",
 				     .mac = "00:00:85:00:00:01" };
 
-	snprintf(f->dir, sizeof f->dir, "/tmp/svc-store-XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
+	if (tmpdir_make(f->dir, sizeof f->dir, "store") != 0)
 		return -1;
 	snprintf(f->path, sizeof f->path, "%s/sub/device.db", f->dir);
 	*state = f;
@@ -39,20 +38,11 @@ setup(void **state)
 }
 
 static int
-rm_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
-{
-	(void)sb;
-	(void)type;
-	(void)ftw;
-	return remove(path);
-}
-
-static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	tmpdir_remove(f->dir);
 	free(f);
 	return 0;
 }

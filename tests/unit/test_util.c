@@ -2,7 +2,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "tmpdir.h"
 #include "util/fsutil.h"
 #include "util/strbuf.h"
 #include "util/text.h"
@@ -157,8 +157,7 @@ setup(void **state)
 
 	if (d == NULL)
 		return -1;
-	snprintf(d->path, sizeof d->path, "/tmp/svc-util-XXXXXX");
-	if (mkdtemp(d->path) == NULL) {
+	if (tmpdir_make(d->path, sizeof d->path, "util") != 0) {
 		free(d);
 		return -1;
 	}
@@ -167,20 +166,11 @@ setup(void **state)
 }
 
 static int
-rm_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
-{
-	(void)sb;
-	(void)type;
-	(void)ftw;
-	return remove(path);
-}
-
-static int
 teardown(void **state)
 {
 	struct dir *d = *state;
 
-	nftw(d->path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	tmpdir_remove(d->path);
 	free(d);
 	return 0;
 }
