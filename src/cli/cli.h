@@ -34,6 +34,11 @@ void cli_gen_roff(FILE *f, const char *s);
 /* The SETTINGS section of svcmode-settings(7), from the catalog and the
  * menu tree: 0, or -1 with err. */
 int cli_gen_settings(FILE *f, struct svc_err *err);
+/* The Ith exit status of 'svcmode --help' and its MEANING, or -1 past
+ * the last. */
+int cli_exit_code_at(size_t i, const char **meaning);
+/* The entries of svcmode(1)'s EXIT STATUS, from that table. */
+int cli_gen_exit_status(FILE *f, struct svc_err *err);
 /* The CODES section of svcmode-codes(7), from the mail client's table. */
 int cli_gen_codes(FILE *f, struct svc_err *err);
 

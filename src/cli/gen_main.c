@@ -8,7 +8,9 @@
  *                                     replaced by the table
  *   svcmode-gen man TEMPLATE          svcmode(1): TEMPLATE with its
  *                                     ".\" svcmode-gen: COMMANDS" line
- *                                     replaced (the operation table)
+ *                                     replaced (the operation table) and
+ *                                     its "EXIT STATUS" line (the CLI's
+ *                                     exit status table)
  *   svcmode-gen settings TEMPLATE     svcmode-settings(7): the line
  *                                     ".\" svcmode-gen: SETTINGS" replaced
  *                                     (the catalog and the menu tree)
@@ -45,43 +47,50 @@ static const struct {
 } fills[] = {
 	{ "completion", "svcmode-gen: TABLE", completion },
 	{ "man", "svcmode-gen: COMMANDS", commands },
+	{ "man", "svcmode-gen: EXIT STATUS", cli_gen_exit_status },
 	{ "settings", "svcmode-gen: SETTINGS", cli_gen_settings },
 	{ "codes", "svcmode-gen: CODES", cli_gen_codes },
 };
 
-/* Copies TEMPLATE to stdout with the line that holds MARKER replaced by
- * what GEN writes. A template without the marker is an error: the page
- * would silently lack its table. */
+/* Copies TEMPLATE to stdout with each line that holds the marker of an
+ * entry of fills[] for WHAT replaced by what its generator writes. Each
+ * marker must be there once: a page without it would silently lack its
+ * table. */
 static int
-fill(const char *template, const char *marker, int (*gen)(FILE *, struct svc_err *))
+fill(const char *what, const char *template)
 {
+	enum { MAXF = sizeof fills / sizeof fills[0] };
 	FILE *in = fopen(template, "r");
 	struct svc_err err = { 0 };
+	int found[MAXF] = { 0 }, rc = 0;
 	char line[4096];
-	int found = 0;
 
 	if (in == NULL) {
 		perror(template);
 		return 1;
 	}
-	while (fgets(line, sizeof line, in)) {
-		if (strstr(line, marker) == NULL) {
+	while (rc == 0 && fgets(line, sizeof line, in)) {
+		size_t k = 0;
+		while (k < MAXF &&
+		       (strcmp(fills[k].what, what) != 0 || strstr(line, fills[k].marker) == NULL))
+			k++;
+		if (k == MAXF) {
 			fputs(line, stdout);
-		} else if (gen(stdout, &err) != 0) {
+		} else if (fills[k].gen(stdout, &err) != 0) {
 			fprintf(stderr, "svcmode-gen: %s\n", err.msg);
-			fclose(in);
-			return 1;
+			rc = 1;
 		} else {
-			found++;
+			found[k]++;
 		}
 	}
 	fclose(in);
-	if (found != 1) {
-		fprintf(stderr, "svcmode-gen: %s: expected one line with '%s', found %d\n",
-			template, marker, found);
-		return 1;
-	}
-	return ferror(stdout) ? 1 : 0;
+	for (size_t k = 0; rc == 0 && k < MAXF; k++)
+		if (strcmp(fills[k].what, what) == 0 && found[k] != 1) {
+			fprintf(stderr, "svcmode-gen: %s: expected one line with '%s', found %d\n",
+				template, fills[k].marker, found[k]);
+			rc = 1;
+		}
+	return rc != 0 || ferror(stdout) ? 1 : 0;
 }
 
 int
@@ -90,7 +99,7 @@ main(int argc, char **argv)
 	if (argc == 3)
 		for (size_t i = 0; i < sizeof fills / sizeof fills[0]; i++)
 			if (strcmp(argv[1], fills[i].what) == 0)
-				return fill(argv[2], fills[i].marker, fills[i].gen);
+				return fill(argv[1], argv[2]);
 	if (argc == 2 && strcmp(argv[1], "help") == 0)
 		cli_help(stdout);
 	else if (argc == 2 && strcmp(argv[1], "words") == 0)

@@ -1,6 +1,6 @@
 /* The man pages generated from the tables they describe: the settings
- * catalog (svcmode-settings(7)) and the device error codes
- * (svcmode-codes(7)). svcmode-gen writes them at build time, so a new
+ * catalog (svcmode-settings(7)), the device error codes (svcmode-codes(7))
+ * and svcmode(1)'s exit statuses. svcmode-gen writes them at build time, so a new
  * setting or code reaches its page without anyone writing it twice. */
 #include <sysexits.h>
 
@@ -73,6 +73,24 @@ cli_gen_settings(FILE *f, struct svc_err *err)
 	for (size_t i = 0; i < catalog_count(cat); i++)
 		setting(f, catalog_at(cat, i));
 	catalog_free(cat);
+	return 0;
+}
+
+int
+cli_gen_exit_status(FILE *f, struct svc_err *err)
+{
+	const char *meaning;
+	int code;
+
+	(void)err;
+	for (size_t i = 0; (code = cli_exit_code_at(i, &meaning)) >= 0; i++) {
+		fprintf(f, ".TP\n.B %d\n", code);
+		/* The table's meanings start in lower case, as --help prints them. */
+		fputc(meaning[0] >= 'a' && meaning[0] <= 'z' ? meaning[0] - 'a' + 'A' : meaning[0],
+		      f);
+		cli_gen_roff(f, meaning + 1);
+		fputs(".\n", f);
+	}
 	return 0;
 }
 
