@@ -23,7 +23,7 @@ endif()
 
 # OpenSSL linked statically by default: libcrypto's thousands of dynamic
 # relocations are more than half of the start-up cost of a short command
-# such as `svcmode get` (see README, Performance). Packagers who prefer the
+# such as `svcmode get` (see docs/benchmarks.md). Packagers who prefer the
 # shared library (security updates through libssl3) pass -DSVC_STATIC_OPENSSL=OFF.
 option(SVC_STATIC_OPENSSL "Link OpenSSL statically (faster start-up)" ON)
 if(SVC_STATIC_OPENSSL)

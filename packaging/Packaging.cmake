@@ -6,7 +6,7 @@
 # DIR. The one directory outside the prefix, the store's /var/lib/svcmode,
 # follows the GNU rule at install time: /var when the prefix is /usr,
 # PREFIX/var otherwise. packaging/build-deb.sh builds the package with
-# Debian's compiler flags; the README (Packaging) explains it all.
+# Debian's compiler flags; docs/packaging.md explains it all.
 include(GNUInstallDirs)
 
 set(SVC_PKG_SRC ${CMAKE_CURRENT_LIST_DIR})
@@ -33,30 +33,61 @@ function(svc_pkg_gzip in out)
     DEPENDS ${in} VERBATIM)
 endfunction()
 
-# Both pages are configured (the tests render both); a program's page is
-# installed with the program.
-# svcmode(1)'s command list and the bash completion come from the
-# operation table: svcmode-gen writes them at build time.
-configure_file(${SVC_PKG_SRC}/man/svcmode.1.in ${SVC_PKG_BIN}/man/svcmode.1.tmpl @ONLY)
-add_custom_command(OUTPUT ${SVC_PKG_BIN}/man/svcmode.1
-  COMMAND svcmode-gen man ${SVC_PKG_BIN}/man/svcmode.1.tmpl > ${SVC_PKG_BIN}/man/svcmode.1
-  DEPENDS svcmode-gen ${SVC_PKG_BIN}/man/svcmode.1.tmpl VERBATIM)
+# The man pages. Those that describe a table are generated from it at build
+# time, so that a command, setting or code is written once:
+#   svcmode(1)           the COMMANDS from the operation table (svcmode-gen man)
+#   svcmode-settings(7)  the catalog and the menu tree (svcmode-gen settings)
+#   svcmode-codes(7)     the device error codes (svcmode-gen codes)
+#   svcmode-lms(8)       svcmode-lms's command table, from its --help
+#                        (man/LmsPage.cmake: the table is static in the program)
+#   svcmode-screens(5)   the menu file format: written by hand
+# svcmode-gen is a build tool linking the same libraries as svcmode (not
+# installed); the bash completion comes from it too. Every page is built
+# (the tests render them all); svcmode-lms(8) is installed with its program.
+set(SVC_MAN_PAGES svcmode.1 svcmode-settings.7 svcmode-codes.7 svcmode-screens.5)
+foreach(page IN LISTS SVC_MAN_PAGES)
+  configure_file(${SVC_PKG_SRC}/man/${page}.in ${SVC_PKG_BIN}/man/${page}.tmpl @ONLY)
+endforeach()
+foreach(pair "svcmode.1:man" "svcmode-settings.7:settings" "svcmode-codes.7:codes")
+  string(REPLACE ":" ";" pair "${pair}")
+  list(GET pair 0 page)
+  list(GET pair 1 what)
+  add_custom_command(OUTPUT ${SVC_PKG_BIN}/man/${page}
+    COMMAND svcmode-gen ${what} ${SVC_PKG_BIN}/man/${page}.tmpl > ${SVC_PKG_BIN}/man/${page}
+    DEPENDS svcmode-gen ${SVC_PKG_BIN}/man/${page}.tmpl VERBATIM)
+endforeach()
+add_custom_command(OUTPUT ${SVC_PKG_BIN}/man/svcmode-screens.5
+  COMMAND ${CMAKE_COMMAND} -E copy ${SVC_PKG_BIN}/man/svcmode-screens.5.tmpl
+    ${SVC_PKG_BIN}/man/svcmode-screens.5
+  DEPENDS ${SVC_PKG_BIN}/man/svcmode-screens.5.tmpl VERBATIM)
+if(TARGET svcmode-lms)
+  configure_file(${SVC_PKG_SRC}/man/svcmode-lms.8.in ${SVC_PKG_BIN}/man/svcmode-lms.8.tmpl @ONLY)
+  add_custom_command(OUTPUT ${SVC_PKG_BIN}/man/svcmode-lms.8
+    COMMAND ${CMAKE_COMMAND} -DLMS=$<TARGET_FILE:svcmode-lms>
+      -DTEMPLATE=${SVC_PKG_BIN}/man/svcmode-lms.8.tmpl -DOUT=${SVC_PKG_BIN}/man/svcmode-lms.8
+      -P ${SVC_PKG_SRC}/man/LmsPage.cmake
+    DEPENDS svcmode-lms ${SVC_PKG_BIN}/man/svcmode-lms.8.tmpl ${SVC_PKG_SRC}/man/LmsPage.cmake
+    VERBATIM)
+  list(APPEND SVC_MAN_PAGES svcmode-lms.8)
+endif()
 add_custom_command(OUTPUT ${SVC_PKG_BIN}/completion/svcmode
   COMMAND ${CMAKE_COMMAND} -E make_directory ${SVC_PKG_BIN}/completion
   COMMAND svcmode-gen completion ${SVC_PKG_SRC}/completion/svcmode.bash.in
     > ${SVC_PKG_BIN}/completion/svcmode
   DEPENDS svcmode-gen ${SVC_PKG_SRC}/completion/svcmode.bash.in VERBATIM)
-configure_file(${SVC_PKG_SRC}/man/svcmode-lms.1.in ${SVC_PKG_BIN}/man/svcmode-lms.1 @ONLY)
 set(SVC_PKG_GZ)
-foreach(prog IN LISTS SVC_PROGRAMS)
-  svc_pkg_gzip(${SVC_PKG_BIN}/man/${prog}.1 ${SVC_PKG_BIN}/man/${prog}.1.gz)
-  list(APPEND SVC_PKG_GZ ${SVC_PKG_BIN}/man/${prog}.1.gz)
-  install(FILES ${SVC_PKG_BIN}/man/${prog}.1.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+set(SVC_MAN_FILES)
+foreach(page IN LISTS SVC_MAN_PAGES)
+  string(REGEX REPLACE ".*\\.([1-8])$" "\\1" section "${page}")
+  svc_pkg_gzip(${SVC_PKG_BIN}/man/${page} ${SVC_PKG_BIN}/man/${page}.gz)
+  list(APPEND SVC_PKG_GZ ${SVC_PKG_BIN}/man/${page}.gz)
+  list(APPEND SVC_MAN_FILES ${SVC_PKG_BIN}/man/${page})
+  install(FILES ${SVC_PKG_BIN}/man/${page}.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man${section})
 endforeach()
 configure_file(${SVC_PKG_SRC}/debian/changelog.in ${SVC_PKG_BIN}/changelog @ONLY)
 svc_pkg_gzip(${SVC_PKG_BIN}/changelog ${SVC_PKG_BIN}/changelog.gz)
 list(APPEND SVC_PKG_GZ ${SVC_PKG_BIN}/changelog.gz)
-add_custom_target(svc_pkg_files ALL DEPENDS ${SVC_PKG_GZ} ${SVC_PKG_BIN}/man/svcmode.1
+add_custom_target(svc_pkg_files ALL DEPENDS ${SVC_PKG_GZ} ${SVC_MAN_FILES}
   ${SVC_PKG_BIN}/completion/svcmode)
 
 install(FILES ${SVC_PKG_BIN}/changelog.gz ${SVC_PKG_SRC}/debian/copyright

@@ -42,6 +42,16 @@ static const struct {
 	{ EX_NOPERM, "permission denied: credential missing or wrong" },
 };
 
+/* The exit status table, walked by the man page generator. */
+int
+cli_exit_code_at(size_t i, const char **meaning)
+{
+	if (i >= sizeof exit_codes / sizeof exit_codes[0])
+		return -1;
+	*meaning = exit_codes[i].meaning;
+	return exit_codes[i].code;
+}
+
 static const char env_help[] =
 	"  SVCMODE_DB             the store (else /var/lib/svcmode/device.db if\n"
 	"                         writable, else $XDG_DATA_HOME/svcmode/device.db)\n"

@@ -26,8 +26,21 @@ void cli_op_help(FILE *f, const struct op *op);
 void cli_gen_words(FILE *f);
 /* The bash completion script. */
 void cli_gen_completion(FILE *f);
-/* The COMMANDS and EXIT STATUS sections of svcmode(1), in roff. */
+/* The COMMANDS section of svcmode(1), in roff. */
 void cli_gen_man(FILE *f);
+/* S as roff text: a backslash and a leading dot or quote are escaped;
+ * '-' is \-. */
+void cli_gen_roff(FILE *f, const char *s);
+/* The SETTINGS section of svcmode-settings(7), from the catalog and the
+ * menu tree: 0, or -1 with err. */
+int cli_gen_settings(FILE *f, struct svc_err *err);
+/* The Ith exit status of 'svcmode --help' and its MEANING, or -1 past
+ * the last. */
+int cli_exit_code_at(size_t i, const char **meaning);
+/* The entries of svcmode(1)'s EXIT STATUS, from that table. */
+int cli_gen_exit_status(FILE *f, struct svc_err *err);
+/* The CODES section of svcmode-codes(7), from the mail client's table. */
+int cli_gen_codes(FILE *f, struct svc_err *err);
 
 /* --- the CLI's front end (cli_util.c) --- */
 /*

@@ -160,9 +160,8 @@ cli_gen_words(FILE *f)
 	}
 }
 
-/* roff: a backslash and a leading dot or quote are escaped; '-' is \-. */
-static void
-roff(FILE *f, const char *s)
+void
+cli_gen_roff(FILE *f, const char *s)
 {
 	bool bol = true;
 
@@ -194,11 +193,11 @@ cli_gen_man(FILE *f)
 		op_usage(o, &u);
 		op_doors_text(o->doors, &d);
 		fputs(".SS svcmode ", f);
-		roff(f, u.buf);
+		cli_gen_roff(f, u.buf);
 		fputs("\n", f);
-		roff(f, o->help);
+		cli_gen_roff(f, o->help);
 		fputs(". Who: ", f);
-		roff(f, o->who ? o->who : d.buf);
+		cli_gen_roff(f, o->who ? o->who : d.buf);
 		fputs(".\n", f);
 		if (o->more) {
 			/* Filled, so that it fits the reader's width; a blank line
@@ -212,7 +211,7 @@ cli_gen_man(FILE *f)
 				if (len == 0)
 					fputs(".PP", f);
 				else
-					roff(f, line);
+					cli_gen_roff(f, line);
 				fputc('\n', f);
 				free(line);
 				l += len + (l[len] == '\n');

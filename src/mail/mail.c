@@ -16,9 +16,9 @@
 #include "mailbox/mailbox.h"
 #include "util/fsutil.h"
 
-/* The one table of device error codes of the mail client (README.md, Error codes
- * repeats it). #810, #813, #839 and #843 are the manual's; the others are
- * svcmode's own. */
+/* The one table of device error codes of the mail client; svcmode-codes(7)
+ * is generated from it. #810, #813, #839 and #843 are the manual's; the
+ * others are svcmode's own. */
 static const struct mail_code codes[] = {
 	{ 801, EX_UNAVAILABLE, "SMTP server unreachable or refused the session" },
 	{ 802, EX_NOHOST, "mail server name could not be resolved" },

@@ -1,5 +1,6 @@
 #!/bin/sh
-# The README's promise for every command: bad input gets a clear error and
+# The promise of the error convention (docs/architecture.md) for every
+# command: bad input gets a clear error and
 # changes nothing. Every operation of the table, by its CLI words, with each
 # parameter in turn given a value its type refuses (a missing file, a
 # folder that does not exist, "1x" for an inbox, an unknown choice or key,

@@ -1,13 +1,11 @@
 #!/bin/sh
 # Every setting says what it changes on the running device: 'describe KEY'
 # has a non-empty effect for every key of 'svcmode list --json', and the
-# Settings reference of README.md (between its markers) is exactly the
-# catalog's keys, labels and effects. Then two effects that no other test
-# observes: the System Manager's fields in Device Information.
-#
-# With --print, prints the rows the catalog wants (to paste into the doc).
+# generated svcmode-settings(7) gives exactly that effect for exactly the
+# catalog's keys. Then two effects that no other test observes: the System
+# Manager's fields in Device Information.
 . "$SRC/tests/cli/lib.sh"
-DOC="$SRC/README.md"
+. "$SRC/tests/cli/manpage.sh"
 
 svc list --json
 check_rc "list --json" 0
@@ -18,19 +16,17 @@ while IFS="$(printf '\t')" read -r key label; do
   svc describe "$key"
   effect=$(sed -n 's/^effect: *//p' "$WORK/out")
   [ -n "$effect" ] && ok || fail "describe $key: no effect"
-  printf '| `%s` | %s | %s |\n' "$key" "$label" "$effect" >>"$WORK/want"
+  printf '%s\t%s\n' "$key" "$effect" >>"$WORK/want"
 done <"$WORK/keys"
-if [ "${1:-}" = --print ]; then cat "$WORK/want"; exit 0; fi
 
-sed -n '/<!-- settings-effect:begin -->/,/<!-- settings-effect:end -->/p' "$DOC" | grep '^| `' >"$WORK/have"
-[ -s "$WORK/have" ] && ok || fail "no settings reference between the markers in README.md"
+settings_field Effect >"$WORK/have"
+[ -s "$WORK/have" ] && ok || fail "svcmode-settings(7) gives no effect"
 if diff "$WORK/want" "$WORK/have" >"$WORK/diff"; then
   ok
 else
   cat "$WORK/diff"
   FAILED=$((FAILED + 1))
-  echo "FAIL: README.md settings reference differs from the catalog (< catalog, > doc);"
-  echo "      'sh tests/cli/test_effects.sh --print' prints the rows to paste"
+  echo "FAIL: the effects of svcmode-settings(7) differ from 'svcmode describe' (< describe, > page)"
 fi
 
 # The System Manager's information: shown by Device Information when set.

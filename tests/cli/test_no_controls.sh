@@ -1,5 +1,5 @@
 #!/bin/sh
-# The README's promise that nothing svcmode prints can carry terminal
+# The promise (docs/architecture.md) that nothing svcmode prints can carry terminal
 # controls or broken UTF-8: every way free text enters (setting values, the
 # operator name, inbox names, document names given or taken from a file
 # name, certificate subject fields) refuses C0/C1 controls, DEL and
