@@ -131,6 +131,10 @@ int config_get_bool(struct device *dev, const char *key, bool *out, struct svc_e
 int config_get_int(struct device *dev, const char *key, int *out, struct svc_err *err);
 int config_stamp(struct device *dev, const char *key, struct strbuf *out, struct svc_err *err);
 int config_set(struct device *dev, const char *key, const char *value, struct svc_err *err);
+/* config_set of an instanced key (box.07.name) whose door the caller has
+ * opened itself (the inbox, with its password); EX_SOFTWARE for any other
+ * key. Validated, hashed and audited like config_set. */
+int config_set_opened(struct device *dev, const char *key, const char *value, struct svc_err *err);
 /* Like config_set, but fails with EX_TEMPFAIL ("changed meanwhile") if the
  * stored form is no longer STAMP. */
 int config_set_checked(struct device *dev, const char *key, const char *value, const char *stamp,
@@ -168,6 +172,10 @@ int config_import_plan(struct device *dev, const char *json, struct strbuf *prob
 struct config_section {
 	const char *name;
 	unsigned doors; /* needed to import a change of it */
+	/* Set for the instanced keys PREFIX.NN.* ("box"): the catalog makes
+	 * the section ({"07": {"name": ...}}, hidden values left out) and its
+	 * members are imported as settings; the functions below are NULL. */
+	const char *instances;
 	int (*export)(struct device *dev, struct strbuf *json, struct svc_err *err);
 	int (*plan)(struct device *dev, const char *json, struct strbuf *problems,
 		    struct strbuf *plan, void **state, struct svc_err *err);

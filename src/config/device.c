@@ -359,16 +359,8 @@ static int
 stored_pin(struct device *dev, const char *key, struct strbuf *out, struct svc_err *err)
 {
 	const struct cat_entry *e = device_entry(dev, key, err);
-	int rc;
 
-	if (e == NULL)
-		return -1;
-	rc = store_setting_get(dev->st, key, out, err);
-	if (rc == 0) {
-		sb_reset(out);
-		sb_adds(out, e->deflt);
-	}
-	return rc < 0 ? -1 : 0;
+	return e ? settings_stored(dev, e, out, err) : -1;
 }
 
 /* Pads a typed PIN like the panel does ("02" -> "0000002"). */

@@ -19,14 +19,16 @@ sa mac add tx 001e.8f00.0001
 sa set network.email.address dev@example.test
 sa export "$WORK/a.json"
 check_rc "export" 0
-check_grep "inboxes in the export" a.json '"07": {"name": "Sales", "auto-erase": "3d", "print-on-store": "OFF"}'
+check_grep "inboxes in the export" a.json '"07": {"auto-erase": "3d", "name": "Sales", "print-on-store": "OFF"}'
+check_nogrep "no inbox password in the export" a.json 'password'
+check_nogrep "inbox settings only in their section" a.json '"box.07.name"'
 check_grep "MAC lists in the export" a.json '"mac": {"rx": ["00:1E:8F:12:34:56", "00:1E:8F:AA:BB:CC"], "tx": ["00:1E:8F:00:00:01"]}'
 
 # B already has an exception A lacks: the import makes B's list A's.
 svc_mgr mac add rx 02:00:00:00:00:09
 svc_mgr import "$WORK/a.json" --yes
 check_rc "import" 0
-check_grep "plan: inbox" err "inbox 07 name: '' -> 'Sales'"
+check_grep "plan: inbox" err "box.07.name: '' -> 'Sales'"
 check_grep "plan: mac remove" err "mac rx: remove 02:00:00:00:00:09"
 sa box list; cp "$WORK/out" "$WORK/a.boxes"
 svc_mgr box list
@@ -52,10 +54,15 @@ bad() { # NAME SED-EXPRESSION EXPECTED
 sa box set 07 name Other
 sa export "$WORK/a.json"
 bad "bad MAC" 's/00:1E:8F:AA:BB:CC/00:1E:8F:AA:BB:ZZ/' "mac.rx:"
-bad "inbox 100" 's/"42": {/"100": {/' "inboxes.100: expected an inbox number 00-99"
-bad "inbox password" 's/"print-on-store": "ON"}/"print-on-store": "ON", "password": "1234"}/' "inbox passwords are never imported"
-bad "unknown field" 's/"print-on-store": "ON"}/"print-on-store": "ON", "colour": "red"}/' "inboxes.42.colour: unknown inbox setting"
-bad "bad period" 's/"auto-erase": "3d"/"auto-erase": "3 weeks"/' "inboxes.07:"
+bad "inbox 100" 's/"42": {/"100": {/' "inboxes.100: invalid instance: expected 00-99 (box.NN.*)"
+bad "inbox 7" 's/"42": {/"7": {/' "inboxes.7: invalid instance: expected 00-99 (box.NN.*)"
+bad "inbox not an object" 's/"42": {[^}]*}/"42": "x"/' "inboxes.42: expected an object of settings"
+bad "inbox password" 's/"print-on-store": "ON"}/"print-on-store": "ON", "password": "1234"}/' "box.42.password cannot be imported"
+bad "unknown field" 's/"print-on-store": "ON"}/"print-on-store": "ON", "colour": "red"}/' "unknown setting 'box.42.colour'"
+bad "bad period" 's/"auto-erase": "3d"/"auto-erase": "3 weeks"/' "invalid value '3 weeks' for box.07.auto-erase: expected OFF, or minutes, hours or days"
+bad "long name" 's/"name": "Other"/"name": "abcdefghijklmnopqrstuvwxy"/' "invalid value 'abcdefghijklmnopqrstuvwxy' for box.07.name"
+bad "bad ON/OFF" 's/"print-on-store": "ON"/"print-on-store": "maybe"/' "invalid value 'maybe' for box.42.print-on-store: expected ON or OFF"
+bad "inbox key in settings" 's/"settings": {/"settings": {"box.100.name": "x", /' "invalid instance '100' in 'box.100.name'"
 svc_mgr box list
 check_grep "nothing of the refused files" out "07  Sales"
 
