@@ -370,9 +370,7 @@ catalog_expected(const struct cat_entry *e, struct strbuf *out)
 		sb_adds(out, "one of ");
 		for (int i = 0; i < e->nchoices; i++)
 			sb_addf(out, "%s'%s'", i ? ", " : "", e->choices[i]);
-		return;
-	}
-	if (types[e->type].nargs == 2)
+	} else if (types[e->type].nargs == 2)
 		sb_addf(out, types[e->type].expected, e->min, e->max);
 	else if (types[e->type].nargs == 1)
 		sb_addf(out, types[e->type].expected, e->max);
@@ -380,6 +378,8 @@ catalog_expected(const struct cat_entry *e, struct strbuf *out)
 		sb_adds(out, types[e->type].expected);
 	if (e->max_bytes)
 		sb_addf(out, " and %ld bytes", e->max_bytes);
+	if (e->empty_ok)
+		sb_adds(out, ", or empty for none");
 }
 
 int
@@ -398,8 +398,6 @@ catalog_parse_value(const struct cat_entry *e, const char *input, struct strbuf 
 		return 0;
 	sb_reset(out);
 	catalog_expected(e, &want);
-	if (e->empty_ok)
-		sb_adds(&want, ", or empty for none");
 	/* A secret's value is never echoed, not even a wrong one. */
 	svc_errf(err, EX_DATAERR, "invalid value '%s' for %s: expected %s", hidden ? "***" : input,
 		 e->key, want.buf);
