@@ -17,6 +17,10 @@ sa box set 42 print-on-store ON
 sa mac add rx 00:1e:8f:12:34:56 00-1E-8F-AA-BB-CC
 sa mac add tx 001e.8f00.0001
 sa set network.email.address dev@example.test
+# Inbox passwords stay each store's own: never exported, never imported.
+printf 1111 | sa box set 11 password
+printf 2222 | svc_mgr box set 11 password
+b_hash=$(sqlite3 "$DB" "SELECT password FROM mailbox_inbox WHERE box = 11")
 sa export "$WORK/a.json"
 check_rc "export" 0
 check_grep "inboxes in the export" a.json '"07": {"auto-erase": "3d", "name": "Sales", "print-on-store": "OFF"}'
@@ -36,6 +40,10 @@ cmp -s "$WORK/out" "$WORK/a.boxes" && ok || fail "inbox settings differ after im
 sa mac list; sed 's/(added .*)//' "$WORK/out" >"$WORK/a.mac"
 svc_mgr mac list; sed 's/(added .*)//' "$WORK/out" >"$WORK/b.mac"
 cmp -s "$WORK/a.mac" "$WORK/b.mac" && ok || fail "MAC lists differ after import: $(diff "$WORK/a.mac" "$WORK/b.mac")"
+[ "$(sqlite3 "$DB" "SELECT password FROM mailbox_inbox WHERE box = 11")" = "$b_hash" ] && ok ||
+  fail "the import changed B's inbox password"
+SVCMODE_BOX_PASSWORD=2222 svc box list 11
+check_rc "B's inbox opens with B's password" 0
 svc_mgr export "$WORK/b.json"
 grep -v '"serial"' "$WORK/a.json" >"$WORK/a.cmp"; grep -v '"serial"' "$WORK/b.json" >"$WORK/b.cmp"
 cmp -s "$WORK/a.cmp" "$WORK/b.cmp" && ok || fail "the two exports differ"
@@ -75,6 +83,13 @@ svc_mgr box list
 check_grep "inboxes kept" out "07  Sales"
 svc_mgr mac list
 check_grep "MAC list kept" out "00:1E:8F:AA:BB:CC"
+
+# An inbox setting in "settings" is a setting like any other.
+sed 's/"settings": {/"settings": {"box.08.name": "Eight", /' "$WORK/old.json" >"$WORK/key.json"
+svc_mgr import "$WORK/key.json" --yes
+check_rc "box.08.name in settings" 0
+svc_mgr box list
+check_grep "box.08.name imported" out "08  Eight"
 
 # Importing inboxes or lists is the System Manager's.
 svc import "$WORK/a.json" --yes
