@@ -101,6 +101,11 @@ int device_lockout_delay(struct device *dev);
  * the message says which credentials would.
  */
 int device_require(struct device *dev, unsigned doors, const char *what, struct svc_err *err);
+/* device_require, and a refusal (EX_NOPERM: no credential opened a door)
+ * recorded in the audit log as "refused" on KEY with the message: for
+ * the operations whose refusals the log must show. */
+int device_require_audited(struct device *dev, unsigned doors, const char *what, const char *key,
+			   struct svc_err *err);
 /* Logs into DOOR (LEVEL_MANAGER, _SERVICE1, _SERVICE2) with CREDS. */
 int device_login(struct device *dev, enum level door, const struct device_creds *creds,
 		 struct svc_err *err);

@@ -549,3 +549,17 @@ device_require(struct device *dev, unsigned doors, const char *what, struct svc_
 	OPENSSL_cleanse(&c, sizeof c);
 	return rc;
 }
+
+int
+device_require_audited(struct device *dev, unsigned doors, const char *what, const char *key,
+		       struct svc_err *err)
+{
+	struct svc_err mine = { 0 };
+
+	if (device_require(dev, doors, what, err ? err : &mine) == 0)
+		return 0;
+	err = err ? err : &mine;
+	if (err->code == EX_NOPERM)
+		device_audit(dev, "refused", key, NULL, NULL, err->msg, NULL);
+	return -1;
+}
