@@ -117,6 +117,8 @@ int catalog_instances(const struct catalog *cat, const char *base, int *lo, int 
 
 /* Typed readings of canonical values (what catalog_parse_value wrote),
  * so that no other module compares a value's text. */
+/* The index of CANON among E's choices, or -1. */
+int catalog_choice_index(const struct cat_entry *e, const char *canon);
 bool catalog_value_bool(const char *canon); /* ON */
 const char *catalog_bool_text(bool on);     /* "ON" / "OFF" */
 /* A period ("OFF", "0", 30m, 12h, 3d in any case) in seconds (0 = OFF), at

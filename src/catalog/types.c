@@ -322,6 +322,15 @@ p_period(const struct cat_entry *e, const char *in, struct strbuf *out)
 	return 0;
 }
 
+int
+catalog_choice_index(const struct cat_entry *e, const char *canon)
+{
+	for (int i = 0; i < e->nchoices; i++)
+		if (strcmp(canon, e->choices[i]) == 0)
+			return i;
+	return -1;
+}
+
 bool
 catalog_value_bool(const char *canon)
 {

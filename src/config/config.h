@@ -134,6 +134,9 @@ int config_is_default(struct device *dev, const char *key, bool *out, struct svc
  * catalog gives KEY another type. */
 int config_get_bool(struct device *dev, const char *key, bool *out, struct svc_err *err);
 int config_get_int(struct device *dev, const char *key, int *out, struct svc_err *err);
+/* An enum setting as the index of its value among the catalog's choices
+ * (0 for the first); EX_SOFTWARE when KEY is not an enum. */
+int config_get_choice(struct device *dev, const char *key, int *out, struct svc_err *err);
 int config_stamp(struct device *dev, const char *key, struct strbuf *out, struct svc_err *err);
 int config_set(struct device *dev, const char *key, const char *value, struct svc_err *err);
 /* config_set of an instanced key (box.07.name) whose door the caller has

@@ -101,6 +101,26 @@ config_get_int(struct device *dev, const char *key, int *out, struct svc_err *er
 }
 
 int
+config_get_choice(struct device *dev, const char *key, int *out, struct svc_err *err)
+{
+	const struct cat_entry *e = device_entry(dev, key, err);
+	struct strbuf v = STRBUF_INIT;
+	int rc = -1;
+
+	*out = -1;
+	if (e && e->type != CT_ENUM)
+		return svc_errf(err, EX_SOFTWARE, "setting '%s' is not a choice", key);
+	if (e && current(dev, e, &v, err) == 0) {
+		*out = catalog_choice_index(e, sb_str(&v));
+		rc = *out < 0 ? svc_errf(err, EX_DATAERR,
+					 "stored value of %s is not one of its choices", key)
+			      : 0;
+	}
+	sb_release(&v);
+	return rc;
+}
+
+int
 config_stamp(struct device *dev, const char *key, struct strbuf *out, struct svc_err *err)
 {
 	const struct cat_entry *e = device_entry(dev, key, err);

@@ -10,33 +10,23 @@
 
 #include "catalog/keys.h"
 
-static const struct {
-	const char *label; /* system.init.erase_method's choice */
-	enum erase_method m;
-} methods[] = {
-	{ "1 Pass Zeros", ERASE_ZEROS },
-	{ "1 Pass Random", ERASE_RANDOM },
-	{ "3 Passes DoD", ERASE_DOD3 },
-};
+/* system.init.erase_method's choices, in the catalog's order
+ * (1 Pass Zeros | 1 Pass Random | 3 Passes DoD; test_mailbox checks it). */
+static const enum erase_method by_choice[] = { ERASE_ZEROS, ERASE_RANDOM, ERASE_DOD3 };
 
 int
 mailbox_erase_init(struct device *dev, struct erase_stats *st, struct svc_err *err)
 {
-	struct strbuf v = STRBUF_INIT;
-	int rc = -1;
+	int choice;
 
 	memset(st, 0, sizeof *st);
-	if (config_get(dev, KEY_SYSTEM_INIT_ERASE_METHOD, &v, err) != 0)
-		goto out;
-	for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
-		if (strcmp(v.buf, methods[i].label) == 0)
-			st->method = methods[i].m;
-	if (config_get_bool(dev, KEY_SYSTEM_INIT_VERIFY, &st->verify, err) != 0)
-		goto out;
-	rc = 0;
-out:
-	sb_release(&v);
-	return rc;
+	if (config_get_choice(dev, KEY_SYSTEM_INIT_ERASE_METHOD, &choice, err) != 0)
+		return -1;
+	if (choice >= (int)(sizeof by_choice / sizeof by_choice[0]))
+		return svc_errf(err, EX_SOFTWARE, "%s: choice %d has no erase method",
+				KEY_SYSTEM_INIT_ERASE_METHOD, choice);
+	st->method = by_choice[choice];
+	return config_get_bool(dev, KEY_SYSTEM_INIT_VERIFY, &st->verify, err);
 }
 
 int
