@@ -234,6 +234,7 @@ ask_prompt(struct op_ctx *c, int box, const char *field, struct strbuf *prompt, 
 	   struct svc_err *err)
 {
 	const struct cat_entry *e;
+	struct cat_entry asked_for;
 	struct strbuf cur = STRBUF_INIT, want = STRBUF_INIT;
 	char key[64];
 
@@ -244,7 +245,10 @@ ask_prompt(struct op_ctx *c, int box, const char *field, struct strbuf *prompt, 
 		return -1;
 	}
 	*hidden = catalog_is_hidden(e);
-	catalog_expected(e, &want);
+	/* Here an empty answer keeps the value; '-' is what removes. */
+	asked_for = *e;
+	asked_for.empty_ok = false;
+	catalog_expected(&asked_for, &want);
 	sb_reset(prompt);
 	if (*hidden)
 		sb_addf(prompt, "New %s (%s; - removes) [%s]", e->label, sb_str(&want),
