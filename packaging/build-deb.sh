@@ -6,6 +6,8 @@
 # functions, stack protector, read-only relocations, immediate binding)
 # and the shared OpenSSL, then cpack. Prints the package's path. Needs dpkg-dev and the build
 # dependencies (packaging/build-deps.txt). BUILD_DIR: default build-deb.
+# Without the demo vendor secret (-DSVC_DEMO_KEY=OFF): a packaged store
+# refuses licensing until svcmode license provision FILE.
 set -eu
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$src/build-deb}

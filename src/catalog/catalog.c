@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,7 @@ static const char *const type_names[] = {
 	[CT_BOOL] = "bool",     [CT_INT] = "int",   [CT_ENUM] = "enum", [CT_STRING] = "string",
 	[CT_SECRET] = "secret", [CT_HOST] = "host", [CT_PORT] = "port", [CT_EMAIL] = "email",
 	[CT_IPV4] = "ipv4",     [CT_MAC] = "mac",   [CT_PIN] = "pin",   [CT_IFACE] = "iface",
+	[CT_PERIOD] = "period",
 };
 
 static const struct {
@@ -36,6 +38,12 @@ const char *
 catalog_type_name(enum cat_type t)
 {
 	return type_names[t];
+}
+
+const char *
+catalog_init_name(const struct cat_entry *e)
+{
+	return e->reset_on_init ? "reset" : e->with_data ? "with data" : "kept";
 }
 
 const char *
@@ -108,6 +116,7 @@ struct parse {
 	int line;
 	struct cat_entry *cur;
 	bool has_type, has_default, has_level, has_init;
+	int inst_lo, inst_hi; /* instances = LO-HI; LO -1 when none */
 	struct svc_err *err;
 };
 
@@ -185,12 +194,75 @@ catalog_retired(const char *key)
 	return NULL;
 }
 
+int
+catalog_instance_key(const char *base, int n, char *buf, size_t cap)
+{
+	const char *nn = strstr(base, ".NN.");
+	int len;
+
+	if (nn == NULL || n < 0 || n > 99)
+		return -1;
+	len = snprintf(buf, cap, "%.*s.%02d.%s", (int)(nn - base), base, n, nn + 4);
+	return len < 0 || (size_t)len >= cap ? -1 : 0;
+}
+
+int
+catalog_instances(const struct catalog *cat, const char *base, int *lo, int *hi)
+{
+	*lo = *hi = -1;
+	for (size_t i = 0; i < cat->n; i++) {
+		const struct cat_entry *e = &cat->entries[i];
+		if (e->instance < 0 || strcmp(e->base, base) != 0)
+			continue;
+		if (*lo < 0 || e->instance < *lo)
+			*lo = e->instance;
+		if (e->instance > *hi)
+			*hi = e->instance;
+	}
+	return *lo < 0 ? -1 : 0;
+}
+
+/* The instanced entry whose declared name KEY fits with something else in
+ * place of NN (box.100.name, box.x.name), or NULL. */
+static const struct cat_entry *
+instanced_like(const struct catalog *cat, const char *key, const char **inst, int *inst_len)
+{
+	for (size_t i = 0; i < cat->n; i++) {
+		const struct cat_entry *e = &cat->entries[i];
+		const char *nn = e->instance >= 0 ? strstr(e->base, ".NN.") : NULL;
+		size_t pre, post, len = strlen(key);
+		const char *dot;
+
+		if (nn == NULL)
+			continue;
+		pre = (size_t)(nn - e->base) + 1;
+		post = strlen(nn + 3);
+		if (len <= pre + post || strncmp(key, e->base, pre) != 0 ||
+		    strcmp(key + len - post, nn + 3) != 0)
+			continue;
+		dot = memchr(key + pre, '.', len - pre - post);
+		if (dot != NULL)
+			continue;
+		*inst = key + pre;
+		*inst_len = (int)(len - pre - post);
+		return e;
+	}
+	return NULL;
+}
+
 const struct cat_entry *
 catalog_lookup(const struct catalog *cat, const char *key, struct svc_err *err)
 {
-	const struct cat_entry *e = catalog_find(cat, key);
+	const struct cat_entry *e = catalog_find(cat, key), *like;
+	const char *inst;
+	int n, lo, hi;
 
-	if (e == NULL && catalog_retired(key))
+	if (e == NULL && (like = instanced_like(cat, key, &inst, &n)) != NULL) {
+		catalog_instances(cat, like->base, &lo, &hi);
+		svc_errf(err, EX_USAGE,
+			 "invalid instance '%.*s' in '%.80s' (%s): expected %02d-%02d",
+			 n > 20 ? 20 : n, inst, key, like->base, lo, hi);
+	} else if (e == NULL && catalog_retired(key))
 		svc_errf(err, EX_USAGE, "setting '%.80s': %s", key, catalog_retired(key));
 	else if (e == NULL)
 		svc_errf(err, EX_USAGE, "unknown setting '%.80s' (see 'svcmode list')", key);
@@ -222,21 +294,72 @@ field(struct parse *p, const char *name, const char *v)
 		if (parse_long(v, &n) != 0)
 			return perr(p, "not a number", v);
 		*(name[1] == 'i' ? &e->min : &e->max) = n;
+	} else if (strcmp(name, "max_bytes") == 0) {
+		if (parse_long(v, &e->max_bytes) != 0 || e->max_bytes < 1)
+			return perr(p, "not a positive number", v);
 	} else if (strcmp(name, "level") == 0) {
 		if (level_parse(v, &e->level) != 0)
 			return perr(p, "unknown level", v);
 		p->has_level = true;
 	} else if (strcmp(name, "init") == 0) {
-		if (strcmp(v, "reset") != 0 && strcmp(v, "keep") != 0)
-			return perr(p, "init must be reset or keep, not", v);
+		if (strcmp(v, "reset") != 0 && strcmp(v, "keep") != 0 && strcmp(v, "data") != 0)
+			return perr(p, "init must be reset, keep or data, not", v);
 		e->reset_on_init = strcmp(v, "reset") == 0;
+		e->with_data = strcmp(v, "data") == 0;
 		p->has_init = true;
+	} else if (strcmp(name, "instances") == 0) {
+		/* Two-digit instance numbers, as the panel shows inboxes. */
+		if (strlen(v) != 5 || v[2] != '-' ||
+		    sscanf(v, "%2d-%2d", &p->inst_lo, &p->inst_hi) != 2 ||
+		    p->inst_lo > p->inst_hi || strstr(e->key, ".NN.") == NULL)
+			return perr(p, "instances must be LO-HI (00-99) for a key with .NN., not",
+				    v);
+	} else if (strcmp(name, "empty") == 0) {
+		if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0)
+			return perr(p, "empty must be yes or no, not", v);
+		e->empty_ok = strcmp(v, "yes") == 0;
 	} else if (strcmp(name, "panel") == 0) {
 		if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0)
 			return perr(p, "panel must be yes or no, not", v);
 		e->panel = strcmp(v, "yes") == 0;
 	} else
 		return perr(p, "unknown field", name);
+	return 0;
+}
+
+static struct cat_entry *
+add_entry(struct catalog *cat)
+{
+	if (cat->n == cat->cap) {
+		cat->cap = cat->cap ? cat->cap * 2 : 64;
+		cat->entries = xrealloc(cat->entries, cat->cap * sizeof *cat->entries);
+	}
+	return &cat->entries[cat->n++];
+}
+
+/* An instanced declaration becomes one entry per instance: lookups,
+ * listings and loops over the catalog then need nothing special. */
+static int
+expand(struct parse *p)
+{
+	struct catalog *cat = p->cat;
+	struct cat_entry decl = cat->entries[cat->n - 1];
+	char key[128];
+
+	if (p->inst_lo < 0)
+		return 0;
+	if (strstr(strstr(decl.key, ".NN.") + 3, ".NN.") != NULL)
+		return perr(p, "NN twice in", decl.key);
+	cat->n--;
+	for (int i = p->inst_lo; i <= p->inst_hi; i++) {
+		struct cat_entry *e = add_entry(cat);
+		if (catalog_instance_key(decl.key, i, key, sizeof key) != 0)
+			return perr(p, "key too long:", decl.key);
+		*e = decl;
+		e->key = keep(cat, key, strlen(key));
+		e->base = decl.key;
+		e->instance = i;
+	}
 	return 0;
 }
 
@@ -264,7 +387,7 @@ finish(struct parse *p)
 	if (e->type == CT_ENUM && e->nchoices == 0)
 		return perr(p, "enum without choices:", e->key);
 	if (e->max == 0 && e->type != CT_INT)
-		e->max = e->type == CT_PIN ? 7 : 255;
+		e->max = e->type == CT_PIN ? 7 : e->type == CT_PERIOD ? 365 : 255;
 	if (e->type == CT_PORT) {
 		e->min = 1;
 		e->max = 65535;
@@ -273,7 +396,7 @@ finish(struct parse *p)
 	if (rc == 0 && strcmp(canon.buf ? canon.buf : "", e->deflt) != 0)
 		rc = perr(p, "default is not in canonical form:", e->deflt);
 	sb_release(&canon);
-	return rc;
+	return rc == 0 ? expand(p) : rc;
 }
 
 static int
@@ -283,15 +406,14 @@ begin_entry(struct parse *p, const char *key, size_t len)
 
 	if (finish(p) != 0)
 		return -1;
-	if (cat->n == cat->cap) {
-		cat->cap = cat->cap ? cat->cap * 2 : 64;
-		cat->entries = xrealloc(cat->entries, cat->cap * sizeof *cat->entries);
-	}
-	p->cur = &cat->entries[cat->n++];
+	p->cur = add_entry(cat);
 	memset(p->cur, 0, sizeof *p->cur);
 	p->cur->key = keep(cat, key, len);
+	p->cur->base = p->cur->key;
+	p->cur->instance = -1;
 	p->cur->panel = true;
 	p->has_type = p->has_default = p->has_level = p->has_init = false;
+	p->inst_lo = p->inst_hi = -1;
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/err.h"
 #include "util/strbuf.h"
@@ -42,7 +43,8 @@ enum cat_type {
 	CT_IPV4,
 	CT_MAC,
 	CT_PIN,
-	CT_IFACE, /* a network interface name, or empty */
+	CT_IFACE,  /* a network interface name, or empty */
+	CT_PERIOD, /* OFF or a period: 30m, 12h, 3d (at most max days) */
 };
 
 #define CAT_MAX_CHOICES 12
@@ -55,12 +57,24 @@ struct cat_entry {
 	const char *unit;   /* "" when none */
 	const char *deflt;  /* canonical form */
 	enum cat_type type;
-	long min, max; /* int range; max = maximum length for text types */
+	long min, max;  /* int range; max = maximum length for text types */
+	long max_bytes; /* text types: also at most this many bytes (0: no limit) */
 	const char *choices[CAT_MAX_CHOICES];
 	int nchoices;
 	enum level level;
 	bool reset_on_init;
-	bool panel; /* meant for a screen */
+	/* init = data: the value belongs to the user data (an inbox's
+	 * settings): Initialize All Data/Settings erases it with that data,
+	 * Settings only keeps it. */
+	bool with_data;
+	bool panel;    /* meant for a screen */
+	bool empty_ok; /* "" is a value too ("none"), whatever the type */
+	/* An instanced key is declared once with NN in its name and a range
+	 * (box.NN.name, instances = 00-99); the catalog holds one entry per
+	 * instance (box.07.name), each with INSTANCE and BASE (the declared
+	 * name). Plain keys: INSTANCE -1, BASE the key itself. */
+	int instance;
+	const char *base;
 };
 
 struct catalog;
@@ -94,17 +108,34 @@ const struct cat_entry *catalog_lookup(const struct catalog *cat, const char *ke
  */
 int catalog_parse_value(const struct cat_entry *e, const char *input, struct strbuf *out,
 			struct svc_err *err);
-/*
- * The index of a stored (canonical) value among E's choices: OFF 0 and ON 1
- * for ON/OFF settings, the choice's position for the others, -1 if it is
- * none of them. Code compares the index with the CHOICE_ macros of
- * catalog/keys.h, never the text.
- */
-int catalog_choice(const struct cat_entry *e, const char *canon);
 /* "an integer 1-65535", "ON or OFF", ...: what catalog_parse_value wants. */
 void catalog_expected(const struct cat_entry *e, struct strbuf *out);
 
+/* The key of instance N of the instanced key BASE ("box.NN.name", 7 ->
+ * "box.07.name") into BUF; -1 if it does not fit or BASE has no NN. */
+int catalog_instance_key(const char *base, int n, char *buf, size_t cap);
+
+/* The instance range LO-HI of the instanced key BASE ("box.NN.name");
+ * -1 if BASE is not one. */
+int catalog_instances(const struct catalog *cat, const char *base, int *lo, int *hi);
+
+/* Typed readings of canonical values (what catalog_parse_value wrote),
+ * so that no other module compares a value's text. */
+/* The index of CANON among E's choices, or -1. */
+int catalog_choice_index(const struct cat_entry *e, const char *canon);
+bool catalog_value_bool(const char *canon); /* ON */
+const char *catalog_bool_text(bool on);     /* "ON" / "OFF" */
+/* A period ("OFF", "0", 30m, 12h, 3d in any case) in seconds (0 = OFF), at
+ * most MAX seconds; -1 if it is not one. */
+int catalog_period_parse(const char *in, int64_t max, int64_t *secs);
+/* Seconds as a period's canonical form: OFF, 30m, 12h, 3d. */
+void catalog_period_format(int64_t secs, struct strbuf *out);
+
 const char *catalog_type_name(enum cat_type t);
+/* What Initialize does to E, as describe and svcmode-settings(7) say it:
+ * "reset", "kept", or "with data" (erased by Initialize All Data/Settings
+ * with the user data, kept by Settings only). */
+const char *catalog_init_name(const struct cat_entry *e);
 const char *level_name(enum level l);  /* "manager", "service1", ... */
 const char *level_title(enum level l); /* "System Manager", "Service L1", ... */
 int level_parse(const char *s, enum level *out);

@@ -64,17 +64,6 @@ p_enum(const struct cat_entry *e, const char *in, struct strbuf *out)
 	return -1;
 }
 
-int
-catalog_choice(const struct cat_entry *e, const char *canon)
-{
-	if (e->type == CT_BOOL)
-		return strcmp(canon, "ON") == 0 ? 1 : strcmp(canon, "OFF") == 0 ? 0 : -1;
-	for (int i = 0; i < e->nchoices; i++)
-		if (strcmp(canon, e->choices[i]) == 0)
-			return i;
-	return -1;
-}
-
 /* Characters (code points) of clean UTF-8 text. */
 static size_t
 chars(const char *s)
@@ -91,7 +80,8 @@ chars(const char *s)
 static int
 p_string(const struct cat_entry *e, const char *in, struct strbuf *out)
 {
-	if (!text_is_clean(in) || chars(in) > (size_t)e->max)
+	if (!text_is_clean(in) || chars(in) > (size_t)e->max ||
+	    (e->max_bytes && strlen(in) > (size_t)e->max_bytes))
 		return -1;
 	sb_adds(out, in);
 	return 0;
@@ -275,6 +265,85 @@ p_iface(const struct cat_entry *e, const char *in, struct strbuf *out)
 }
 
 static const struct {
+	char unit;
+	int64_t secs;
+} period_units[] = { { 'd', 86400 }, { 'h', 3600 }, { 'm', 60 } };
+
+int
+catalog_period_parse(const char *in, int64_t max, int64_t *secs)
+{
+	int64_t v = 0;
+	const char *s = in;
+
+	*secs = 0;
+	if (strcasecmp(in, "off") == 0 || strcmp(in, "0") == 0)
+		return 0;
+	for (; isdigit((unsigned char)*s) && s - in < 6; s++)
+		v = v * 10 + (*s - '0');
+	if (s == in || v < 1 || s[0] == '\0' || s[1] != '\0')
+		return -1;
+	for (size_t i = 0; i < sizeof period_units / sizeof period_units[0]; i++) {
+		if (tolower((unsigned char)*s) == period_units[i].unit &&
+		    v * period_units[i].secs <= max) {
+			*secs = v * period_units[i].secs;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+void
+catalog_period_format(int64_t secs, struct strbuf *out)
+{
+	if (secs <= 0) {
+		sb_adds(out, "OFF");
+		return;
+	}
+	for (size_t i = 0; i < sizeof period_units / sizeof period_units[0]; i++) {
+		if (secs % period_units[i].secs == 0) {
+			sb_addf(out, "%lld%c", (long long)(secs / period_units[i].secs),
+				period_units[i].unit);
+			return;
+		}
+	}
+	sb_addf(out, "%llds", (long long)secs);
+}
+
+/* OFF, or minutes, hours or days up to max days; written in the largest
+ * whole unit (90m stays 90m, 24h becomes 1d). */
+static int
+p_period(const struct cat_entry *e, const char *in, struct strbuf *out)
+{
+	int64_t secs;
+
+	if (catalog_period_parse(in, (int64_t)e->max * 86400, &secs) != 0)
+		return -1;
+	catalog_period_format(secs, out);
+	return 0;
+}
+
+int
+catalog_choice_index(const struct cat_entry *e, const char *canon)
+{
+	for (int i = 0; i < e->nchoices; i++)
+		if (strcmp(canon, e->choices[i]) == 0)
+			return i;
+	return -1;
+}
+
+bool
+catalog_value_bool(const char *canon)
+{
+	return strcmp(canon, "ON") == 0;
+}
+
+const char *
+catalog_bool_text(bool on)
+{
+	return on ? "ON" : "OFF";
+}
+
+static const struct {
 	parse_fn parse;
 	const char *expected; /* printf format taking (min, max), or (max) */
 	int nargs;
@@ -299,6 +368,8 @@ static const struct {
 		       "or whitespace, not '.' or '..'), or empty for the interface of the "
 		       "default route",
 		       0 },
+	[CT_PERIOD] = { p_period,
+			"OFF, or minutes, hours or days such as 30m, 12h, 3d (at most %ldd)", 1 },
 };
 
 void
@@ -308,14 +379,16 @@ catalog_expected(const struct cat_entry *e, struct strbuf *out)
 		sb_adds(out, "one of ");
 		for (int i = 0; i < e->nchoices; i++)
 			sb_addf(out, "%s'%s'", i ? ", " : "", e->choices[i]);
-		return;
-	}
-	if (types[e->type].nargs == 2)
+	} else if (types[e->type].nargs == 2)
 		sb_addf(out, types[e->type].expected, e->min, e->max);
 	else if (types[e->type].nargs == 1)
 		sb_addf(out, types[e->type].expected, e->max);
 	else
 		sb_adds(out, types[e->type].expected);
+	if (e->max_bytes)
+		sb_addf(out, " and %ld bytes", e->max_bytes);
+	if (e->empty_ok)
+		sb_adds(out, ", or empty for none");
 }
 
 int
@@ -326,6 +399,10 @@ catalog_parse_value(const struct cat_entry *e, const char *input, struct strbuf 
 	bool hidden = catalog_is_hidden(e);
 
 	sb_reset(out);
+	if (e->empty_ok && *input == '\0') {
+		sb_adds(out, "");
+		return 0;
+	}
 	if (types[e->type].parse(e, input, out) == 0)
 		return 0;
 	sb_reset(out);

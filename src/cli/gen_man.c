@@ -31,10 +31,14 @@ default_text(const struct cat_entry *e, struct strbuf *out)
 		sb_addf(out, "%s%s%s", e->deflt, *e->unit ? " " : "", e->unit);
 }
 
+/* An instanced key (box.NN.name) is one entry, under its declared name,
+ * with the range of its instances. */
 static void
-setting(FILE *f, const struct cat_entry *e)
+setting(FILE *f, const struct catalog *cat, const struct cat_entry *e)
 {
 	struct strbuf accepts = STRBUF_INIT, dflt = STRBUF_INIT, menu = STRBUF_INIT;
+	char range[16] = "";
+	int lo, hi;
 
 	catalog_expected(e, &accepts);
 	if (*e->unit)
@@ -42,19 +46,23 @@ setting(FILE *f, const struct cat_entry *e)
 	default_text(e, &dflt);
 	if (menu_path_for_key(e->key, &menu) != 0)
 		sb_adds(&menu, "(not on a screen; CLI only)");
+	if (e->instance >= 0 && catalog_instances(cat, e->base, &lo, &hi) == 0)
+		snprintf(range, sizeof range, "%02d-%02d", lo, hi);
 	fputs(".SS ", f);
-	cli_gen_roff(f, e->key);
+	cli_gen_roff(f, e->base);
 	fputs("\n.B \"", f);
 	cli_gen_roff(f, e->label);
 	fputs("\"\n.br\n", f);
 	cli_gen_roff(f, e->help);
 	fputs("\n.PD 0\n", f);
 	field(f, "Type:", catalog_type_name(e->type));
+	if (*range)
+		field(f, "Instances:", range);
 	field(f, "Accepts:", accepts.buf);
 	field(f, "Default:", dflt.buf);
 	field(f, "Level:", level_title(e->level));
 	field(f, "Menu:", menu.buf);
-	field(f, "Initialize:", e->reset_on_init ? "reset" : "kept");
+	field(f, "Initialize:", catalog_init_name(e));
 	field(f, "Effect:", e->effect);
 	fputs(".PD\n", f);
 	sb_release(&accepts);
@@ -70,8 +78,14 @@ cli_gen_settings(FILE *f, struct svc_err *err)
 	if (catalog_new(&cat, err) != 0)
 		return -1;
 	fputs(".SH SETTINGS\n", f);
-	for (size_t i = 0; i < catalog_count(cat); i++)
-		setting(f, catalog_at(cat, i));
+	for (size_t i = 0; i < catalog_count(cat); i++) {
+		const struct cat_entry *e = catalog_at(cat, i);
+		int lo, hi;
+
+		if (e->instance < 0 ||
+		    (catalog_instances(cat, e->base, &lo, &hi) == 0 && e->instance == lo))
+			setting(f, cat, e);
+	}
 	catalog_free(cat);
 	return 0;
 }

@@ -102,6 +102,11 @@ int device_lockout_delay(struct device *dev);
  * the message says which credentials would.
  */
 int device_require(struct device *dev, unsigned doors, const char *what, struct svc_err *err);
+/* device_require, and a refusal (EX_NOPERM: no credential opened a door)
+ * recorded in the audit log as "refused" on KEY with the message: for
+ * the operations whose refusals the log must show. */
+int device_require_audited(struct device *dev, unsigned doors, const char *what, const char *key,
+			   struct svc_err *err);
 /* Logs into DOOR (LEVEL_MANAGER, _SERVICE1, _SERVICE2) with CREDS. */
 int device_login(struct device *dev, enum level door, const struct device_creds *creds,
 		 struct svc_err *err);
@@ -154,6 +159,10 @@ int config_bind(struct device *dev, const struct cfg_field *fields, size_t n, vo
 		struct svc_err *err);
 int config_stamp(struct device *dev, const char *key, struct strbuf *out, struct svc_err *err);
 int config_set(struct device *dev, const char *key, const char *value, struct svc_err *err);
+/* config_set of an instanced key (box.07.name) whose door the caller has
+ * opened itself (the inbox, with its password); EX_SOFTWARE for any other
+ * key. Validated, hashed and audited like config_set. */
+int config_set_opened(struct device *dev, const char *key, const char *value, struct svc_err *err);
 /* Like config_set, but fails with EX_TEMPFAIL ("changed meanwhile") if the
  * stored form is no longer STAMP. */
 int config_set_checked(struct device *dev, const char *key, const char *value, const char *stamp,
@@ -191,6 +200,10 @@ int config_import_plan(struct device *dev, const char *json, struct strbuf *prob
 struct config_section {
 	const char *name;
 	unsigned doors; /* needed to import a change of it */
+	/* Set for the instanced keys PREFIX.NN.* ("box"): the catalog makes
+	 * the section ({"07": {"name": ...}}, hidden values left out) and its
+	 * members are imported as settings; the functions below are NULL. */
+	const char *instances;
 	int (*export)(struct device *dev, struct strbuf *json, struct svc_err *err);
 	int (*plan)(struct device *dev, const char *json, struct strbuf *problems,
 		    struct strbuf *plan, void **state, struct svc_err *err);

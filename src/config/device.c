@@ -359,16 +359,8 @@ static int
 stored_pin(struct device *dev, const char *key, struct strbuf *out, struct svc_err *err)
 {
 	const struct cat_entry *e = device_entry(dev, key, err);
-	int rc;
 
-	if (e == NULL)
-		return -1;
-	rc = store_setting_get(dev->st, key, out, err);
-	if (rc == 0) {
-		sb_reset(out);
-		sb_adds(out, e->deflt);
-	}
-	return rc < 0 ? -1 : 0;
+	return e ? settings_stored(dev, e, out, err) : -1;
 }
 
 /* Pads a typed PIN like the panel does ("02" -> "0000002"). */
@@ -556,4 +548,18 @@ device_require(struct device *dev, unsigned doors, const char *what, struct svc_
 		rc = open_door(dev, doors, &c, what, err);
 	OPENSSL_cleanse(&c, sizeof c);
 	return rc;
+}
+
+int
+device_require_audited(struct device *dev, unsigned doors, const char *what, const char *key,
+		       struct svc_err *err)
+{
+	struct svc_err mine = { 0 };
+
+	if (device_require(dev, doors, what, err ? err : &mine) == 0)
+		return 0;
+	err = err ? err : &mine;
+	if (err->code == EX_NOPERM)
+		device_audit(dev, "refused", key, NULL, NULL, err->msg, NULL);
+	return -1;
 }

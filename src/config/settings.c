@@ -17,16 +17,32 @@ hidden_shown(const char *stored)
 	return *stored ? "***" : "";
 }
 
+/* 1 and the stored form if E has a value of its own, 0 if it is at its
+ * default; an instanced key's value lives in its feature's row. */
+static int
+raw_get(struct device *dev, const struct cat_entry *e, struct strbuf *stored, struct svc_err *err)
+{
+	return e->instance >= 0 ? instance_get(dev, e, stored, err)
+				: store_setting_get(dev->st, e->key, stored, err);
+}
+
 static int
 current(struct device *dev, const struct cat_entry *e, struct strbuf *stored, struct svc_err *err)
 {
-	int rc = store_setting_get(dev->st, e->key, stored, err);
+	int rc = raw_get(dev, e, stored, err);
 
 	if (rc == 0) {
 		sb_reset(stored);
 		sb_adds(stored, e->deflt);
 	}
 	return rc < 0 ? -1 : 0;
+}
+
+int
+settings_stored(struct device *dev, const struct cat_entry *e, struct strbuf *out,
+		struct svc_err *err)
+{
+	return current(dev, e, out, err);
 }
 
 int
@@ -60,7 +76,8 @@ get_choice(struct device *dev, const char *key, enum cat_type want, int *out, st
 		return svc_errf(err, EX_SOFTWARE, "setting '%s' is not %s", key,
 				want == CT_BOOL ? "ON/OFF" : "a choice");
 	if (e && current(dev, e, &v, err) == 0) {
-		*out = catalog_choice(e, sb_str(&v));
+		*out = want == CT_BOOL ? catalog_value_bool(sb_str(&v))
+				       : catalog_choice_index(e, sb_str(&v));
 		rc = *out < 0 ? svc_errf(err, EX_DATAERR,
 					 "stored value '%s' of %s is none of its choices",
 					 sb_str(&v), key)
@@ -115,12 +132,13 @@ config_stamp(struct device *dev, const char *key, struct strbuf *out, struct svc
 int
 config_is_default(struct device *dev, const char *key, bool *out, struct svc_err *err)
 {
+	const struct cat_entry *e = device_entry(dev, key, err);
 	struct strbuf v = STRBUF_INIT;
 	int rc;
 
-	if (device_entry(dev, key, err) == NULL)
+	if (e == NULL)
 		return -1;
-	rc = store_setting_get(dev->st, key, &v, err);
+	rc = raw_get(dev, e, &v, err);
 	sb_release(&v);
 	if (rc < 0)
 		return -1;
@@ -167,7 +185,7 @@ settings_encode(struct device *dev, const struct cat_entry *e, const char *value
 	if (catalog_parse_value(e, value, &canon, err) != 0)
 		goto out;
 	sb_reset(stored);
-	if (e->type == CT_PIN) {
+	if (e->type == CT_PIN && canon.len > 0) {
 		rc = access_hash(canon.buf, stored, err);
 	} else if (e->type == CT_SECRET && canon.len > 0) {
 		if (device_key(dev, SEAL_PURPOSE, k, err) == 0)
@@ -188,26 +206,33 @@ settings_write(struct device *dev, const struct cat_entry *e, const char *stored
 {
 	struct strbuf old = STRBUF_INIT;
 	bool hidden = catalog_is_hidden(e);
+	char event[32] = "set";
 	int rc = -1;
 
 	if (current(dev, e, &old, err) != 0)
 		goto out;
 	/* A row equal to the default (or an emptied secret) is dropped: the
 	 * key is then "at default". */
-	if ((!hidden && strcmp(stored, e->deflt) == 0) || (e->type == CT_SECRET && *stored == '\0'))
+	if (e->instance >= 0) {
+		instance_event(e, "set", event, sizeof event);
+		rc = instance_put(dev, e, stored, err);
+	} else if ((!hidden && strcmp(stored, e->deflt) == 0) ||
+		   (e->type == CT_SECRET && *stored == '\0'))
 		rc = store_setting_delete(dev->st, e->key, err);
 	else
 		rc = store_setting_put(dev->st, e->key, stored, err);
 	if (rc == 0)
-		rc = device_audit(dev, "set", e->key, hidden ? hidden_shown(old.buf) : old.buf,
+		rc = device_audit(dev, event, e->key, hidden ? hidden_shown(old.buf) : old.buf,
 				  hidden ? hidden_shown(stored) : shown_new, NULL, err);
 out:
 	sb_release(&old);
 	return rc;
 }
 
+/* OPENED: the caller has checked access itself (an inbox opened with its
+ * password); else the key's level is required. */
 static int
-set_common(struct device *dev, const char *key, const char *value, const char *stamp,
+set_common(struct device *dev, const char *key, const char *value, const char *stamp, bool opened,
 	   struct svc_err *err)
 {
 	const struct cat_entry *e = device_entry(dev, key, err);
@@ -221,7 +246,7 @@ set_common(struct device *dev, const char *key, const char *value, const char *s
 	snprintf(what, sizeof what, "changing %s", key);
 	/* A refusal writes nothing; a wrong credential is recorded by the
 	 * door itself. */
-	if (device_require(dev, level_doors(e->level), what, err) != 0)
+	if (!opened && device_require(dev, level_doors(e->level), what, err) != 0)
 		goto out;
 	if (settings_encode(dev, e, value, &stored, err) != 0 || store_begin(dev->st, err) != 0)
 		goto out;
@@ -247,7 +272,17 @@ out:
 int
 config_set(struct device *dev, const char *key, const char *value, struct svc_err *err)
 {
-	return set_common(dev, key, value, NULL, err);
+	return set_common(dev, key, value, NULL, false, err);
+}
+
+int
+config_set_opened(struct device *dev, const char *key, const char *value, struct svc_err *err)
+{
+	const struct cat_entry *e = device_entry(dev, key, err);
+
+	if (e && e->instance < 0)
+		return svc_errf(err, EX_SOFTWARE, "%s is not an instanced setting", key);
+	return e ? set_common(dev, key, value, NULL, true, err) : -1;
 }
 
 static int reset_one(struct device *dev, const struct cat_entry *e, struct svc_err *err);
@@ -328,7 +363,7 @@ int
 config_set_checked(struct device *dev, const char *key, const char *value, const char *stamp,
 		   struct svc_err *err)
 {
-	return set_common(dev, key, value, stamp, err);
+	return set_common(dev, key, value, stamp, false, err);
 }
 
 static int
@@ -336,12 +371,18 @@ reset_one(struct device *dev, const struct cat_entry *e, struct svc_err *err)
 {
 	struct strbuf old = STRBUF_INIT;
 	bool hidden = catalog_is_hidden(e);
-	int rc = store_setting_get(dev->st, e->key, &old, err);
+	char event[32] = "reset";
+	int rc = raw_get(dev, e, &old, err);
 
 	if (rc == 1) {
-		rc = store_setting_delete(dev->st, e->key, err);
+		if (e->instance >= 0) {
+			instance_event(e, "reset", event, sizeof event);
+			rc = instance_put(dev, e, e->deflt, err);
+		} else {
+			rc = store_setting_delete(dev->st, e->key, err);
+		}
 		if (rc == 0)
-			rc = device_audit(dev, "reset", e->key, hidden ? "***" : old.buf,
+			rc = device_audit(dev, event, e->key, hidden ? "***" : old.buf,
 					  hidden ? hidden_shown(e->deflt) : e->deflt, NULL, err);
 		if (rc == 0)
 			rc = 1;

@@ -40,8 +40,10 @@ config_export_all(struct device *dev, bool include_secrets, const struct config_
 	sb_adds(out, ",\n  \"settings\": {");
 	for (size_t i = 0; i < catalog_count(dev->cat); i++) {
 		const struct cat_entry *e = catalog_at(dev->cat, i);
-		/* PIN hashes never leave; secrets only when asked for. */
-		if (e->type == CT_PIN || (e->type == CT_SECRET && !include_secrets))
+		/* PIN hashes never leave; secrets only when asked for; an
+		 * instanced key goes with its group's section. */
+		if (e->type == CT_PIN || (e->type == CT_SECRET && !include_secrets) ||
+		    e->instance >= 0)
 			continue;
 		if (config_get_plain(dev, e->key, &v, err) != 0)
 			goto out;
@@ -57,7 +59,8 @@ config_export_all(struct device *dev, bool include_secrets, const struct config_
 	sb_adds(out, "\n  }");
 	for (const struct config_section *sec = sections; sec && sec->name; sec++) {
 		sb_addf(out, ",\n  \"%s\": ", sec->name);
-		if (sec->export(dev, out, err) != 0)
+		if ((sec->instances ? instance_export(dev, sec->instances, out, err)
+				    : sec->export(dev, out, err)) != 0)
 			goto out;
 	}
 	sb_adds(out, "\n}\n");
@@ -149,8 +152,9 @@ one_setting(void *arg, const char *key, const char *type, const char *value)
 	if (e == NULL && catalog_retired(key)) {
 		/* An export made before the key was retired: nothing to do. */
 	} else if (e == NULL) {
-		snprintf(msg, sizeof msg, "unknown setting '%s'", key);
-		problem(im, msg);
+		/* "unknown setting", or a bad instance of an instanced key */
+		catalog_lookup(im->dev->cat, key, &err);
+		problem(im, err.msg);
 	} else if (strcmp(type, "true") == 0 || strcmp(type, "false") == 0) {
 		if (e->type != CT_BOOL) {
 			snprintf(msg, sizeof msg, "invalid value %s for %s: not an ON/OFF setting",
@@ -166,7 +170,9 @@ one_setting(void *arg, const char *key, const char *type, const char *value)
 			 key, type);
 		problem(im, msg);
 	} else if (e->type == CT_PIN) {
-		snprintf(msg, sizeof msg, "%s cannot be imported: use 'svcmode passwd'", key);
+		snprintf(msg, sizeof msg, "%s cannot be imported: %s", key,
+			 e->instance >= 0 ? "passwords are never exported nor imported"
+					  : "use 'svcmode passwd'");
 		problem(im, msg);
 	} else if (catalog_parse_value(e, value, &canon, &err) != 0) {
 		problem(im, err.msg);
@@ -242,6 +248,27 @@ plan_line(struct import *im, const struct import_item *it, struct strbuf *plan)
 	sb_release(&cur);
 }
 
+/* An instanced group's section: its members are settings like those of
+ * "settings" (one_setting), each bad one a problem. */
+static int
+instances_plan(struct import *im, const struct config_section *sec, const char *json,
+	       struct svc_err *err)
+{
+	size_t before = im->problems->len;
+	int counted = im->nproblems;
+
+	if (json == NULL)
+		return 0;
+	if (instance_import(im->dev, sec->name, sec->instances, json, one_setting, im, im->problems,
+			    err) != 0)
+		return -1;
+	/* one_setting counted its own problems; the walk's are the other lines. */
+	im->nproblems = counted;
+	for (size_t k = before; k < im->problems->len; k++)
+		im->nproblems += im->problems->buf[k] == '\n';
+	return 0;
+}
+
 /* Each section reads its part of the file; their bad entries count as
  * problems, their changes with the settings'. */
 static int
@@ -251,8 +278,15 @@ sections_plan(struct import *im, struct strbuf *plan, struct svc_err *err)
 		const struct config_section *sec = &im->sections[i];
 		size_t before = im->problems->len;
 		struct strbuf lines = STRBUF_INIT;
-		int n = sec->plan(im->dev, im->section_json[i], im->problems, &lines, &im->state[i],
-				  err);
+		int n;
+
+		if (sec->instances) {
+			if (instances_plan(im, sec, im->section_json[i], err) != 0)
+				return -1;
+			continue;
+		}
+		n = sec->plan(im->dev, im->section_json[i], im->problems, &lines, &im->state[i],
+			      err);
 
 		if (n < 0) {
 			sb_release(&lines);

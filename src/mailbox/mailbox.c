@@ -68,31 +68,11 @@ bad:
 	return svc_errf(err, EX_USAGE, "invalid inbox list '%s' (e.g. 00,03,10-19 or all)", s);
 }
 
-static const struct {
-	char unit;
-	int64_t secs;
-} units[] = { { 'd', 86400 }, { 'h', 3600 }, { 'm', 60 } };
-
 int
 mailbox_parse_period(const char *s, int64_t *secs, struct svc_err *err)
 {
-	char *end;
-	long long v;
-
-	*secs = 0;
-	if (strcasecmp(s, "off") == 0 || strcmp(s, "0") == 0)
+	if (catalog_period_parse(s, 365 * 86400LL, secs) == 0)
 		return 0;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno == 0 && end != s && isdigit((unsigned char)s[0]) && end[0] && !end[1]) {
-		for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
-			if (tolower((unsigned char)end[0]) == units[i].unit && v >= 1 &&
-			    v * units[i].secs <= 365 * 86400LL) {
-				*secs = v * units[i].secs;
-				return 0;
-			}
-		}
-	}
 	return svc_errf(err, EX_USAGE,
 			"invalid Auto Erase period '%s' (OFF, or minutes/hours/days such as "
 			"30m, 12h, 3d; at most 365d)",
@@ -102,18 +82,11 @@ mailbox_parse_period(const char *s, int64_t *secs, struct svc_err *err)
 void
 mailbox_format_period(int64_t secs, char *buf, size_t cap)
 {
-	if (secs <= 0) {
-		snprintf(buf, cap, "OFF");
-		return;
-	}
-	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
-		if (secs % units[i].secs == 0) {
-			snprintf(buf, cap, "%lld%c", (long long)(secs / units[i].secs),
-				 units[i].unit);
-			return;
-		}
-	}
-	snprintf(buf, cap, "%llds", (long long)secs);
+	struct strbuf sb = STRBUF_INIT;
+
+	catalog_period_format(secs, &sb);
+	snprintf(buf, cap, "%s", sb_str(&sb));
+	sb_release(&sb);
 }
 
 /* --- paths and locks ----------------------------------------------------- */

@@ -57,7 +57,8 @@ struct mailbox_doc {
 int mailbox_parse_box(const char *s, int *box, struct svc_err *err);
 /* "00,03,10-19" (or "all") -> SET[box] = true. */
 int mailbox_parse_list(const char *s, bool set[MAILBOX_INBOXES], struct svc_err *err);
-/* "OFF", "30m", "12h", "3d" <-> seconds (0 = OFF). */
+/* "OFF", "30m", "12h", "3d" <-> seconds (0 = OFF), at most 365 days: the
+ * catalog's period type, as box.NN.auto-erase takes it. */
 int mailbox_parse_period(const char *s, int64_t *secs, struct svc_err *err);
 void mailbox_format_period(int64_t secs, char *buf, size_t cap);
 
@@ -79,15 +80,17 @@ typedef int (*mailbox_doc_fn)(void *arg, const struct mailbox_doc *d);
 int mailbox_doc_each(struct device *dev, int box, const char *password, mailbox_doc_fn fn,
 		     void *arg, struct svc_err *err);
 
-/* FIELD: name | password | auto-erase | print-on-store. A password of ""
- * removes it. Audited. */
+/* Sets the catalog's box.NN.FIELD (name, password, auto-erase,
+ * print-on-store) of BOX, opened with PASSWORD: validated, a password
+ * hashed ("" removes it), audited as box.set. A refused value is EX_USAGE
+ * with the catalog's message (key, value, what it expects). */
 int mailbox_set(struct device *dev, int box, const char *password, const char *field,
 		const char *value, struct svc_err *err);
 
 /* 0 if mailbox_set would accept VALUE for FIELD, else EX_USAGE with the
- * message mailbox_set gives. Nothing is read or written; a password's form
- * is checked (1-7 digits, not all zeros; "" removes it). */
-int mailbox_check_setting(const char *field, const char *value, struct svc_err *err);
+ * message mailbox_set gives. Nothing is read or written. */
+int mailbox_check_setting(struct device *dev, int box, const char *field, const char *value,
+			  struct svc_err *err);
 
 /* Stores the file at PATH as a document named NAME (NULL: PATH's base
  * name); *NO gets its number. Streams; no size limit but the disk's. */

@@ -198,12 +198,12 @@ prepare_set(struct op_ctx *c, struct svc_err *err)
 		snprintf(prompt, sizeof prompt, "New password of inbox %s", op_arg(c, "nn"));
 		if (op_ask(c, prompt, true, true, &c->in[0], err) != 0)
 			return -1;
-		return mailbox_check_setting(field, sb_str(&c->in[0]), err);
+		return mailbox_check_setting(c->dev, box_arg(c), field, sb_str(&c->in[0]), err);
 	}
 	if (value == NULL)
 		return svc_errf(err, EX_USAGE, "usage: svcmode box set %s %s VALUE",
 				op_arg(c, "nn"), field);
-	return mailbox_check_setting(field, value, err);
+	return mailbox_check_setting(c->dev, box_arg(c), field, value, err);
 }
 
 static int
@@ -222,61 +222,83 @@ set_one(struct op_ctx *c, const char *field, struct svc_err *err)
 
 /* --- every setting, asked ------------------------------------------------------- */
 
-enum { S_NAME, S_ERASE, S_PRINT, S_PASSWORD, S_N };
+/* The order the panel asks them in; what each is and takes is the
+ * catalog's (box.NN.FIELD). */
+static const char *const asked[] = { "name", "auto-erase", "print-on-store", "password" };
+#define S_N (sizeof asked / sizeof asked[0])
+
+/* "Name (printable text ...) [Sales]": the catalog's label and what it
+ * takes, with the current value (a password: set or none). */
+static int
+ask_prompt(struct op_ctx *c, int box, const char *field, struct strbuf *prompt, bool *hidden,
+	   struct svc_err *err)
+{
+	const struct cat_entry *e;
+	struct cat_entry asked_for;
+	struct strbuf cur = STRBUF_INIT, want = STRBUF_INIT;
+	char key[64];
+
+	snprintf(key, sizeof key, "box.%02d.%s", box, field);
+	if ((e = catalog_lookup(device_catalog(c->dev), key, err)) == NULL ||
+	    config_get(c->dev, key, &cur, err) != 0) {
+		sb_release(&cur);
+		return -1;
+	}
+	*hidden = catalog_is_hidden(e);
+	/* Here an empty answer keeps the value; '-' is what removes. */
+	asked_for = *e;
+	asked_for.empty_ok = false;
+	catalog_expected(&asked_for, &want);
+	sb_reset(prompt);
+	if (*hidden)
+		sb_addf(prompt, "New %s (%s; - removes) [%s]", e->label, sb_str(&want),
+			cur.len ? "set" : "none");
+	else
+		sb_addf(prompt, "%s (%s) [%s]", e->label, sb_str(&want), sb_str(&cur));
+	sb_release(&cur);
+	sb_release(&want);
+	return 0;
+}
 
 static int
 set_all(struct op_ctx *c, struct svc_err *err)
 {
-	static const struct {
-		const char *field, *label;
-		bool hidden;
-	} ask[S_N] = {
-		{ "name", "Name (up to 24 characters)", false },
-		{ "auto-erase", "Time until Document Auto Erase (OFF, 30m, 12h, 3d)", false },
-		{ "print-on-store", "Print upon storing (ON/OFF)", false },
-		{ "password", "New password (1-7 digits; - removes)", true },
-	};
-	struct strbuf buf = STRBUF_INIT,
-		      v[S_N] = { STRBUF_INIT, STRBUF_INIT, STRBUF_INIT, STRBUF_INIT };
-	struct mailbox_inbox in;
-	char period[16], prompt[96];
-	const char *pw, *current[S_N], *value[S_N];
+	struct strbuf buf = STRBUF_INIT, prompt = STRBUF_INIT, v[S_N];
+	const char *pw, *value[S_N];
 	int box = box_arg(c), rc = -1, changed = 0;
+	bool hidden;
 
-	if (inbox_open(c, box, &buf, &pw, err) != 0 ||
-	    mailbox_inbox_get(c->dev, box, &in, err) != 0)
+	for (size_t i = 0; i < S_N; i++)
+		v[i] = (struct strbuf)STRBUF_INIT;
+	if (inbox_open(c, box, &buf, &pw, err) != 0)
 		goto out;
-	mailbox_format_period(in.auto_erase, period, sizeof period);
-	current[S_NAME] = in.name;
-	current[S_ERASE] = period;
-	current[S_PRINT] = in.print_on_store ? "ON" : "OFF";
-	current[S_PASSWORD] = in.protected_ ? "set" : "none";
 	/* Every answer first, each checked: a bad one changes nothing. An
 	 * empty answer keeps the setting; "-" removes a password. */
-	for (int i = 0; i < S_N; i++) {
-		snprintf(prompt, sizeof prompt, "%s [%s]", ask[i].label, current[i]);
-		if (op_ask(c, prompt, ask[i].hidden, ask[i].hidden, &v[i], err) != 0)
+	for (size_t i = 0; i < S_N; i++) {
+		if (ask_prompt(c, box, asked[i], &prompt, &hidden, err) != 0 ||
+		    op_ask(c, sb_str(&prompt), hidden, hidden, &v[i], err) != 0)
 			goto out;
 		value[i] = sb_str(&v[i]);
-		if (i == S_PASSWORD && strcmp(value[i], "-") == 0)
+		if (hidden && strcmp(value[i], "-") == 0)
 			value[i] = "";
 		else if (*value[i] == '\0')
 			value[i] = NULL;
-		if (value[i] && mailbox_check_setting(ask[i].field, value[i], err) != 0)
+		if (value[i] && mailbox_check_setting(c->dev, box, asked[i], value[i], err) != 0)
 			goto out;
 	}
-	for (int i = 0; i < S_N; i++) {
+	for (size_t i = 0; i < S_N; i++) {
 		if (value[i] == NULL)
 			continue;
-		if (mailbox_set(c->dev, box, pw, ask[i].field, value[i], err) != 0)
+		if (mailbox_set(c->dev, box, pw, asked[i], value[i], err) != 0)
 			goto out;
 		changed++;
 	}
 	op_line(c, changed ? "inbox settings saved" : "nothing changed");
 	rc = 0;
 out:
-	for (int i = 0; i < S_N; i++)
+	for (size_t i = 0; i < S_N; i++)
 		sb_release(&v[i]);
+	sb_release(&prompt);
 	sb_release(&buf);
 	return rc;
 }

@@ -134,7 +134,9 @@ list_run(struct op_ctx *c, struct svc_err *err)
 
 	for (size_t i = 0; i < catalog_count(cat); i++) {
 		const struct cat_entry *e = catalog_at(cat, i);
-		if (!has_prefix(e->key, prefix))
+		/* The 400 inbox settings (box.NN.*) when asked for by prefix:
+		 * 'box list' is their overview. */
+		if (!has_prefix(e->key, prefix) || (e->instance >= 0 && *prefix == '\0'))
 			continue;
 		if (list_one(c, e, err) != 0)
 			return -1;
@@ -178,7 +180,7 @@ describe_run(struct op_ctx *c, struct svc_err *err)
 		rc |= field(c, "unit", "unit:", e->unit);
 	rc |= field(c, "default", "default:", dflt) |
 	      field(c, "level", "level:", level_title(e->level)) |
-	      field(c, "init", "init:", e->reset_on_init ? "reset" : "kept") |
+	      field(c, "init", "init:", catalog_init_name(e)) |
 	      field(c, "menu", "menu:", menu.buf) | field(c, "help", "help:", e->help) |
 	      field(c, "effect", "effect:", e->effect);
 	sb_release(&accepts);

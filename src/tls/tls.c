@@ -17,11 +17,7 @@
 int
 tls_need_manager(struct device *dev, const char *what, const char *key, struct svc_err *err)
 {
-	if (device_require(dev, DOOR_MANAGER, what, err) == 0)
-		return 0;
-	if (err && err->code == EX_NOPERM)
-		device_audit(dev, "refused", key, NULL, NULL, err->msg, NULL);
-	return -1;
+	return device_require_audited(dev, DOOR_MANAGER, what, key, err);
 }
 
 /* --- names ---------------------------------------------------------------------- */

@@ -23,6 +23,10 @@ settings_field() {
   ' "$page" | unroff
 }
 
+# page_key KEY: the name svcmode-settings(7) gives KEY: an instanced key's
+# declared name (box.07.name -> box.NN.name), any other key itself.
+page_key() { printf '%s\n' "$1" | sed 's/^box\.[0-9][0-9]\./box.NN./'; }
+
 # codes_page: "#NNN  EXIT  MEANING" for every code of svcmode-codes(7), the
 # form 'svcmode mail codes' prints.
 codes_page() {

@@ -7,19 +7,25 @@
 . "$SRC/tests/cli/lib.sh"
 . "$SRC/tests/cli/manpage.sh"
 
-svc list --json
-check_rc "list --json" 0
-python3 -c 'import json,sys; [print(e["key"], e["label"], sep="\t") for e in json.load(open(sys.argv[1]))]' \
-  "$WORK/out" >"$WORK/keys"
+# The plain keys, and the instanced ones through their first instance.
+: >"$WORK/keys"
+for prefix in "" box.00; do
+  svc list $prefix --json
+  check_rc "list $prefix --json" 0
+  python3 -c 'import json,sys; [print(e["key"], e["label"], sep="\t") for e in json.load(open(sys.argv[1]))]' \
+    "$WORK/out" >>"$WORK/keys"
+done
+grep -q '^box\.00\.name' "$WORK/keys" && ok || fail "list box.00 --json has no box.00.name"
 : >"$WORK/want"
 while IFS="$(printf '\t')" read -r key label; do
   svc describe "$key"
   effect=$(sed -n 's/^effect: *//p' "$WORK/out")
   [ -n "$effect" ] && ok || fail "describe $key: no effect"
-  printf '%s\t%s\n' "$key" "$effect" >>"$WORK/want"
+  printf '%s\t%s\n' "$(page_key "$key")" "$effect" >>"$WORK/want"
 done <"$WORK/keys"
+sort -o "$WORK/want" "$WORK/want"
 
-settings_field Effect >"$WORK/have"
+settings_field Effect | sort >"$WORK/have"
 [ -s "$WORK/have" ] && ok || fail "svcmode-settings(7) gives no effect"
 if diff "$WORK/want" "$WORK/have" >"$WORK/diff"; then
   ok

@@ -73,6 +73,33 @@ svc box set 07 auto-erase 12h
 svc box list --json
 check_grep "settings shown" out '{"box": "07", "name": "Sales dept", "password": false, "auto_erase": "12h", "print_on_store": true'
 
+# The same settings are the catalog's box.NN.* keys: one declaration for
+# the hundred inboxes, read and written like any setting.
+svc get box.07.name; check_out "box.07.name read as a setting" "Sales dept"
+svc get box.07.auto-erase; check_out "box.07.auto-erase read as a setting" "12h"
+svc describe box.42.auto-erase
+check_grep "described from the catalog" out "Time until Document Auto Erase"
+svc box set 07 auto-erase 48h; svc get box.07.auto-erase; check_out "period in its unit" "2d"
+svc box set 07 auto-erase 12h
+sqlite3 "$DB" "SELECT event, key, old, new FROM audit WHERE event = 'box.set' ORDER BY rowid DESC LIMIT 1" >"$WORK/audit"
+check_grep "audited as box.set with the key" audit "box.set|box.07.auto-erase|2d|12h"
+before=$(store_snap)
+svc box set 07 auto-erase 5x
+check_rc "bad period" 64
+check_grep "bad period: key, value, expected" err "invalid value '5x' for box.07.auto-erase: expected OFF, or minutes, hours or days"
+svc set box.07.name Other
+check_rc "as a setting, the System Manager's" 77
+svc_mgr set box.100.name Other
+check_rc "bad instance" 64
+check_grep "bad instance named" err "invalid instance '100' in 'box.100.name' (box.NN.name): expected 00-99"
+svc_mgr set box.07.print-on-store maybe
+check_rc "bad value as a setting" 65
+check_grep "bad value named" err "invalid value 'maybe' for box.07.print-on-store: expected ON or OFF"
+[ "$before" = "$(store_snap)" ] && ok || fail "refused inbox settings changed the store"
+svc_mgr set box.08.name Legal
+check_rc "box.08.name as a setting" 0
+svc box list; check_grep "set as a setting, shown by box list" out "08  Legal"
+
 # A damaged content file is caught by its SHA-256 on export.
 f=$(sqlite3 "$DB" "SELECT file FROM mailbox_doc WHERE box = 7 AND no = 1")
 damage "$DOCS/$f" 1000

@@ -69,8 +69,8 @@ test_mailbox__period(void **state)
 		const char *in;
 		int64_t secs;
 		const char *shown;
-	} good[] = { { "OFF", 0, "OFF" },	{ "off", 0, "OFF" },	 { "30m", 1800, "30m" },
-		     { "60m", 3600, "1h" },	{ "12h", 43200, "12h" }, { "3d", 259200, "3d" },
+	} good[] = { { "OFF", 0, "OFF" },         { "off", 0, "OFF" },     { "30m", 1800, "30m" },
+		     { "60m", 3600, "1h" },       { "12h", 43200, "12h" }, { "3d", 259200, "3d" },
 		     { "365d", 31536000, "365d" } };
 	static const char *const bad[] = { "", "5", "5x", "0m", "-1h", "366d", "h", "1.5h" };
 	struct svc_err err;
@@ -202,6 +202,37 @@ test_mailbox__erase_all_idempotent(void **state)
 	sb_release(&orphan);
 }
 
+/* Each choice of system.init.erase_method is its erase method. */
+static void
+test_mailbox__erase_method_of_each_choice(void **state)
+{
+	static const struct {
+		const char *choice;
+		enum erase_method m;
+	} want[] = { { "1 Pass Zeros", ERASE_ZEROS },
+		     { "1 Pass Random", ERASE_RANDOM },
+		     { "3 Passes DoD", ERASE_DOD3 } };
+	struct fixture *f = *state;
+	const struct cat_entry *e =
+		catalog_find(device_catalog(f->dev), "system.init.erase_method");
+	struct device_creds c = { .manager = true };
+	struct erase_stats st;
+	struct svc_err err;
+
+	assert_non_null(e);
+	assert_int_equal(e->nchoices, 3);
+	strlcpy_(c.manager_id, "7654321", sizeof c.manager_id);
+	strlcpy_(c.manager_pin, "7654321", sizeof c.manager_pin);
+	assert_int_equal(device_login(f->dev, LEVEL_MANAGER, &c, &err), 0);
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		assert_string_equal(e->choices[i], want[i].choice);
+		assert_int_equal(
+			config_set(f->dev, "system.init.erase_method", want[i].choice, &err), 0);
+		assert_int_equal(mailbox_erase_init(f->dev, &st, &err), 0);
+		assert_int_equal(st.method, want[i].m);
+	}
+}
+
 static void
 test_mailbox__store_rejects_bad_input(void **state)
 {
@@ -227,7 +258,10 @@ main(void)
 		cmocka_unit_test(test_mailbox__parse_box),
 		cmocka_unit_test(test_mailbox__parse_list),
 		cmocka_unit_test(test_mailbox__period),
-		cmocka_unit_test_setup_teardown(test_mailbox__erase_all_idempotent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mailbox__erase_all_idempotent, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_mailbox__erase_method_of_each_choice, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_mailbox__store_rejects_bad_input, setup,
 						teardown),
 	};

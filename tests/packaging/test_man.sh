@@ -104,16 +104,21 @@ echo "svcmode(1): $(wc -l <"$WORK/words") operations checked"
 # svcmode-settings(7): one entry per catalog key, and no other.
 render "$MANDIR/svcmode-settings.7" 200
 "$SVCMODE" --db "$WORK/keys.db" list --json >"$WORK/list" 2>/dev/null
-python3 -c 'import json,sys; [print(e["key"]) for e in json.load(open(sys.argv[1]))]' \
-  "$WORK/list" >"$WORK/keys"
+"$SVCMODE" --db "$WORK/keys.db" list box.00 --json >"$WORK/list-box" 2>/dev/null
+# The instanced keys are one entry each, under their declared name.
+python3 -c 'import json,sys; [print(e["key"].replace("box.00.", "box.NN.")) for f in sys.argv[1:] for e in json.load(open(f))]' \
+  "$WORK/list" "$WORK/list-box" | sort >"$WORK/keys"
+grep -q '^box\.NN\.name$' "$WORK/keys" && ok || fail "svcmode list box.00 --json has no box.00.name"
 [ -s "$WORK/keys" ] && ok || fail "svcmode list --json gave no key"
-sed -n '/^SETTINGS/,/^[A-Z]/p' "$WORK/page.txt" | sed -n 's/^   \([a-z][a-z0-9_.]*\)$/\1/p' >"$WORK/pagekeys"
+sed -n '/^SETTINGS/,/^[A-Z]/p' "$WORK/page.txt" | sed -n 's/^   \([a-z][A-Za-z0-9_.-]*\)$/\1/p' | sort >"$WORK/pagekeys"
 if diff "$WORK/keys" "$WORK/pagekeys" >"$WORK/diff"; then ok; else
   fail "svcmode-settings(7) and the catalog's keys differ (< catalog, > page): $(cat "$WORK/diff")"; fi
 for field in Type Accepts Default Level Menu Initialize Effect; do
   n=$(grep -c "^       $field: " "$WORK/page.txt")
   [ "$n" -eq "$(wc -l <"$WORK/keys")" ] && ok || fail "svcmode-settings(7): $n '$field' lines"
 done
+[ "$(grep -c '^       Instances: *00-99$' "$WORK/page.txt")" -eq "$(grep -c '^box\.NN\.' "$WORK/keys")" ] &&
+  ok || fail "svcmode-settings(7): an instanced key without its instances"
 grep -q "^       Default: *7654321$" "$WORK/page.txt" && ok ||
   fail "svcmode-settings(7): the factory PIN is not given"
 

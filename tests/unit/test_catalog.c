@@ -125,6 +125,34 @@ static const struct value_case cases[] = {
 	{ "system.manager.pin", "12345678", NULL },
 	{ "system.manager.pin", "12a4", NULL },
 	{ "system.manager.pin", "", NULL },
+	/* instanced keys: every instance validates as its declaration says */
+	{ "box.00.name", "Sales", "Sales" },
+	{ "box.99.name", "", "" },
+	{ "box.07.name", "abcdefghijklmnopqrstuvwx", "abcdefghijklmnopqrstuvwx" },
+	{ "box.07.name", "abcdefghijklmnopqrstuvwxy", NULL }, /* 25 characters */
+	{ "box.07.name",
+	  "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	  "\xc3\xa9\xc3\xa9\xc3\xa9",
+	  NULL }, /* 13 characters, 26 bytes */
+	{ "box.07.name", "a\x1b[2Jb", NULL },
+	{ "box.07.password", "", "" }, /* none */
+	{ "box.07.password", "42", "0000042" },
+	{ "box.07.password", "0000", NULL },
+	{ "box.07.password", "12345678", NULL },
+	{ "box.07.password", "12a", NULL },
+	{ "box.07.auto-erase", "off", "OFF" },
+	{ "box.07.auto-erase", "0", "OFF" },
+	{ "box.07.auto-erase", "30m", "30m" },
+	{ "box.07.auto-erase", "60M", "1h" },
+	{ "box.07.auto-erase", "48h", "2d" },
+	{ "box.07.auto-erase", "365d", "365d" },
+	{ "box.07.auto-erase", "366d", NULL },
+	{ "box.07.auto-erase", "0m", NULL },
+	{ "box.07.auto-erase", "5x", NULL },
+	{ "box.07.auto-erase", "3 weeks", NULL },
+	{ "box.07.auto-erase", "", NULL },
+	{ "box.07.print-on-store", "yes", "ON" },
+	{ "box.07.print-on-store", "maybe", NULL },
 	/* secret: length */
 	{ "network.email.pop.password", "s3cret", "s3cret" },
 	{ "network.email.pop.password",
@@ -293,6 +321,97 @@ test_catalog__stable_keys_exist(void **state)
 			    "Standard");
 }
 
+/* One declaration with NN and a range is one entry per instance, each
+ * knowing its number and its declaration. */
+static void
+test_catalog__instanced_keys(void **state)
+{
+	const struct cat_entry *e = catalog_find(cat, "box.42.print-on-store");
+	char key[32];
+	int lo, hi;
+
+	(void)state;
+	assert_non_null(e);
+	assert_int_equal(e->instance, 42);
+	assert_string_equal(e->base, "box.NN.print-on-store");
+	assert_int_equal(e->type, CT_BOOL);
+	assert_non_null(catalog_find(cat, "box.00.name"));
+	assert_non_null(catalog_find(cat, "box.99.name"));
+	assert_null(catalog_find(cat, "box.NN.name"));
+	assert_int_equal(catalog_find(cat, "system.manager.name")->instance, -1);
+	assert_int_equal(catalog_instances(cat, "box.NN.name", &lo, &hi), 0);
+	assert_int_equal(lo, 0);
+	assert_int_equal(hi, 99);
+	assert_int_equal(catalog_instances(cat, "system.manager.name", &lo, &hi), -1);
+	assert_int_equal(catalog_instance_key("box.NN.name", 7, key, sizeof key), 0);
+	assert_string_equal(key, "box.07.name");
+	assert_int_equal(catalog_instance_key("box.name", 7, key, sizeof key), -1);
+	assert_int_equal(catalog_instance_key("box.NN.name", 100, key, sizeof key), -1);
+	assert_int_equal(catalog_instance_key("box.NN.name", 7, key, 8), -1);
+}
+
+static void
+test_catalog__bad_instance_refused(void **state)
+{
+	static const struct {
+		const char *key, *msg;
+	} bad[] = {
+		{ "box.100.name",
+		  "invalid instance '100' in 'box.100.name' (box.NN.name): expected 00-99" },
+		{ "box.7.name",
+		  "invalid instance '7' in 'box.7.name' (box.NN.name): expected 00-99" },
+		{ "box.NN.name",
+		  "invalid instance 'NN' in 'box.NN.name' (box.NN.name): expected 00-99" },
+		{ "box.-1.password",
+		  "invalid instance '-1' in 'box.-1.password' (box.NN.password): expected 00-99" },
+		{ "box.07.colour", "unknown setting 'box.07.colour' (see 'svcmode list')" },
+		{ "box.07.08.name", "unknown setting 'box.07.08.name' (see 'svcmode list')" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct svc_err err = { 0 };
+		assert_null(catalog_lookup(cat, bad[i].key, &err));
+		assert_int_equal(err.code, EX_USAGE);
+		assert_string_equal(err.msg, bad[i].msg);
+	}
+}
+
+/* A refused value of an instance names that instance's key, the value and
+ * what the declaration expects. */
+static void
+test_catalog__instance_value_message(void **state)
+{
+	static const struct {
+		const char *key, *value, *msg;
+	} bad[] = {
+		{ "box.07.auto-erase", "5x",
+		  "invalid value '5x' for box.07.auto-erase: expected OFF, or minutes, hours or "
+		  "days such as 30m, 12h, 3d (at most 365d)" },
+		{ "box.42.print-on-store", "maybe",
+		  "invalid value 'maybe' for box.42.print-on-store: expected ON or OFF" },
+		{ "box.00.name", "abcdefghijklmnopqrstuvwxyz",
+		  "invalid value 'abcdefghijklmnopqrstuvwxyz' for box.00.name: expected printable "
+		  "text (UTF-8, no control characters) of at most 24 characters and 24 bytes" },
+		{ "box.99.password", "0000",
+		  "invalid value '***' for box.99.password: expected digits only, 1 to 7 of them, "
+		  "not all zeros, or empty for none" },
+	};
+	struct strbuf out = STRBUF_INIT;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct svc_err err = { 0 };
+		assert_int_equal(catalog_parse_value(catalog_find(cat, bad[i].key), bad[i].value,
+						     &out, &err),
+				 -1);
+		assert_int_equal(err.code, EX_DATAERR);
+		assert_string_equal(err.msg, bad[i].msg);
+		assert_string_equal(sb_str(&out), "");
+	}
+	sb_release(&out);
+}
+
 static void
 test_catalog__malformed_text_refused(void **state)
 {
@@ -310,6 +429,24 @@ test_catalog__malformed_text_refused(void **state)
 		{ "[a.b]\nlabel = A\ntype = bool\ndefault = ON\nlevel = manager\n[a.b]\nlabel = "
 		  "B\ntype = bool\ndefault = ON\nlevel = manager\n",
 		  "twice" },
+		{ "[a.b]\ninstances = 00-99\nlabel = A\ntype = bool\ndefault = ON\nlevel = "
+		  "manager\n",
+		  "instances must be" },
+		{ "[a.NN.b]\ninstances = 0-9\nlabel = A\ntype = bool\ndefault = ON\nlevel = "
+		  "manager\n",
+		  "instances must be" },
+		{ "[a.NN.b]\ninstances = 09-01\nlabel = A\ntype = bool\ndefault = ON\nlevel = "
+		  "manager\n",
+		  "instances must be" },
+		{ "[a.NN.b.NN.c]\ninstances = 00-09\nlabel = A\ntype = bool\ndefault = ON\nlevel = "
+		  "manager\n",
+		  "NN twice" },
+		{ "[a.NN.b]\ninstances = 00-09\nlabel = A\ntype = bool\ndefault = ON\nlevel = "
+		  "manager\n[a.05.b]\nlabel = B\ntype = bool\ndefault = ON\nlevel = manager\n",
+		  "twice" },
+		{ "[a.b]\nlabel = A\ntype = pin\nempty = maybe\ndefault =\nlevel = manager\n",
+		  "empty must be" },
+		{ "[a.b]\nlabel = A\ntype = pin\ndefault =\nlevel = manager\n", "invalid value" },
 	};
 
 	(void)state;
@@ -335,6 +472,9 @@ main(void)
 		cmocka_unit_test(test_catalog__secret_never_echoed),
 		cmocka_unit_test(test_catalog__every_default_valid),
 		cmocka_unit_test(test_catalog__stable_keys_exist),
+		cmocka_unit_test(test_catalog__instanced_keys),
+		cmocka_unit_test(test_catalog__bad_instance_refused),
+		cmocka_unit_test(test_catalog__instance_value_message),
 		cmocka_unit_test(test_catalog__malformed_text_refused),
 	};
 
