@@ -318,6 +318,8 @@ field(struct parse *p, const char *name, const char *v)
 		if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0)
 			return perr(p, "empty must be yes or no, not", v);
 		e->empty_ok = strcmp(v, "yes") == 0;
+	} else if (strcmp(name, "screen") == 0) {
+		e->screen = keep(p->cat, v, strlen(v));
 	} else if (strcmp(name, "panel") == 0) {
 		if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0)
 			return perr(p, "panel must be yes or no, not", v);

@@ -69,6 +69,9 @@ struct cat_entry {
 	bool with_data;
 	bool panel;    /* meant for a screen */
 	bool empty_ok; /* "" is a value too ("none"), whatever the type */
+	/* screen = OP: edited on the screen of operation OP (the User Inboxes'
+	 * box.inboxes), not on a setting row of its own; NULL otherwise. */
+	const char *screen;
 	/* An instanced key is declared once with NN in its name and a range
 	 * (box.NN.name, instances = 00-99); the catalog holds one entry per
 	 * instance (box.07.name), each with INSTANCE and BASE (the declared

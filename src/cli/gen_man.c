@@ -44,7 +44,7 @@ setting(FILE *f, const struct catalog *cat, const struct cat_entry *e)
 	if (*e->unit)
 		sb_addf(&accepts, " (%s)", e->unit);
 	default_text(e, &dflt);
-	if (menu_path_for_key(e->key, &menu) != 0)
+	if (menu_path_for_setting(e, &menu) != 0)
 		sb_adds(&menu, "(not on a screen; CLI only)");
 	if (e->instance >= 0 && catalog_instances(cat, e->base, &lo, &hi) == 0)
 		snprintf(range, sizeof range, "%02d-%02d", lo, hi);

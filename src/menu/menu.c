@@ -337,6 +337,7 @@ struct check {
 	const struct catalog *cat;
 	struct strbuf *problems;
 	const char *key; /* looking for this key */
+	const char *op;  /* or for this action (cat_entry.screen) */
 	const struct menu_item *found;
 	int n;
 };
@@ -359,7 +360,8 @@ find_key(void *arg, const struct menu_item *it)
 {
 	struct check *c = arg;
 
-	if (it->kind == MENU_SETTING && strcmp(it->target, c->key) == 0) {
+	if ((it->kind == MENU_SETTING && c->key && strcmp(it->target, c->key) == 0) ||
+	    (it->kind == MENU_ACTION && c->op && strcmp(it->target, c->op) == 0)) {
 		c->found = it;
 		return 1;
 	}
@@ -370,13 +372,14 @@ int
 menu_check_keys(const struct menu *m, const struct catalog *cat, bool coverage,
 		struct strbuf *problems)
 {
-	struct check c = { cat, problems, NULL, NULL, 0 };
+	struct check c = { cat, problems, NULL, NULL, NULL, 0 };
 
 	menu_walk(m, check_item, &c);
 	for (size_t i = 0; coverage && i < catalog_count(cat); i++) {
 		const struct cat_entry *e = catalog_at(cat, i);
 
 		c.key = e->key;
+		c.op = NULL;
 		c.found = NULL;
 		menu_walk(m, find_key, &c);
 		if (e->panel && c.found == NULL) {
@@ -384,22 +387,36 @@ menu_check_keys(const struct menu *m, const struct catalog *cat, bool coverage,
 				e->key);
 			c.n++;
 		}
+		c.key = NULL;
+		c.op = e->screen;
+		if (e->screen && (menu_walk(m, find_key, &c), c.found == NULL)) {
+			sb_addf(problems, "setting '%s': no screen runs '%s'\n", e->key, e->screen);
+			c.n++;
+		}
 	}
 	return c.n;
 }
 
 int
-menu_path_for_key(const char *key, struct strbuf *out)
+menu_path_for_setting(const struct cat_entry *e, struct strbuf *out)
 {
 	struct menu *m = NULL;
-	struct check c = { NULL, NULL, key, NULL, 0 };
+	struct check c = { NULL, NULL, e->key, NULL, NULL, 0 };
 	int rc = -1;
 
 	if (menu_new(&m, NULL) != 0)
 		return -1;
 	menu_walk(m, find_key, &c);
+	if (c.found == NULL && e->screen) {
+		c.key = NULL;
+		c.op = e->screen;
+		menu_walk(m, find_key, &c);
+	}
 	if (c.found) {
 		menu_breadcrumb(c.found, out);
+		/* An operation's screen is one level below its item. */
+		if (c.found->kind == MENU_ACTION && c.found->label)
+			sb_addf(out, " > %s", c.found->label);
 		rc = 0;
 	}
 	menu_free(m);

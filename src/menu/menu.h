@@ -61,8 +61,9 @@ void menu_breadcrumb(const struct menu_item *it, struct strbuf *out);
 int menu_check_keys(const struct menu *m, const struct catalog *cat, bool coverage,
 		    struct strbuf *problems);
 
-/* The breadcrumb of the screen that shows KEY ("System Settings > ...").
- * Returns 0 if some screen shows it, -1 if none does. */
-int menu_path_for_key(const char *key, struct strbuf *out);
+/* The breadcrumb of the screen that shows setting E ("System Settings >
+ * ..."): its setting row, or the screen of the operation its catalog entry
+ * names (screen = OP). Returns 0 if some screen shows it, -1 if none does. */
+int menu_path_for_setting(const struct cat_entry *e, struct strbuf *out);
 
 #endif

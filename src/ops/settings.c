@@ -171,7 +171,7 @@ describe_run(struct op_ctx *c, struct svc_err *err)
 
 	(void)err;
 	catalog_expected(e, &accepts);
-	if (menu_path_for_key(e->key, &menu) != 0)
+	if (menu_path_for_setting(e, &menu) != 0)
 		sb_adds(&menu, "(not on a screen; CLI only)");
 	rc = field(c, "key", "key:", e->key) | field(c, "label", "label:", e->label) |
 	     field(c, "type", "type:", catalog_type_name(e->type)) |

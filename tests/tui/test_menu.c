@@ -70,13 +70,24 @@ static void
 test_tui__breadcrumb_and_path(void **state)
 {
 	struct strbuf s = STRBUF_INIT;
+	struct svc_err err = { 0 };
+	struct catalog *cat = NULL;
 
 	(void)state;
-	assert_int_equal(menu_path_for_key("network.email.auth.pop_before_smtp", &s), 0);
+	assert_int_equal(catalog_new(&cat, &err), 0);
+	assert_int_equal(
+		menu_path_for_setting(catalog_find(cat, "network.email.auth.pop_before_smtp"), &s),
+		0);
 	assert_string_equal(
 		s.buf, "System Settings > Network Settings > E-Mail/I-Fax > Authent./Encryption");
-	assert_int_equal(menu_path_for_key("service.code.level1", &s), -1);
+	sb_reset(&s);
+	/* An inbox's settings: on the User Inboxes screen (screen = box.inboxes). */
+	assert_int_equal(menu_path_for_setting(catalog_find(cat, "box.07.name"), &s), 0);
+	assert_non_null(strstr(s.buf, "User Inboxes"));
+	sb_reset(&s);
+	assert_int_equal(menu_path_for_setting(catalog_find(cat, "service.code.level1"), &s), -1);
 	sb_release(&s);
+	catalog_free(cat);
 }
 
 /* --- every menu item at every level --- */
