@@ -17,6 +17,11 @@ struct plan {
 	struct mailbox_file *cur;
 	struct collect old; /* documents of replaced inboxes */
 	int written;
+	int ndocs; /* entries of take, no, file */
+	/* For the single pass (sink_ready): */
+	const bool *boxes;
+	enum backup_mode mode;
+	const struct backup_cb *cb;
 };
 
 static int
@@ -60,6 +65,22 @@ sink_end(void *arg, int i, struct svc_err *err)
 	return rc;
 }
 
+static int plan_make(struct plan *pl, const bool *boxes, enum backup_mode mode,
+		     const struct backup_cb *cb, struct svc_err *err);
+static void say_origin(struct device *dev, const struct parsed *p, const struct backup_cb *cb);
+
+/* The single pass: the manifest and its sums are checked, the documents
+ * not yet read; the plan is made from the manifest. */
+static int
+sink_ready(void *arg, struct parsed *p, struct svc_err *err)
+{
+	struct plan *pl = arg;
+
+	say_origin(pl->dev, p, pl->cb);
+	pl->p = p;
+	return plan_make(pl, pl->boxes, pl->mode, pl->cb, err);
+}
+
 static void
 plan_free(struct plan *pl)
 {
@@ -73,7 +94,7 @@ plan_free(struct plan *pl)
 static void
 plan_undo(struct plan *pl)
 {
-	for (int i = 0; i < pl->p->ndocs; i++) {
+	for (int i = 0; i < pl->ndocs; i++) {
 		if (pl->file[i][0]) {
 			char *path = mailbox_file_path(pl->dev, pl->file[i]);
 			unlink(path);
@@ -107,6 +128,7 @@ plan_make(struct plan *pl, const bool *boxes, enum backup_mode mode, const struc
 	bool *used = xcalloc(10000, sizeof *used);
 	int rc = -1;
 
+	pl->ndocs = p->ndocs;
 	pl->take = xcalloc((size_t)p->ndocs + 1, sizeof *pl->take);
 	pl->no = xcalloc((size_t)p->ndocs + 1, sizeof *pl->no);
 	pl->file = xcalloc((size_t)p->ndocs + 1, sizeof *pl->file);
@@ -244,6 +266,67 @@ fail:
 	return -1;
 }
 
+static void
+say_origin(struct device *dev, const struct parsed *p, const struct backup_cb *cb)
+{
+	if (strcmp(p->head.serial, device_identity(dev)->serial) != 0)
+		backup_say(cb,
+			   "the backup comes from another device (%s serial %s); restoring onto "
+			   "serial %s",
+			   p->head.model, p->head.serial, device_identity(dev)->serial);
+}
+
+/* The documents written (after a read that checked all of them), made
+ * durable, then every row in one transaction; the replaced documents'
+ * files overwritten last. */
+static int
+finish(struct plan *pl, enum backup_mode mode, struct svc_err *err)
+{
+	struct erase_stats es;
+	int committed = 0;
+
+	/* One flush for all the files, then the rows. */
+	if (mailbox_sync(pl->dev, err) != 0 || (committed = plan_commit(pl, mode, err)) != 0) {
+		/* After a failed commit the files stay: the rows may be on disk,
+		 * and the start-up clean-up removes files that no row names. */
+		if (committed != -2)
+			plan_undo(pl);
+		return -1;
+	}
+	if (mailbox_erase_init(pl->dev, &es, NULL) == 0)
+		for (int k = 0; k < pl->old.n; k++) {
+			char *f = mailbox_file_path(pl->dev, pl->old.v[k].file);
+			erase_file(f, &es, NULL);
+			free(f);
+		}
+	return 0;
+}
+
+/*
+ * Verify-before-trust in one read: each document goes to a file that no
+ * row names (removed on any failure, or by the next start's clean-up after
+ * a crash) and is checked against the manifest's SHA-256 as it is written;
+ * the rows that make the documents part of the Mail Box are committed only
+ * after the whole archive, its end included, has been read and checked.
+ * Used when nobody is asked to confirm in between (the CLI); the menus,
+ * which ask, read the archive twice: checked first, then written.
+ */
+static int
+restore_one_pass(struct plan *pl, int fd, const char *path, const char *passphrase,
+		 struct parsed *p, struct svc_err *err)
+{
+	struct sink sink = { sink_ready, sink_begin, sink_write, sink_end, pl };
+
+	if (backup_read(pl->dev, fd, path, passphrase, p, &sink, true, pl->cb, "restoring", err) !=
+	    0) {
+		mailbox_file_abort(pl->cur);
+		pl->cur = NULL;
+		plan_undo(pl);
+		return -1;
+	}
+	return finish(pl, pl->mode, err);
+}
+
 static int
 restore(struct device *dev, const char *path, const char *passphrase, const bool *boxes,
 	enum backup_mode mode, bool dry_run, backup_confirm_fn confirm, const struct backup_cb *cb,
@@ -251,30 +334,36 @@ restore(struct device *dev, const char *path, const char *passphrase, const bool
 {
 	struct parsed p, again;
 	struct plan pl;
-	struct sink sink = { sink_begin, sink_write, sink_end, &pl };
-	struct erase_stats es;
-	int fd = -1, lock = -1, rc = -1, committed = 0;
+	struct sink sink = { NULL, sink_begin, sink_write, sink_end, &pl };
+	int fd = -1, lock = -1, rc = -1;
 
 	memset(&pl, 0, sizeof pl);
 	memset(&p, 0, sizeof p);
+	pl.dev = dev;
+	pl.boxes = boxes;
+	pl.mode = mode;
+	pl.cb = cb;
 	if (sum)
 		memset(sum, 0, sizeof *sum);
 	if ((fd = backup_open_input(path, err)) < 0)
 		return -1;
+	if (!dry_run && confirm == NULL) {
+		if ((lock = mailbox_lock(dev, true, true, err)) < 0)
+			goto out;
+		rc = restore_one_pass(&pl, fd, path, passphrase, &p, err);
+		if (p.docs)
+			backup_fill_summary(&p, sum);
+		goto out;
+	}
 	/* 1: the whole archive is checked before anything is written. */
 	if (backup_read(dev, fd, path, passphrase, &p, NULL, true, cb, "verifying", err) != 0)
 		goto out;
 	backup_fill_summary(&p, sum);
-	if (strcmp(p.head.serial, device_identity(dev)->serial) != 0)
-		backup_say(cb,
-			   "the backup comes from another device (%s serial %s); restoring onto "
-			   "serial %s",
-			   p.head.model, p.head.serial, device_identity(dev)->serial);
+	say_origin(dev, &p, cb);
 	if ((lock = mailbox_lock(dev, true, true, err)) < 0)
 		goto out;
 	/* 2: what would change. */
 	pl.p = &p;
-	pl.dev = dev;
 	if (plan_make(&pl, boxes, mode, cb, err) != 0)
 		goto out;
 	if (dry_run) {
@@ -282,7 +371,7 @@ restore(struct device *dev, const char *path, const char *passphrase, const bool
 		rc = 0;
 		goto out;
 	}
-	if (confirm && confirm(cb ? cb->arg : NULL, err) != 0)
+	if (confirm(cb ? cb->arg : NULL, err) != 0)
 		goto out;
 	/* 3: the documents, to files that no row names yet (checked again). */
 	if (backup_read(dev, fd, path, passphrase, &again, &sink, true, cb, "restoring", err) !=
@@ -293,23 +382,8 @@ restore(struct device *dev, const char *path, const char *passphrase, const bool
 		goto out;
 	}
 	backup_parsed_free(&again);
-	/* 4: the files durable (one flush for all), then every row in one
-	 * transaction. */
-	if (mailbox_sync(dev, err) != 0 || (committed = plan_commit(&pl, mode, err)) != 0) {
-		/* After a failed commit the files stay: the rows may be on disk,
-		 * and the start-up clean-up removes files that no row names. */
-		if (committed != -2)
-			plan_undo(&pl);
-		goto out;
-	}
-	/* 5: the replaced documents' files, overwritten. */
-	if (mailbox_erase_init(dev, &es, NULL) == 0)
-		for (int k = 0; k < pl.old.n; k++) {
-			char *f = mailbox_file_path(dev, pl.old.v[k].file);
-			erase_file(f, &es, NULL);
-			free(f);
-		}
-	rc = 0;
+	/* 4 and 5. */
+	rc = finish(&pl, mode, err);
 out:
 	if (lock >= 0)
 		close(lock);
