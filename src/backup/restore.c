@@ -22,6 +22,7 @@ struct plan {
 	const bool *boxes;
 	enum backup_mode mode;
 	const struct backup_cb *cb;
+	backup_confirm_fn confirm;
 };
 
 static int
@@ -78,7 +79,9 @@ sink_ready(void *arg, struct parsed *p, struct svc_err *err)
 
 	say_origin(pl->dev, p, pl->cb);
 	pl->p = p;
-	return plan_make(pl, pl->boxes, pl->mode, pl->cb, err);
+	if (plan_make(pl, pl->boxes, pl->mode, pl->cb, err) != 0)
+		return -1;
+	return pl->confirm ? pl->confirm(pl->cb ? pl->cb->arg : NULL, err) : 0;
 }
 
 static void
@@ -303,13 +306,13 @@ finish(struct plan *pl, enum backup_mode mode, struct svc_err *err)
 }
 
 /*
- * Verify-before-trust in one read: each document goes to a file that no
- * row names (removed on any failure, or by the next start's clean-up after
- * a crash) and is checked against the manifest's SHA-256 as it is written;
- * the rows that make the documents part of the Mail Box are committed only
- * after the whole archive, its end included, has been read and checked.
- * Used when nobody is asked to confirm in between (the CLI); the menus,
- * which ask, read the archive twice: checked first, then written.
+ * Verify-before-trust in one read of the archive: the manifest and its
+ * sums are checked, the plan made from them (and confirmed, if asked);
+ * then each document goes to a file that no row names (removed on any
+ * failure, or by the next start's clean-up after a crash) and is checked
+ * against the manifest's SHA-256 as it is written. The rows that make the
+ * documents part of the Mail Box are committed only after the whole
+ * archive, its end included, was read and checked.
  */
 static int
 restore_one_pass(struct plan *pl, int fd, const char *path, const char *passphrase,
@@ -327,15 +330,37 @@ restore_one_pass(struct plan *pl, int fd, const char *path, const char *passphra
 	return finish(pl, pl->mode, err);
 }
 
+/* A dry run: the whole archive checked, the plan shown, nothing written. */
+static int
+restore_dry(struct plan *pl, int fd, const char *path, const char *passphrase, struct parsed *p,
+	    struct backup_summary *sum, struct svc_err *err)
+{
+	int lock, rc = -1;
+
+	if (backup_read(pl->dev, fd, path, passphrase, p, NULL, true, pl->cb, "verifying", err) !=
+	    0)
+		return -1;
+	backup_fill_summary(p, sum);
+	say_origin(pl->dev, p, pl->cb);
+	if ((lock = mailbox_lock(pl->dev, true, true, err)) < 0)
+		return -1;
+	pl->p = p;
+	if (plan_make(pl, pl->boxes, pl->mode, pl->cb, err) == 0) {
+		backup_say(pl->cb, "dry run: nothing was changed");
+		rc = 0;
+	}
+	close(lock);
+	return rc;
+}
+
 static int
 restore(struct device *dev, const char *path, const char *passphrase, const bool *boxes,
 	enum backup_mode mode, bool dry_run, backup_confirm_fn confirm, const struct backup_cb *cb,
 	struct backup_summary *sum, struct svc_err *err)
 {
-	struct parsed p, again;
+	struct parsed p;
 	struct plan pl;
-	struct sink sink = { NULL, sink_begin, sink_write, sink_end, &pl };
-	int fd = -1, lock = -1, rc = -1;
+	int fd, lock, rc = -1;
 
 	memset(&pl, 0, sizeof pl);
 	memset(&p, 0, sizeof p);
@@ -343,52 +368,20 @@ restore(struct device *dev, const char *path, const char *passphrase, const bool
 	pl.boxes = boxes;
 	pl.mode = mode;
 	pl.cb = cb;
+	pl.confirm = confirm;
 	if (sum)
 		memset(sum, 0, sizeof *sum);
 	if ((fd = backup_open_input(path, err)) < 0)
 		return -1;
-	if (!dry_run && confirm == NULL) {
-		if ((lock = mailbox_lock(dev, true, true, err)) < 0)
-			goto out;
-		rc = restore_one_pass(&pl, fd, path, passphrase, &p, err);
-		if (p.docs)
-			backup_fill_summary(&p, sum);
-		goto out;
-	}
-	/* 1: the whole archive is checked before anything is written. */
-	if (backup_read(dev, fd, path, passphrase, &p, NULL, true, cb, "verifying", err) != 0)
-		goto out;
-	backup_fill_summary(&p, sum);
-	say_origin(dev, &p, cb);
-	if ((lock = mailbox_lock(dev, true, true, err)) < 0)
-		goto out;
-	/* 2: what would change. */
-	pl.p = &p;
-	if (plan_make(&pl, boxes, mode, cb, err) != 0)
-		goto out;
 	if (dry_run) {
-		backup_say(cb, "dry run: nothing was changed");
-		rc = 0;
-		goto out;
-	}
-	if (confirm(cb ? cb->arg : NULL, err) != 0)
-		goto out;
-	/* 3: the documents, to files that no row names yet (checked again). */
-	if (backup_read(dev, fd, path, passphrase, &again, &sink, true, cb, "restoring", err) !=
-	    0) {
-		mailbox_file_abort(pl.cur);
-		pl.cur = NULL;
-		plan_undo(&pl);
-		goto out;
-	}
-	backup_parsed_free(&again);
-	/* 4 and 5. */
-	rc = finish(&pl, mode, err);
-out:
-	if (lock >= 0)
+		rc = restore_dry(&pl, fd, path, passphrase, &p, sum, err);
+	} else if ((lock = mailbox_lock(dev, true, true, err)) >= 0) {
+		rc = restore_one_pass(&pl, fd, path, passphrase, &p, err);
+		if (rc == 0)
+			backup_fill_summary(&p, sum);
 		close(lock);
-	if (fd >= 0)
-		close(fd);
+	}
+	close(fd);
 	plan_free(&pl);
 	backup_parsed_free(&p);
 	return rc;
