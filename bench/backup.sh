@@ -58,11 +58,29 @@ run() {
 	done
 	printf '%-34s %7.2f s %8.1f MB/s  peak RSS %6.1f MiB\n' "$label" "$secs" \
 		"$(echo "$bytes / 1000000 / $secs" | bc -l)" "$(echo "$rss / 1024" | bc -l)"
+	[ "$label" = "${label#svcmode}" ] || svcrss=$((svcrss > rss ? svcrss : rss))
+}
+svcrss=0
+# row FIGURE SECS TARGET: one tab-separated line for bench/all's table
+# (MB/s, and the ratio to tar | sha256sum, run just before on the same files).
+row() {
+	printf 'row\tbackup %s, %d MiB\t%.1f MB/s\ttar | sha256sum %.1f MB/s (dd write %.1f)\t%.2fx\t%s\n' \
+		"$1" "$SIZE_MB" "$(echo "$bytes / 1000000 / $2" | bc -l)" \
+		"$(echo "$bytes / 1000000 / $base" | bc -l)" "$(echo "$bytes / 1000000 / $ddsecs" | bc -l)" \
+		"$(echo "$base / $2" | bc -l)" "$3"
 }
 
 echo "$bytes bytes in $(ls "$DIR/src/device.db.d/docs" | grep -c doc) documents; best of $REPEAT runs"
 run "tar -cf - DIR | sha256sum" sh -c "tar -cf - -C '$DIR/src/device.db.d' docs | sha256sum"
 base=$secs
+tarrss=$rss
+# The disk's own write speed, fsynced: a restore writes every byte and
+# syncs it, which tar | sha256sum does not; no restore can beat this.
+BEFORE="rm -f '$DIR/dd.bin'"
+run "dd write (zeros, fsync)" dd if=/dev/zero of="$DIR/dd.bin" bs=1000000 count="$((bytes / 1000000))" conv=fsync status=none
+rm -f "$DIR/dd.bin"
+ddsecs=$secs
+BEFORE=true
 BEFORE="rm -f '$DIR/all.zip'"
 run "svcmode backup create (+verify)" "$SVCMODE" backup create "$DIR/all.zip"
 create=$secs
@@ -76,3 +94,8 @@ restore=$secs
 printf 'ratio to tar|sha256sum: create %.2fx, verify %.2fx, restore %.2fx\n' \
 	"$(echo "$base / $create" | bc -l)" "$(echo "$base / $verify" | bc -l)" \
 	"$(echo "$base / $restore" | bc -l)"
+row "create (+verify)" "$create" "-"
+row verify "$verify" "-"
+row restore "$restore" ">= 1.2x"
+printf 'row\tbackup create, verify, restore: peak RSS\t%.1f MiB\ttar %.1f MiB\t-\t<= 8 MiB\n' \
+	"$(echo "$svcrss / 1024" | bc -l)" "$(echo "$tarrss / 1024" | bc -l)"

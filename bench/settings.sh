@@ -25,8 +25,23 @@ median_ms() {
   printf '%s\n' "${t[@]}" | sort -n | awk -v n="$runs" 'NR == int((n + 1) / 2) { printf "%.2f", $1 / 1000 }'
 }
 
-get_svc=$(median_ms "$svc" get network.email.smtp.port)
-get_sql=$(median_ms sqlite3 "$db" "SELECT value FROM setting WHERE key = 'network.email.smtp.port'")
+# get_pair: `svcmode get` and the sqlite3 CLI run in turn, RUNS times each,
+# so that both see the same load; sets get_svc and get_sql (medians, ms).
+get_pair() {
+  local a=() b=() i s e
+  for ((i = 0; i < runs; i++)); do
+    s=$(date +%s%N); "$svc" get network.email.smtp.port >/dev/null 2>&1; e=$(date +%s%N)
+    a+=($(( (e - s) / 1000 )))
+    s=$(date +%s%N)
+    sqlite3 "$db" "SELECT value FROM setting WHERE key = 'network.email.smtp.port'" >/dev/null 2>&1
+    e=$(date +%s%N)
+    b+=($(( (e - s) / 1000 )))
+  done
+  med() { sort -n | awk -v n="$runs" 'NR == int((n + 1) / 2) { printf "%.2f", $1 / 1000 }'; }
+  get_svc=$(printf '%s\n' "${a[@]}" | med)
+  get_sql=$(printf '%s\n' "${b[@]}" | med)
+}
+get_pair
 set_svc=$(median_ms "$svc" set network.email.smtp.port 588)
 set_sql=$(median_ms sqlite3 "$db" "UPDATE setting SET value = '589' WHERE key = 'network.email.smtp.port'")
 "$svc" export >"$work/all.json"
@@ -36,7 +51,7 @@ imp=$(runs=21 median_ms "$svc" import "$work/all.json")
 
 printf '%-34s %10s %10s %8s %8s\n' figure svcmode sqlite3 ratio target
 printf '%-34s %8sms %8sms %8s %8s\n' "get KEY (process)" "$get_svc" "$get_sql" \
-  "$(awk -v a="$get_svc" -v b="$get_sql" 'BEGIN { printf "%.2fx", a / b }')" "<=1.5x"
+  "$(awk -v a="$get_svc" -v b="$get_sql" 'BEGIN { printf "%.2fx", a / b }')" "<=1.1x"
 printf '%-34s %8sms %8sms %8s %8s\n' "set KEY VALUE (process)" "$set_svc" "$set_sql" \
   "$(awk -v a="$set_svc" -v b="$set_sql" 'BEGIN { printf "%.2fx", a / b }')" "-"
 printf '%-34s %8sms %10s %8s %8s\n' "import export of $n settings" "$imp" "-" "-" "-"
@@ -49,5 +64,15 @@ if command -v valgrind >/dev/null; then
   gi_svc=$(instr "$svc" get network.email.smtp.port)
   gi_sql=$(instr sqlite3 "$db" "SELECT value FROM setting WHERE key = 'network.email.smtp.port'")
   printf '%-34s %10s %10s %8s %8s\n' "get KEY (instructions)" "$gi_svc" "$gi_sql" \
-    "$(awk -v a="$gi_svc" -v b="$gi_sql" 'BEGIN { printf "%.2fx", a / b }')" "<=1.5x"
+    "$(awk -v a="$gi_svc" -v b="$gi_sql" 'BEGIN { printf "%.2fx", a / b }')" "<=1.1x"
 fi
+
+# The lines bench/all puts into its table, tab-separated:
+# row, figure, svcmode, peer, ratio, target.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0) printf "%.2fx", a / b; else print "n/a" }'; }
+printf 'row\tget KEY, median wall of %s\t%s ms\tsqlite3 CLI %s ms\t%s\t<= 1.1x\n' "$runs" \
+  "$get_svc" "$get_sql" "$(ratio "$get_svc" "$get_sql")"
+[ -n "${gi_svc:-}" ] &&
+  printf 'row\tget KEY, instructions (callgrind)\t%s\tsqlite3 CLI %s\t%s\t<= 1.1x\n' \
+    "$gi_svc" "$gi_sql" "$(ratio "$gi_svc" "$gi_sql")"
+exit 0

@@ -183,6 +183,33 @@ def main():
                 print("%s vs %s (%s): first screen %.2fx, DOWN %.2fx, scrolling DOWN %.2fx" % (
                     "svcmode", prog, lang, s["first"] / o["first"], s["down"] / o["down"],
                     s["scroll"] / o["scroll"]))
+    print_rows(base)
+
+
+def print_rows(base):
+    """The tab-separated lines bench/all puts into its table: the worse of
+    the two locales for svcmode, the C locale for the peers."""
+    svcs = [base[k] for k in (("svcmode", "C"), ("svcmode", "C.UTF-8")) if k in base]
+    if not svcs:
+        return
+    wt, dl = base.get(("whiptail", "C")), base.get(("dialog", "C"))
+
+    def row(fig, mine, peer, ratio, target):
+        print("row\t%s\t%s\t%s\t%s\t%s" % (fig, mine, peer, ratio, target))
+
+    rss = max(r["rss"] for r in svcs) / 1024.0
+    peers = ", ".join("%s %.2f MiB" % (n, o["rss"] / 1024.0) for n, o in
+                      (("dialog", dl), ("whiptail", wt)) if o)
+    row("menus, peak RSS", "%.2f MiB" % rss, peers or "-",
+        "%.2fx dialog" % (rss * 1024 / dl["rss"]) if dl and dl["rss"] else "-", "<= 3.0 MiB")
+    first = max(r["first"] for r in svcs)
+    row("first screen, 10-item bench menu, vt100", "%d B" % first,
+        "whiptail %d B" % wt["first"] if wt else "-",
+        "%.2fx" % (first / wt["first"]) if wt else "-", "<= 560 B")
+    scroll = max(max(r["scroll"], r.get("inboxes") or 0) for r in svcs)
+    row("one scrolling step (bench list, User Inboxes)", "%g B" % scroll,
+        "whiptail %g B" % wt["scroll"] if wt else "-",
+        "%.2fx" % (scroll / wt["scroll"]) if wt else "-", "<= 40 B")
 
 
 if __name__ == "__main__":

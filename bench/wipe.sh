@@ -22,8 +22,9 @@ STORE="$DIR/store"
 DOCS="$STORE/device.db.d/docs"
 export SVCMODE_DB="$STORE/device.db" SVCMODE_OPERATOR=bench
 export SVCMODE_MANAGER_ID=7654321 SVCMODE_MANAGER_PIN=7654321
-trap 'rm -rf "$STORE" "$DIR/dd.bin" "$DIR/plain" "$DIR/report" $OWN' EXIT
+trap 'rm -rf "$STORE" "$DIR/dd.bin" "$DIR/plain" "$DIR/report" "$DIR/rows" $OWN' EXIT
 mkdir -p "$DIR"
+: >"$DIR/rows"
 
 now_ns() { date +%s%N; }
 # plant DEST: SIZE 1 MiB files of random data spread over BOXES directories.
@@ -73,5 +74,9 @@ for method in "1 Pass Zeros" "1 Pass Random"; do
   rate "svcmode init ($method)" "$T"
   awk -v a="$(mibs "$T")" -v s="$(mibs "$SHRED")" -v d="$(mibs "$DD")" -v m="$method" \
     'BEGIN { printf "  %s: %.2fx shred -n1, %.2fx dd\n", m, a / s, a / d }'
+  # One tab-separated line for bench/all's table.
+  awk -v a="$(mibs "$T")" -v s="$(mibs "$SHRED")" -v d="$(mibs "$DD")" -v m="$method" -v z="$SIZE" -v f="$FILE" \
+    'BEGIN { printf "row\tInitialize, %s, %d MiB in %d MiB files\t%.1f MiB/s\tshred -n1 %.1f MiB/s (dd %.1f: %.2fx dd)\t%.2fx\t>= 1.2x\n", m, z, f, a, s, d, a / d, a / s }' >>"$DIR/rows"
 done
 rm -f "$DIR/report"
+cat "$DIR/rows"

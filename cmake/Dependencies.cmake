@@ -50,6 +50,34 @@ if(SVC_STATIC_SQLITE)
     ${SVC_LIBSQLITE_A} m ${CMAKE_DL_LIBS} Threads::Threads)
 endif()
 
+# ncurses (with libtinfo) and libgsasl (with libidn, libntlm, libgssglue)
+# likewise: loading them and resolving their symbols took about 0.6 million
+# of the 4.2 million instructions of `svcmode get`, which uses neither
+# (docs/benchmarks.md). The static archives come with libncurses-dev and
+# libgsasl-dev; the Debian package links them shared.
+option(SVC_STATIC_NCURSES "Link ncurses statically (faster start-up)" ON)
+if(SVC_STATIC_NCURSES)
+  find_library(SVC_LIBNCURSESW_A NAMES libncursesw.a HINTS ${NCURSES_LIBRARY_DIRS})
+  find_library(SVC_LIBTINFO_A NAMES libtinfo.a HINTS ${NCURSES_LIBRARY_DIRS})
+  if(NOT SVC_LIBNCURSESW_A OR NOT SVC_LIBTINFO_A)
+    message(FATAL_ERROR "static ncurses not found: apt-get install libncurses-dev, or -DSVC_STATIC_NCURSES=OFF")
+  endif()
+  set_property(TARGET PkgConfig::NCURSES PROPERTY INTERFACE_LINK_LIBRARIES
+    ${SVC_LIBNCURSESW_A} ${SVC_LIBTINFO_A})
+endif()
+option(SVC_STATIC_GSASL "Link libgsasl statically (faster start-up)" ON)
+if(SVC_STATIC_GSASL)
+  foreach(lib gsasl idn ntlm gssglue)
+    find_library(SVC_LIB${lib}_A NAMES lib${lib}.a HINTS ${GSASL_LIBRARY_DIRS})
+    if(NOT SVC_LIB${lib}_A)
+      message(FATAL_ERROR "static lib${lib} not found: apt-get install libgsasl-dev, or -DSVC_STATIC_GSASL=OFF")
+    endif()
+    list(APPEND SVC_GSASL_STATIC ${SVC_LIB${lib}_A})
+  endforeach()
+  set_property(TARGET PkgConfig::GSASL PROPERTY INTERFACE_LINK_LIBRARIES
+    ${SVC_GSASL_STATIC} ${CMAKE_DL_LIBS})
+endif()
+
 # Relative relocations packed (DT_RELR): a smaller, faster-starting binary.
 include(CheckLinkerFlag)
 check_linker_flag(C "-Wl,-z,pack-relative-relocs" SVC_HAVE_RELR)

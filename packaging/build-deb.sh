@@ -17,10 +17,10 @@ export DEB_BUILD_MAINT_OPTIONS=hardening=+all
 cflags="$(dpkg-buildflags --get CPPFLAGS) $(dpkg-buildflags --get CFLAGS)"
 ldflags=$(dpkg-buildflags --get LDFLAGS)
 
-# OpenSSL and SQLite from the shared libraries: Debian's security updates
-# of both then reach svcmode without a rebuild (a few ms of start-up each run).
+# OpenSSL, SQLite, ncurses and libgsasl from the shared libraries: Debian's security updates
+# of all four then reach svcmode without a rebuild (a few ms of start-up each run).
 cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release -DSVC_TESTS=OFF \
-	-DSVC_STATIC_OPENSSL=OFF -DSVC_STATIC_SQLITE=OFF \
+	-DSVC_STATIC_OPENSSL=OFF -DSVC_STATIC_SQLITE=OFF -DSVC_STATIC_NCURSES=OFF -DSVC_STATIC_GSASL=OFF \
 	-DCMAKE_C_FLAGS="$cflags" -DCMAKE_EXE_LINKER_FLAGS="$ldflags" >&2
 cmake --build "$build" -j "${JOBS:-2}" >&2
 rm -f "$build"/svcmode_*.deb

@@ -72,6 +72,11 @@ enum backup_mode {
 	BACKUP_MERGE,      /* keep existing documents and settings, add the rest */
 	BACKUP_REPLACE,    /* the listed inboxes become what the backup holds */
 };
+/* One read of the archive: the plan is made from the manifest (checked
+ * against SHA256SUMS), each document is checked against its SHA-256 as it
+ * is written to a file that no row names, and the rows are committed only
+ * once the whole archive was read and checked: a damaged archive changes
+ * nothing. A dry run checks the whole archive and shows the plan. */
 int backup_restore(struct device *dev, const char *path, const char *passphrase, const bool *boxes,
 		   enum backup_mode mode, bool dry_run, const struct backup_cb *cb,
 		   struct backup_summary *sum, struct svc_err *err);

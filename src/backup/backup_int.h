@@ -74,6 +74,9 @@ void backup_build_manifest(struct device *dev, const struct store_inbox *ins, co
 
 /* Where verified documents go during a restore. */
 struct sink {
+	/* If set: called once the manifest and SHA256SUMS are read and
+	 * checked, before the first document; P is what they hold. */
+	int (*ready)(void *arg, struct parsed *p, struct svc_err *err);
 	/* Called for document I of the manifest: return 1 to keep it. */
 	int (*begin)(void *arg, int i, struct svc_err *err);
 	int (*write)(void *arg, const void *buf, size_t len, struct svc_err *err);

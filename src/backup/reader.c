@@ -236,6 +236,8 @@ backup_read(struct device *dev, int fd, const char *path, const char *passphrase
 		rc = 0;
 		goto out;
 	}
+	if (sink && sink->ready && sink->ready(sink->arg, p, err) != 0)
+		goto out;
 	for (int i = 0; i < p->ndocs; i++) {
 		const struct store_doc *d = &p->docs[i];
 		int keep = 0;

@@ -17,6 +17,12 @@ struct plan {
 	struct mailbox_file *cur;
 	struct collect old; /* documents of replaced inboxes */
 	int written;
+	int ndocs; /* entries of take, no, file */
+	/* For the single pass (sink_ready): */
+	const bool *boxes;
+	enum backup_mode mode;
+	const struct backup_cb *cb;
+	backup_confirm_fn confirm;
 };
 
 static int
@@ -60,6 +66,24 @@ sink_end(void *arg, int i, struct svc_err *err)
 	return rc;
 }
 
+static int plan_make(struct plan *pl, const bool *boxes, enum backup_mode mode,
+		     const struct backup_cb *cb, struct svc_err *err);
+static void say_origin(struct device *dev, const struct parsed *p, const struct backup_cb *cb);
+
+/* The single pass: the manifest and its sums are checked, the documents
+ * not yet read; the plan is made from the manifest. */
+static int
+sink_ready(void *arg, struct parsed *p, struct svc_err *err)
+{
+	struct plan *pl = arg;
+
+	say_origin(pl->dev, p, pl->cb);
+	pl->p = p;
+	if (plan_make(pl, pl->boxes, pl->mode, pl->cb, err) != 0)
+		return -1;
+	return pl->confirm ? pl->confirm(pl->cb ? pl->cb->arg : NULL, err) : 0;
+}
+
 static void
 plan_free(struct plan *pl)
 {
@@ -73,7 +97,7 @@ plan_free(struct plan *pl)
 static void
 plan_undo(struct plan *pl)
 {
-	for (int i = 0; i < pl->p->ndocs; i++) {
+	for (int i = 0; i < pl->ndocs; i++) {
 		if (pl->file[i][0]) {
 			char *path = mailbox_file_path(pl->dev, pl->file[i]);
 			unlink(path);
@@ -107,6 +131,7 @@ plan_make(struct plan *pl, const bool *boxes, enum backup_mode mode, const struc
 	bool *used = xcalloc(10000, sizeof *used);
 	int rc = -1;
 
+	pl->ndocs = p->ndocs;
 	pl->take = xcalloc((size_t)p->ndocs + 1, sizeof *pl->take);
 	pl->no = xcalloc((size_t)p->ndocs + 1, sizeof *pl->no);
 	pl->file = xcalloc((size_t)p->ndocs + 1, sizeof *pl->file);
@@ -244,77 +269,119 @@ fail:
 	return -1;
 }
 
+static void
+say_origin(struct device *dev, const struct parsed *p, const struct backup_cb *cb)
+{
+	if (strcmp(p->head.serial, device_identity(dev)->serial) != 0)
+		backup_say(cb,
+			   "the backup comes from another device (%s serial %s); restoring onto "
+			   "serial %s",
+			   p->head.model, p->head.serial, device_identity(dev)->serial);
+}
+
+/* The documents written (after a read that checked all of them), made
+ * durable, then every row in one transaction; the replaced documents'
+ * files overwritten last. */
+static int
+finish(struct plan *pl, enum backup_mode mode, struct svc_err *err)
+{
+	struct erase_stats es;
+	int committed = 0;
+
+	/* One flush for all the files, then the rows. */
+	if (mailbox_sync(pl->dev, err) != 0 || (committed = plan_commit(pl, mode, err)) != 0) {
+		/* After a failed commit the files stay: the rows may be on disk,
+		 * and the start-up clean-up removes files that no row names. */
+		if (committed != -2)
+			plan_undo(pl);
+		return -1;
+	}
+	if (mailbox_erase_init(pl->dev, &es, NULL) == 0)
+		for (int k = 0; k < pl->old.n; k++) {
+			char *f = mailbox_file_path(pl->dev, pl->old.v[k].file);
+			erase_file(f, &es, NULL);
+			free(f);
+		}
+	return 0;
+}
+
+/*
+ * Verify-before-trust in one read of the archive: the manifest and its
+ * sums are checked, the plan made from them (and confirmed, if asked);
+ * then each document goes to a file that no row names (removed on any
+ * failure, or by the next start's clean-up after a crash) and is checked
+ * against the manifest's SHA-256 as it is written. The rows that make the
+ * documents part of the Mail Box are committed only after the whole
+ * archive, its end included, was read and checked.
+ */
+static int
+restore_one_pass(struct plan *pl, int fd, const char *path, const char *passphrase,
+		 struct parsed *p, struct svc_err *err)
+{
+	struct sink sink = { sink_ready, sink_begin, sink_write, sink_end, pl };
+
+	if (backup_read(pl->dev, fd, path, passphrase, p, &sink, true, pl->cb, "restoring", err) !=
+	    0) {
+		mailbox_file_abort(pl->cur);
+		pl->cur = NULL;
+		plan_undo(pl);
+		return -1;
+	}
+	return finish(pl, pl->mode, err);
+}
+
+/* A dry run: the whole archive checked, the plan shown, nothing written. */
+static int
+restore_dry(struct plan *pl, int fd, const char *path, const char *passphrase, struct parsed *p,
+	    struct backup_summary *sum, struct svc_err *err)
+{
+	int lock, rc = -1;
+
+	if (backup_read(pl->dev, fd, path, passphrase, p, NULL, true, pl->cb, "verifying", err) !=
+	    0)
+		return -1;
+	backup_fill_summary(p, sum);
+	say_origin(pl->dev, p, pl->cb);
+	if ((lock = mailbox_lock(pl->dev, true, true, err)) < 0)
+		return -1;
+	pl->p = p;
+	if (plan_make(pl, pl->boxes, pl->mode, pl->cb, err) == 0) {
+		backup_say(pl->cb, "dry run: nothing was changed");
+		rc = 0;
+	}
+	close(lock);
+	return rc;
+}
+
 static int
 restore(struct device *dev, const char *path, const char *passphrase, const bool *boxes,
 	enum backup_mode mode, bool dry_run, backup_confirm_fn confirm, const struct backup_cb *cb,
 	struct backup_summary *sum, struct svc_err *err)
 {
-	struct parsed p, again;
+	struct parsed p;
 	struct plan pl;
-	struct sink sink = { sink_begin, sink_write, sink_end, &pl };
-	struct erase_stats es;
-	int fd = -1, lock = -1, rc = -1, committed = 0;
+	int fd, lock, rc = -1;
 
 	memset(&pl, 0, sizeof pl);
 	memset(&p, 0, sizeof p);
+	pl.dev = dev;
+	pl.boxes = boxes;
+	pl.mode = mode;
+	pl.cb = cb;
+	pl.confirm = confirm;
 	if (sum)
 		memset(sum, 0, sizeof *sum);
 	if ((fd = backup_open_input(path, err)) < 0)
 		return -1;
-	/* 1: the whole archive is checked before anything is written. */
-	if (backup_read(dev, fd, path, passphrase, &p, NULL, true, cb, "verifying", err) != 0)
-		goto out;
-	backup_fill_summary(&p, sum);
-	if (strcmp(p.head.serial, device_identity(dev)->serial) != 0)
-		backup_say(cb,
-			   "the backup comes from another device (%s serial %s); restoring onto "
-			   "serial %s",
-			   p.head.model, p.head.serial, device_identity(dev)->serial);
-	if ((lock = mailbox_lock(dev, true, true, err)) < 0)
-		goto out;
-	/* 2: what would change. */
-	pl.p = &p;
-	pl.dev = dev;
-	if (plan_make(&pl, boxes, mode, cb, err) != 0)
-		goto out;
 	if (dry_run) {
-		backup_say(cb, "dry run: nothing was changed");
-		rc = 0;
-		goto out;
-	}
-	if (confirm && confirm(cb ? cb->arg : NULL, err) != 0)
-		goto out;
-	/* 3: the documents, to files that no row names yet (checked again). */
-	if (backup_read(dev, fd, path, passphrase, &again, &sink, true, cb, "restoring", err) !=
-	    0) {
-		mailbox_file_abort(pl.cur);
-		pl.cur = NULL;
-		plan_undo(&pl);
-		goto out;
-	}
-	backup_parsed_free(&again);
-	/* 4: the files durable (one flush for all), then every row in one
-	 * transaction. */
-	if (mailbox_sync(dev, err) != 0 || (committed = plan_commit(&pl, mode, err)) != 0) {
-		/* After a failed commit the files stay: the rows may be on disk,
-		 * and the start-up clean-up removes files that no row names. */
-		if (committed != -2)
-			plan_undo(&pl);
-		goto out;
-	}
-	/* 5: the replaced documents' files, overwritten. */
-	if (mailbox_erase_init(dev, &es, NULL) == 0)
-		for (int k = 0; k < pl.old.n; k++) {
-			char *f = mailbox_file_path(dev, pl.old.v[k].file);
-			erase_file(f, &es, NULL);
-			free(f);
-		}
-	rc = 0;
-out:
-	if (lock >= 0)
+		rc = restore_dry(&pl, fd, path, passphrase, &p, sum, err);
+	} else if ((lock = mailbox_lock(dev, true, true, err)) >= 0) {
+		rc = restore_one_pass(&pl, fd, path, passphrase, &p, err);
+		if (rc == 0)
+			backup_fill_summary(&p, sum);
 		close(lock);
-	if (fd >= 0)
-		close(fd);
+	}
+	close(fd);
 	plan_free(&pl);
 	backup_parsed_free(&p);
 	return rc;

@@ -284,11 +284,14 @@ fail:
 	return -1;
 }
 
+/* *WAL: the header's read and write versions say WAL (2, 2), so that
+ * "PRAGMA journal_mode = WAL" would change nothing: a statement fewer on
+ * every open. */
 static int
-looks_like_sqlite(const char *path, struct svc_err *err)
+looks_like_sqlite(const char *path, bool *wal, struct svc_err *err)
 {
 	static const char magic[16] = "SQLite format 3";
-	char head[16];
+	unsigned char head[20];
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
 
@@ -297,7 +300,8 @@ looks_like_sqlite(const char *path, struct svc_err *err)
 				"cannot open device store '%s': %s", path, strerror(errno));
 	n = read(fd, head, sizeof head);
 	close(fd);
-	if (n != (ssize_t)sizeof head || memcmp(head, magic, sizeof magic) != 0)
+	*wal = n == (ssize_t)sizeof head && head[18] == 2 && head[19] == 2;
+	if (n < (ssize_t)sizeof magic || memcmp(head, magic, sizeof magic) != 0)
 		return svc_errf(err, EX_DATAERR,
 				"'%s' is not an svcmode device store (not an SQLite database); "
 				"it was not modified",
@@ -361,9 +365,10 @@ int
 store_open(const char *path, struct store **out, struct svc_err *err)
 {
 	struct store *st;
+	bool wal = false;
 
 	*out = NULL;
-	if (looks_like_sqlite(path, err) != 0 || check_writable(path, err) != 0)
+	if (looks_like_sqlite(path, &wal, err) != 0 || check_writable(path, err) != 0)
 		return -1;
 	st = xcalloc(1, sizeof *st);
 	st->path = xstrdup(path);
@@ -377,7 +382,8 @@ store_open(const char *path, struct store **out, struct svc_err *err)
 	 * refused before any statement that could write to it. */
 	if (configure(st, err) != 0 || check_header(st, err) != 0)
 		goto fail;
-	if (store_exec(st, "PRAGMA journal_mode = WAL", err) != 0 || migrate(st, err) != 0)
+	if ((!wal && store_exec(st, "PRAGMA journal_mode = WAL", err) != 0) ||
+	    migrate(st, err) != 0)
 		goto fail;
 	*out = st;
 	return 0;

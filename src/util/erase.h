@@ -34,12 +34,27 @@ struct erase_stats {
 	/* Optional progress: called with bytes done in the current file. */
 	void (*progress)(void *arg, int64_t done);
 	void *progress_arg;
+	/* Batch mode, set by the caller: erase_file overwrites (the last
+	 * pass left unsynced) and keeps the file; erase_flush then makes all
+	 * of them durable with one syncfs per file system, reads them back,
+	 * unlinks them and syncs again. One flush for a thousand files in
+	 * place of two fsyncs per file. */
+	bool batch;
+	struct erase_pending *pending;
+	int npending, cap_pending;
+	unsigned char *buf, *want; /* the batch's buffers, CHUNK each */
 };
 
 /* Overwrites PATH with the chosen method, fsyncs, optionally verifies,
  * then unlinks it and fsyncs its directory. A missing file is not an error
  * (an interrupted erase may already have removed it). */
 int erase_file(const char *path, struct erase_stats *st, struct svc_err *err);
+/* Batch mode: the files erase_file overwrote since the last flush made
+ * durable (syncfs), read back if asked, unlinked, and the unlinks made
+ * durable. Until it returns 0 every such file is still in place with its
+ * overwrite possibly in the page cache only: a caller records nothing as
+ * erased before it. Frees what the batch held, on failure too. */
+int erase_flush(struct erase_stats *st, struct svc_err *err);
 /* Adds N items of KIND to the tally. */
 void erase_count(struct erase_stats *st, const char *kind, int64_t n);
 int erase_method_parse(const char *s, enum erase_method *out);

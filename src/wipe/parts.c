@@ -226,12 +226,8 @@ erase_entry(void *arg, const char *path, const struct stat *sb, struct svc_err *
 {
 	struct erase_stats *st = arg;
 
-	if (S_ISDIR(sb->st_mode)) {
-		if (rmdir(path) != 0 && errno != ENOENT)
-			return svc_errf(err, EX_IOERR, "cannot remove '%s': %s", path,
-					strerror(errno));
-		return 0;
-	}
+	if (S_ISDIR(sb->st_mode))
+		return 0; /* emptied by erase_flush, removed by remove_dir */
 	if (S_ISREG(sb->st_mode)) {
 		/* The mailbox module's lock file: empty, and other svcmode
 		 * processes may hold it. */
@@ -248,15 +244,29 @@ erase_entry(void *arg, const char *path, const struct stat *sb, struct svc_err *
 	return 0;
 }
 
+static int
+remove_dir(void *arg, const char *path, const struct stat *sb, struct svc_err *err)
+{
+	(void)arg;
+	if (S_ISDIR(sb->st_mode) && rmdir(path) != 0 && errno != ENOENT)
+		return svc_errf(err, EX_IOERR, "cannot remove '%s': %s", path, strerror(errno));
+	return 0;
+}
+
 /* Every file left under the documents directory (all of them before the
  * mailbox module lands, orphans of a crash after): overwritten with the
- * chosen method, fsynced, unlinked. */
+ * chosen method, all made durable at once, unlinked; then the emptied
+ * directories go. */
 static int
 part_doc_files(struct device *dev, struct erase_stats *st, struct svc_err *err)
 {
 	char *dir = wipe_docs_dir(dev);
 	int rc = walk(dir, erase_entry, st, err);
 
+	if (erase_flush(st, rc == 0 ? err : NULL) != 0)
+		rc = -1;
+	if (rc == 0)
+		rc = walk(dir, remove_dir, NULL, err);
 	free(dir);
 	return rc;
 }

@@ -193,6 +193,18 @@ save_counts(struct run *r, struct svc_err *err)
 	return store_wipe_job_update(r->st, &r->job, err);
 }
 
+/* P's erase, then its overwritten files made durable and unlinked
+ * (erase_flush) before anything records the part as done. */
+static int
+part_erase(struct run *r, const struct wipe_part *p, struct svc_err *err)
+{
+	int rc = p->erase(r->dev, &r->es, err);
+
+	if (erase_flush(&r->es, rc == 0 ? err : NULL) != 0)
+		rc = -1;
+	return rc;
+}
+
 /* Runs part I and records it as done, in one transaction with its rows
  * (files are erased before the transaction). A part that is interrupted
  * leaves nothing recorded, and runs again on resume. */
@@ -210,9 +222,10 @@ run_part(struct run *r, int i, struct svc_err *err)
 	r->es.verify = r->job.verify;
 	r->es.progress = file_progress;
 	r->es.progress_arg = r;
+	r->es.batch = true; /* every part's files synced at once: erase_flush */
 	r->part = p->name;
 	progress(r, -1);
-	if (p->files && p->erase(r->dev, &r->es, err) != 0)
+	if (p->files && part_erase(r, p, err) != 0)
 		return -1;
 	if (store_begin(r->st, err) != 0)
 		return -1;
@@ -229,7 +242,7 @@ run_part(struct run *r, int i, struct svc_err *err)
 		}
 		erase_count(&r->es, "audit values", rc);
 	}
-	if ((!p->files && p->erase(r->dev, &r->es, err) != 0) ||
+	if ((!p->files && part_erase(r, p, err) != 0) ||
 	    (p->regenerate && p->regenerate(r->dev, err) != 0) || save_counts(r, err) != 0) {
 		store_rollback(r->st);
 		return -1;
