@@ -61,7 +61,9 @@ while read -r cmd; do
       # Not under valgrind (SVCMODE_WRAP): 244 runs would take many minutes;
       # the sanitizer build covers these paths.
       # 'service run' runs until stopped: timeout ends it with SIGTERM.
-      printf '1234\n1234\n' | timeout 5 "$SVCMODE" $cmd $sub $args >"$WORK/out" 2>"$WORK/err"
+      # 3 s: its loop wakes every second (src/service), so it has gone
+      # round at least twice; every other command line ends within 0.4 s.
+      printf '1234\n1234\n' | timeout 3 "$SVCMODE" $cmd $sub $args >"$WORK/out" 2>"$WORK/err"
       RC=$?
       [ "$RC" -lt 128 ] || fail "'$cmd $sub $args' crashed"
       walked=$((walked + 1))

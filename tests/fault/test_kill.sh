@@ -1,29 +1,38 @@
 #!/bin/sh
 # Kills svcmode with SIGKILL at random moments during `set` and `import`
-# (RUNS times each, default 200) and checks after every kill that the store
+# (RUNS times each, default 100) and checks after every kill that the store
 # passes PRAGMA integrity_check and holds the old state or the new one,
 # never a mix, with the audit log agreeing.
 . "$SRC/tests/cli/lib.sh"
-RUNS=${RUNS:-200}
+# 100 runs of each, one in each hundredth of the 40 ms (slices in
+# tests/cli/lib.sh): denser than 200 uniformly random delays would be
+# (largest gap 1/50 of the 40 ms, against about 1/34), in half the runs.
+RUNS=${RUNS:-100}
 export SVCMODE_MANAGER_ID=7654321 SVCMODE_MANAGER_PIN=7654321
 svc --db "$DB" init-store --serial KIL00001
 
-# A random delay of 0-40 ms (svcmode's own run takes a few to tens of ms).
-rand_delay() { od -An -N2 -tu2 /dev/urandom | awk '{ printf "0.%03d", $1 % 40 }'; }
-kill_during() { # ARGS...: start svcmode, kill it after a random delay
+# A random delay of 0-40 ms (svcmode's own run takes a few to tens of ms)
+# within slice SLICE of RUNS, to the microsecond.
+rand_delay() {
+  od -An -N2 -tu2 /dev/urandom |
+    awk -v s="$1" -v n="$RUNS" '{ printf "0.%06d", (s * 40000 + $1 % 40000) / n }'
+}
+kill_during() { # SLICE ARGS...: start svcmode, kill it after a random delay
+  d=$(rand_delay "$1"); shift
   "$SVCMODE" "$@" >/dev/null 2>&1 &
   pid=$!
-  sleep "$(rand_delay)"
+  sleep "$d"
   kill -9 "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null
 }
 q() { sqlite3 "$DB" "$1"; }
 
 # set: old value or new value; a changed value always has its audit record.
+slices "$RUNS" >"$WORK/slices"
 i=1; mixed=0
 while [ $i -le "$RUNS" ]; do
   old=$(q "SELECT count(*) FROM audit WHERE event = 'set'")
-  kill_during set system.manager.comment "v$i"
+  kill_during "$(sed -n "${i}p" "$WORK/slices")" set system.manager.comment "v$i"
   v=$("$SVCMODE" get system.manager.comment 2>/dev/null)
   new=$(q "SELECT count(*) FROM audit WHERE event = 'set'")
   [ "$(q 'PRAGMA integrity_check')" = ok ] || { mixed=$((mixed + 1)); echo "run $i: integrity"; }
@@ -50,10 +59,11 @@ sed -e 's/"system.manager.name": ""/"system.manager.name": "N"/' \
     -e 's/"network.email.auth.smtp_auth": "OFF"/"network.email.auth.smtp_auth": "ON"/' \
     -e 's/"network.email.pop.interval": 0/"network.email.pop.interval": 7/' "$WORK/base.json" >"$WORK/ten.json"
 cmp -s "$WORK/base.json" "$WORK/ten.json" && fail "ten.json changes nothing"
+slices "$RUNS" >"$WORK/slices"
 i=1; mixed=0; both=0
 while [ $i -le "$RUNS" ]; do
   "$SVCMODE" import "$WORK/base.json" 2>/dev/null
-  kill_during import "$WORK/ten.json"
+  kill_during "$(sed -n "${i}p" "$WORK/slices")" import "$WORK/ten.json"
   changed=$(q "SELECT count(*) FROM setting WHERE key IN ('system.manager.name','system.manager.contact',
     'network.email.smtp.port','network.email.pop.port','network.tcpip.dhcp','system.auto_clear',
     'network.email.smtp.server','network.email.pop.server','network.email.auth.smtp_auth',

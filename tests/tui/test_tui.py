@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The TUI in a pseudo-terminal: usage test_tui.py SVCMODE.
+"""The TUI in a pseudo-terminal: usage test_tui.py SVCMODE [--jobs N] [CASE...].
 
 Each case runs the real binary on a fresh store at TERM=vt100 80x24 (unless
 it says otherwise), sends keys, renders the output with pyte and checks the
@@ -7,6 +7,7 @@ screen text and what the store holds (svcmode get / log). No timing
 assertions: figures go to bench/."""
 import hashlib
 import json
+import multiprocessing
 import os
 import re
 import shutil
@@ -33,7 +34,8 @@ class Case:
     def __init__(self, term="vt100", lang="C", rows=24, cols=80, args=(), extra=None,
                  tty=None):
         Case.n += 1
-        self.db = os.path.join(WORK, "d%d" % Case.n, "device.db")
+        # The process id too: with --jobs, cases run in several processes.
+        self.db = os.path.join(WORK, "d%d-%d" % (os.getpid(), Case.n), "device.db")
         rc, _, err = svc(SVC, self.db, "init-store", "--serial", "ABC12345")
         assert rc == 0, err
         self.t = Term([SVC] + list(args), svc_env(self.db, term, lang, extra), rows, cols,
@@ -826,21 +828,43 @@ def job_mac_address_block():
     c.close()
 
 
+LONGEST = ("progress_bar_during_a_long_action", "job_csr_then_install_the_signed_certificate",
+           "job_store_a_file_and_copy_a_document_out", "job_change_ids_codes_and_pwd_clr")
+
+
+def run_case(fn):
+    """Runs one case; returns its name and None, or the failure's traceback."""
+    try:
+        fn()
+        return fn.__name__, None
+    except Exception:
+        return fn.__name__, traceback.format_exc()
+
+
 def main():
-    passed = failed = 0
-    only = sys.argv[2:]
-    for fn in CASES:
-        if only and fn.__name__ not in only:
-            continue
-        try:
-            fn()
-            passed += 1
-        except Exception:
+    # test_tui.py SVCMODE [--jobs N] [CASE...]: N cases at a time, each in
+    # its own process (its own store and pty). The cases mostly wait for the
+    # screen to settle, so several at once take little more CPU than one.
+    args = sys.argv[2:]
+    jobs = 1
+    if args[:1] == ["--jobs"]:
+        jobs, args = int(args[1]), args[2:]
+    cases = [fn for fn in CASES if not args or fn.__name__ in args]
+    # The longest cases first, so that no long one starts last.
+    cases.sort(key=lambda fn: fn.__name__ not in LONGEST)
+    if jobs > 1:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            results = pool.map(run_case, cases, chunksize=1)
+    else:
+        results = [run_case(fn) for fn in cases]
+    failed = 0
+    for name, trace in results:
+        if trace:
             failed += 1
-            print("FAIL: %s" % fn.__name__)
-            traceback.print_exc()
+            print("FAIL: %s" % name)
+            print(trace, end="")
     shutil.rmtree(WORK, ignore_errors=True)
-    print("%d passed, %d failed" % (passed, failed))
+    print("%d passed, %d failed" % (len(results) - failed, failed))
     return 1 if failed else 0
 
 
