@@ -11,7 +11,10 @@
 extern const struct svc_blob svc_catalog_files[];
 
 struct catalog {
+	/* Parsed: owned, with STRINGS. Compiled (catalog_table.c, made at
+	 * build time from the same text): borrowed, never written. */
 	struct cat_entry *entries;
+	bool borrowed;
 	size_t n, cap;
 	char **strings; /* every string the entries point into */
 	size_t nstr, capstr;
@@ -506,7 +509,7 @@ fail:
 }
 
 int
-catalog_new(struct catalog **out, struct svc_err *err)
+catalog_parse_embedded(struct catalog **out, struct svc_err *err)
 {
 	const char *names[64], *texts[64];
 	int n = 0;
@@ -518,6 +521,20 @@ catalog_new(struct catalog **out, struct svc_err *err)
 	return catalog_parse(names, texts, n, out, err);
 }
 
+int
+catalog_wrap(const struct cat_entry *entries, size_t n, struct catalog **out)
+{
+	struct catalog *cat = xcalloc(1, sizeof *cat);
+
+	/* The catalog API hands out const entries only; the cast keeps one
+	 * struct for parsed and compiled catalogs. */
+	cat->entries = (struct cat_entry *)entries;
+	cat->n = cat->cap = n;
+	cat->borrowed = true;
+	*out = cat;
+	return 0;
+}
+
 void
 catalog_free(struct catalog *cat)
 {
@@ -526,7 +543,8 @@ catalog_free(struct catalog *cat)
 	for (size_t i = 0; i < cat->nstr; i++)
 		free(cat->strings[i]);
 	free(cat->strings);
-	free(cat->entries);
+	if (!cat->borrowed)
+		free(cat->entries);
 	free(cat);
 }
 

@@ -82,8 +82,14 @@ struct cat_entry {
 
 struct catalog;
 
-/* Parses the compiled-in catalog; on a malformed file, err names the line. */
+/* The catalog of schema/catalog, compiled at build time (catalog_gen parses
+ * the files and writes catalog_table.c): nothing is parsed at run time. */
 int catalog_new(struct catalog **out, struct svc_err *err);
+/* Parses the text of schema/catalog embedded in the program: what
+ * catalog_gen compiles; on a malformed file, err names the line. */
+int catalog_parse_embedded(struct catalog **out, struct svc_err *err);
+/* A catalog over N sorted entries the caller keeps (catalog_table.c). */
+int catalog_wrap(const struct cat_entry *entries, size_t n, struct catalog **out);
 /* Parses catalog text from the given files (tests, fuzzing). */
 int catalog_parse(const char *const *names, const char *const *texts, int n, struct catalog **out,
 		  struct svc_err *err);

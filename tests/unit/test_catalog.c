@@ -461,6 +461,56 @@ test_catalog__malformed_text_refused(void **state)
 	}
 }
 
+static void
+same_str(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		assert_ptr_equal(a, b);
+	else
+		assert_string_equal(a, b);
+}
+
+/* The compiled catalog (catalog_table.c, made by catalog_gen at build
+ * time) is the parsed text, entry by entry and field by field. */
+static void
+test_catalog__compiled_equals_parsed(void **state)
+{
+	struct catalog *parsed = NULL;
+	struct svc_err err = { 0 };
+
+	(void)state;
+	assert_int_equal(catalog_parse_embedded(&parsed, &err), 0);
+	assert_int_equal(catalog_count(cat), catalog_count(parsed));
+	assert_true(catalog_count(cat) > 400);
+	for (size_t i = 0; i < catalog_count(cat); i++) {
+		const struct cat_entry *a = catalog_at(cat, i), *b = catalog_at(parsed, i);
+
+		same_str(a->key, b->key);
+		same_str(a->label, b->label);
+		same_str(a->help, b->help);
+		same_str(a->effect, b->effect);
+		same_str(a->unit, b->unit);
+		same_str(a->deflt, b->deflt);
+		same_str(a->screen, b->screen);
+		same_str(a->base, b->base);
+		assert_int_equal(a->type, b->type);
+		assert_int_equal(a->min, b->min);
+		assert_int_equal(a->max, b->max);
+		assert_int_equal(a->max_bytes, b->max_bytes);
+		assert_int_equal(a->nchoices, b->nchoices);
+		for (int c = 0; c < a->nchoices; c++)
+			same_str(a->choices[c], b->choices[c]);
+		assert_int_equal(a->level, b->level);
+		assert_int_equal(a->reset_on_init, b->reset_on_init);
+		assert_int_equal(a->with_data, b->with_data);
+		assert_int_equal(a->panel, b->panel);
+		assert_int_equal(a->empty_ok, b->empty_ok);
+		assert_int_equal(a->instance, b->instance);
+		assert_ptr_equal(catalog_find(cat, b->key), a);
+	}
+	catalog_free(parsed);
+}
+
 int
 main(void)
 {
@@ -476,6 +526,7 @@ main(void)
 		cmocka_unit_test(test_catalog__bad_instance_refused),
 		cmocka_unit_test(test_catalog__instance_value_message),
 		cmocka_unit_test(test_catalog__malformed_text_refused),
+		cmocka_unit_test(test_catalog__compiled_equals_parsed),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
