@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "license/scheme.h"
+#include "lms/lms_core.h"
 #include "lms/lms_db.h"
 #include "util/fsutil.h"
 #include "util/hex.h"
@@ -25,6 +26,7 @@ struct lms {
 	bool help;
 	struct lms_db *db;
 	struct strbuf secret;
+	struct lms_core core;
 };
 
 enum { O_SERIAL = 1, O_OPTION = 2, O_NUMBER = 4, O_FROM = 8, O_TO = 16, O_OUT = 32 };
@@ -42,36 +44,15 @@ struct lms_cmd {
 
 /* --- helpers ----------------------------------------------------------- */
 
-static bool
-valid_serial(const char *s)
-{
-	if (s == NULL || strlen(s) != 8)
-		return false;
-	for (int i = 0; i < 8; i++)
-		if (i < 3 ? (s[i] < 'A' || s[i] > 'Z') : (s[i] < '0' || s[i] > '9'))
-			return false;
-	return true;
-}
-
 static int
 check_serial(const char *s, struct svc_err *err)
 {
-	if (!valid_serial(s))
+	if (!lms_valid_serial(s))
 		return svc_errf(err, EX_USAGE,
 				"invalid serial number '%s': expected 3 capital "
 				"letters and 5 digits, like ABC12345",
 				s);
 	return 0;
-}
-
-static const struct lic_option *
-find_option(const char *name, struct svc_err *err)
-{
-	const struct lic_option *o = lic_option_find(name);
-
-	if (o == NULL)
-		svc_errf(err, EX_USAGE, "unknown option '%s' (see 'svcmode-lms options')", name);
-	return o;
 }
 
 static int
@@ -100,116 +81,14 @@ load_secret(struct lms *l, struct svc_err *err)
 	return 0;
 }
 
-static int
-device_key(struct lms *l, const char *serial, unsigned char dk[LIC_DEVKEY_LEN], struct svc_err *err)
-{
-	return lic_device_key(l->secret.buf, l->secret.len, serial, dk, err);
-}
-
-static int
-make_key(struct lms *l, const char *serial, const struct lic_option *opt, int64_t number,
-	 char key[LIC_TEXT], struct svc_err *err)
-{
-	unsigned char dk[LIC_DEVKEY_LEN];
-	int rc;
-
-	rc = device_key(l, serial, dk, err);
-	if (rc == 0)
-		rc = lic_key_issue(dk, serial, (unsigned)opt->code, (uint32_t)number, key, err);
-	OPENSSL_cleanse(dk, sizeof dk);
-	return rc;
-}
-
 static void
-print_key(const char *serial, const struct lic_option *opt, int64_t number, const char *key)
+print_key(const struct lms_grant *g)
 {
-	printf("%s\n", key);
-	fprintf(stderr, "svcmode-lms: license %06lld: %s (%s) for %s\n", (long long)number,
-		opt->name, opt->description, serial);
-}
+	const struct lic_option *opt = lic_option_find(g->option);
 
-/* --- verifying a transfer number -------------------------------------- */
-
-struct candidates {
-	struct lms_license live;
-	struct lms_license last;
-	int n, nlive;
-};
-
-static int
-collect(void *arg, const struct lms_license *lic)
-{
-	struct candidates *c = arg;
-
-	c->n++;
-	c->last = *lic;
-	if (strcmp(lic->state, "issued") == 0) {
-		c->live = *lic;
-		c->nlive++;
-	}
-	return 0;
-}
-
-/* Finds the license of SERIAL/OPT that NUMBER ends: *lic, *counter and the
- * number in its normal form. */
-static int
-verify(struct lms *l, const char *serial, const struct lic_option *opt, const char *number,
-       struct lms_license *lic, unsigned *counter, char norm[LIC_TEXT], struct svc_err *err)
-{
-	struct candidates c = { 0 };
-	struct lms_transfer t;
-	unsigned char dk[LIC_DEVKEY_LEN];
-	uint64_t mac;
-	bool ok = false;
-	size_t n = 0;
-	int used, rc;
-
-	memset(lic, 0, sizeof *lic);
-	if (lic_transfer_parse(number, counter, &mac, err) != 0)
-		return -1;
-	for (const char *s = number; *s; s++) {
-		if (*s < '0' || *s > '9')
-			continue;
-		if (n && n % 5 == 4)
-			norm[n++] = '-';
-		norm[n++] = *s;
-	}
-	norm[n] = '\0';
-	used = lms_db_transfer_get(l->db, norm, &t, err);
-	if (used < 0)
-		return -1;
-	if (used)
-		return svc_errf(err, EX_DATAERR,
-				"transfer number %s was already used on %s: "
-				"%s moved from %s to %s (license %06lld)",
-				norm, t.at, t.option, t.from, t.to, (long long)t.new_license);
-	if (lms_db_licenses(l->db, serial, opt->name, collect, &c, err) != 0)
-		return -1;
-	if (c.n == 0)
-		return svc_errf(err, EX_DATAERR,
-				"%s never had %s: this LMS issued no %s license "
-				"for it",
-				serial, opt->name, opt->name);
-	if (c.nlive == 0)
-		return svc_errf(err, EX_DATAERR,
-				"%s has no %s license left to transfer: license "
-				"%06lld was moved already",
-				serial, opt->name, (long long)c.last.number);
-	rc = device_key(l, serial, dk, err);
-	if (rc == 0)
-		rc = lic_transfer_verify(dk, serial, (unsigned)opt->code, (uint32_t)c.live.number,
-					 number, &ok, err);
-	OPENSSL_cleanse(dk, sizeof dk);
-	if (rc != 0)
-		return -1;
-	if (!ok)
-		return svc_errf(err, EX_DATAERR,
-				"transfer number %s does not verify for %s "
-				"license %06lld on %s: from another device or "
-				"option?",
-				norm, opt->name, (long long)c.live.number, serial);
-	*lic = c.live;
-	return 0;
+	printf("%s\n", g->key);
+	fprintf(stderr, "svcmode-lms: license %06lld: %s (%s) for %s\n", (long long)g->number,
+		g->option, opt ? opt->description : "", g->serial);
 }
 
 /* --- commands ----------------------------------------------------------- */
@@ -217,105 +96,44 @@ verify(struct lms *l, const char *serial, const struct lic_option *opt, const ch
 static int
 cmd_issue(struct lms *l, struct svc_err *err)
 {
-	const struct lic_option *opt = find_option(l->option, err);
-	struct lms_license live;
-	char key[LIC_TEXT];
-	int64_t number = 0;
-	int have;
+	struct lms_grant g;
+	int rc = lms_issue(&l->core, l->serial, l->option, &g, err);
 
-	if (opt == NULL || check_serial(l->serial, err) != 0 || lms_db_begin(l->db, err) != 0)
+	if (rc < 0)
 		return -1;
-	have = lms_db_live(l->db, l->serial, opt->name, &live, err);
-	if (have < 0)
-		goto fail;
-	if (have) {
-		number = live.number;
+	if (rc == 1)
 		fprintf(stderr,
 			"svcmode-lms: %s already holds %s license %06lld (issued %s): the "
 			"same key again\n",
-			l->serial, opt->name, (long long)number, live.issued);
-	} else if (lms_db_license_add(l->db, l->serial, opt->name, &number, err) != 0) {
-		goto fail;
-	}
-	if (number > (int64_t)LIC_NUMBER_MAX) {
-		svc_errf(err, EX_UNAVAILABLE, "all %u license numbers are used", LIC_NUMBER_MAX);
-		goto fail;
-	}
-	/* The key is made before the commit: no number is recorded without it. */
-	if (make_key(l, l->serial, opt, number, key, err) != 0 || lms_db_commit(l->db, err) != 0)
-		goto fail;
-	print_key(l->serial, opt, number, key);
+			g.serial, g.option, (long long)g.number, g.issued);
+	print_key(&g);
 	return 0;
-fail:
-	lms_db_rollback(l->db);
-	return -1;
 }
 
 static int
 cmd_verify(struct lms *l, struct svc_err *err)
 {
-	const struct lic_option *opt = find_option(l->option, err);
-	struct lms_license lic;
-	char norm[LIC_TEXT];
-	unsigned counter;
+	struct lms_grant g;
 
-	if (opt == NULL || check_serial(l->serial, err) != 0 ||
-	    verify(l, l->serial, opt, l->number, &lic, &counter, norm, err) != 0)
+	if (lms_verify(&l->core, l->serial, l->option, l->number, &g, err) != 0)
 		return -1;
 	printf("valid: %s license %06lld on %s was invalidated for transfer (invalidation %u)\n",
-	       opt->name, (long long)lic.number, l->serial, counter);
+	       g.option, (long long)g.from_license, g.from, g.counter);
 	return 0;
 }
 
 static int
 cmd_transfer(struct lms *l, struct svc_err *err)
 {
-	const struct lic_option *opt = find_option(l->option, err);
-	struct lms_transfer t = { 0 };
-	struct lms_license lic, live;
-	char norm[LIC_TEXT], key[LIC_TEXT];
-	unsigned counter;
-	int have;
+	struct lms_grant g;
 
-	if (opt == NULL || check_serial(l->from, err) != 0 || check_serial(l->to, err) != 0)
+	if (check_serial(l->from, err) != 0 || check_serial(l->to, err) != 0 ||
+	    lms_transfer(&l->core, l->from, l->to, l->option, l->number, &g, err) != 0)
 		return -1;
-	if (strcmp(l->from, l->to) == 0)
-		return svc_errf(err, EX_USAGE, "--from and --to are both %s", l->from);
-	if (lms_db_begin(l->db, err) != 0)
-		return -1;
-	if (verify(l, l->from, opt, l->number, &lic, &counter, norm, err) != 0)
-		goto fail;
-	have = lms_db_live(l->db, l->to, opt->name, &live, err);
-	if (have < 0)
-		goto fail;
-	if (have) {
-		svc_errf(err, EX_DATAERR, "%s already holds %s license %06lld: nothing moved",
-			 l->to, opt->name, (long long)live.number);
-		goto fail;
-	}
-	strlcpy_(t.number, norm, sizeof t.number);
-	strlcpy_(t.from, l->from, sizeof t.from);
-	strlcpy_(t.to, l->to, sizeof t.to);
-	strlcpy_(t.option, opt->name, sizeof t.option);
-	t.counter = counter;
-	t.license = lic.number;
-	if (lms_db_license_end(l->db, lic.number, err) != 0 ||
-	    lms_db_license_add(l->db, l->to, opt->name, &t.new_license, err) != 0 ||
-	    lms_db_transfer_add(l->db, &t, err) != 0)
-		goto fail;
-	if (t.new_license > (int64_t)LIC_NUMBER_MAX) {
-		svc_errf(err, EX_UNAVAILABLE, "all %u license numbers are used", LIC_NUMBER_MAX);
-		goto fail;
-	}
-	if (make_key(l, l->to, opt, t.new_license, key, err) != 0 || lms_db_commit(l->db, err) != 0)
-		goto fail;
-	print_key(l->to, opt, t.new_license, key);
+	print_key(&g);
 	fprintf(stderr, "svcmode-lms: %s license %06lld of %s moved to %s as license %06lld\n",
-		opt->name, (long long)lic.number, l->from, l->to, (long long)t.new_license);
+		g.option, (long long)g.from_license, g.from, g.serial, (long long)g.number);
 	return 0;
-fail:
-	lms_db_rollback(l->db);
-	return -1;
 }
 
 static int
@@ -326,7 +144,8 @@ cmd_device_key(struct lms *l, struct svc_err *err)
 	struct strbuf sb = STRBUF_INIT;
 	int rc = -1;
 
-	if (check_serial(l->serial, err) != 0 || device_key(l, l->serial, dk, err) != 0)
+	if (check_serial(l->serial, err) != 0 ||
+	    lic_device_key(l->secret.buf, l->secret.len, l->serial, dk, err) != 0)
 		return -1;
 	hex_encode(dk, sizeof dk, hex);
 	sb_addf(&sb, "%s %s\n", l->serial, hex);
@@ -526,6 +345,9 @@ run(struct lms *l, int argc, char **argv, struct svc_err *err)
 		if (lms_db_open(l->db_path, &l->db, err) != 0)
 			return -1;
 	}
+	l->core.db = l->db;
+	l->core.secret = l->secret.buf;
+	l->core.secret_len = l->secret.len;
 	return cmd->run(l, err);
 }
 

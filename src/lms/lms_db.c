@@ -2,11 +2,11 @@
 #include "lms/lms_db.h"
 
 #include <fcntl.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "lms/lms_db_int.h"
 #include "store/store_sql.h"
 #include "util/blob.h"
 #include "util/strbuf.h"
@@ -38,42 +38,46 @@ static const char SQL_TRANSFERS[] =
 	"SELECT number, from_serial, to_serial, option, counter, license, new_license, at "
 	"FROM transfer ORDER BY at, license";
 
-struct lms_db {
-	sqlite3 *db;
-	char *path;
-};
-
-static int
-db_fail(struct lms_db *db, const char *what, struct svc_err *err)
+int
+lmsdb_fail(struct lms_db *db, const char *what, struct svc_err *err)
 {
 	return svc_errf(err, store_sqlite_ex(sqlite3_extended_errcode(db->db)),
 			"LMS database '%s': %s: %s", db->path, what, sqlite3_errmsg(db->db));
 }
 
-static sqlite3_stmt *
-prep(struct lms_db *db, const char *sql, struct svc_err *err)
+sqlite3_stmt *
+lmsdb_prep(struct lms_db *db, const char *sql, struct svc_err *err)
 {
 	sqlite3_stmt *s = NULL;
 
 	if (sqlite3_prepare_v2(db->db, sql, -1, &s, NULL) != SQLITE_OK) {
-		db_fail(db, "prepare", err);
+		lmsdb_fail(db, "prepare", err);
 		return NULL;
 	}
 	return s;
+}
+
+int
+lmsdb_done(struct lms_db *db, sqlite3_stmt *s, const char *what, struct svc_err *err)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : lmsdb_fail(db, what, err);
 }
 
 static int
 exec(struct lms_db *db, const char *sql, struct svc_err *err)
 {
 	if (sqlite3_exec(db->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return db_fail(db, "exec", err);
+		return lmsdb_fail(db, "exec", err);
 	return 0;
 }
 
 static int
 pragma_int(struct lms_db *db, const char *sql, int *out, struct svc_err *err)
 {
-	sqlite3_stmt *s = prep(db, sql, err);
+	sqlite3_stmt *s = lmsdb_prep(db, sql, err);
 	int rc;
 
 	if (s == NULL)
@@ -81,17 +85,30 @@ pragma_int(struct lms_db *db, const char *sql, int *out, struct svc_err *err)
 	rc = sqlite3_step(s);
 	*out = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
 	sqlite3_finalize(s);
-	return rc == SQLITE_ROW ? 0 : db_fail(db, "read header", err);
+	return rc == SQLITE_ROW ? 0 : lmsdb_fail(db, "read header", err);
 }
 
-/* A new file: every schema file in order, in the caller's transaction. */
+/* The schema files after VERSION, in order, in the caller's transaction:
+ * file N (001_, 002_...) brings the file to version N. */
 static int
-schema_create(struct lms_db *db, struct svc_err *err)
+schema_migrate(struct lms_db *db, int version, struct svc_err *err)
 {
+	int n = 0;
+
 	for (const struct svc_blob *b = svc_lms_schema_files; b->name; b++)
-		if (exec(db, b->data, err) != 0)
+		if (++n > version && exec(db, b->data, err) != 0)
 			return -1;
 	return 0;
+}
+
+static int
+schema_latest(void)
+{
+	int n = 0;
+
+	for (const struct svc_blob *b = svc_lms_schema_files; b->name; b++)
+		n++;
+	return n;
 }
 
 int
@@ -110,7 +127,7 @@ lms_db_open(const char *path, struct lms_db **out, struct svc_err *err)
 	}
 	close(fd);
 	if (sqlite3_open_v2(path, &db->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
-		db_fail(db, "open", err);
+		lmsdb_fail(db, "open", err);
 		goto fail;
 	}
 	sqlite3_busy_timeout(db->db, 5000);
@@ -118,17 +135,21 @@ lms_db_open(const char *path, struct lms_db **out, struct svc_err *err)
 	    pragma_int(db, "PRAGMA application_id", &app, err) != 0 ||
 	    pragma_int(db, "PRAGMA user_version", &version, err) != 0)
 		goto fail;
-	if (app == 0 && version == 0) {
+	if ((app != 0 || version != 0) && (app != LMS_APP_ID || version > schema_latest())) {
+		svc_errf(err, EX_DATAERR, "'%s' is not an svcmode-lms database (or a newer one)",
+			 path);
+		goto fail;
+	}
+	if (version < schema_latest()) {
+		/* Read again under the write lock: another process may have
+		 * migrated it meanwhile. */
 		if (lms_db_begin(db, err) != 0)
 			goto fail;
 		if (pragma_int(db, "PRAGMA user_version", &version, err) != 0 ||
-		    (version == 0 && schema_create(db, err) != 0) || lms_db_commit(db, err) != 0) {
+		    schema_migrate(db, version, err) != 0 || lms_db_commit(db, err) != 0) {
 			lms_db_rollback(db);
 			goto fail;
 		}
-	} else if (app != LMS_APP_ID || version != 1) {
-		svc_errf(err, EX_DATAERR, "'%s' is not an svcmode-lms database", path);
-		goto fail;
 	}
 	if (exec(db, "PRAGMA journal_mode = WAL", err) != 0)
 		goto fail;
@@ -197,7 +218,7 @@ int
 lms_db_live(struct lms_db *db, const char *serial, const char *option, struct lms_license *out,
 	    struct svc_err *err)
 {
-	sqlite3_stmt *s = prep(db, SQL_LIVE, err);
+	sqlite3_stmt *s = lmsdb_prep(db, SQL_LIVE, err);
 	int rc;
 
 	memset(out, 0, sizeof *out);
@@ -211,14 +232,14 @@ lms_db_live(struct lms_db *db, const char *serial, const char *option, struct lm
 	sqlite3_finalize(s);
 	if (rc == SQLITE_ROW)
 		return 1;
-	return rc == SQLITE_DONE ? 0 : db_fail(db, "read license", err);
+	return rc == SQLITE_DONE ? 0 : lmsdb_fail(db, "read license", err);
 }
 
 int
 lms_db_licenses(struct lms_db *db, const char *serial, const char *option, lms_license_fn fn,
 		void *arg, struct svc_err *err)
 {
-	sqlite3_stmt *s = prep(db, SQL_LICENSES, err);
+	sqlite3_stmt *s = lmsdb_prep(db, SQL_LICENSES, err);
 	struct lms_license l;
 	int rc;
 
@@ -234,14 +255,14 @@ lms_db_licenses(struct lms_db *db, const char *serial, const char *option, lms_l
 		}
 	}
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0 : db_fail(db, "read licenses", err);
+	return rc == SQLITE_DONE ? 0 : lmsdb_fail(db, "read licenses", err);
 }
 
 int
 lms_db_license_add(struct lms_db *db, const char *serial, const char *option, int64_t *number,
 		   struct svc_err *err)
 {
-	sqlite3_stmt *s = prep(db, SQL_LICENSE_ADD, err);
+	sqlite3_stmt *s = lmsdb_prep(db, SQL_LICENSE_ADD, err);
 	int rc, done;
 
 	*number = 0;
@@ -257,13 +278,13 @@ lms_db_license_add(struct lms_db *db, const char *serial, const char *option, in
 	if (rc == SQLITE_ROW && done == SQLITE_DONE)
 		return 0;
 	*number = 0;
-	return db_fail(db, "add license", err);
+	return lmsdb_fail(db, "add license", err);
 }
 
 int
 lms_db_license_end(struct lms_db *db, int64_t number, struct svc_err *err)
 {
-	sqlite3_stmt *s = prep(db, SQL_LICENSE_END, err);
+	sqlite3_stmt *s = lmsdb_prep(db, SQL_LICENSE_END, err);
 	int rc;
 
 	if (s == NULL)
@@ -272,7 +293,7 @@ lms_db_license_end(struct lms_db *db, int64_t number, struct svc_err *err)
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
-		return db_fail(db, "end license", err);
+		return lmsdb_fail(db, "end license", err);
 	if (sqlite3_changes(db->db) != 1)
 		return svc_errf(err, EX_DATAERR, "license %06lld is not live", (long long)number);
 	return 0;
@@ -282,7 +303,7 @@ int
 lms_db_transfer_get(struct lms_db *db, const char *number, struct lms_transfer *out,
 		    struct svc_err *err)
 {
-	sqlite3_stmt *s = prep(db, SQL_TRANSFER_GET, err);
+	sqlite3_stmt *s = lmsdb_prep(db, SQL_TRANSFER_GET, err);
 	int rc;
 
 	memset(out, 0, sizeof *out);
@@ -295,13 +316,13 @@ lms_db_transfer_get(struct lms_db *db, const char *number, struct lms_transfer *
 	sqlite3_finalize(s);
 	if (rc == SQLITE_ROW)
 		return 1;
-	return rc == SQLITE_DONE ? 0 : db_fail(db, "read transfer", err);
+	return rc == SQLITE_DONE ? 0 : lmsdb_fail(db, "read transfer", err);
 }
 
 int
 lms_db_transfer_add(struct lms_db *db, const struct lms_transfer *t, struct svc_err *err)
 {
-	sqlite3_stmt *s = prep(db, SQL_TRANSFER_ADD, err);
+	sqlite3_stmt *s = lmsdb_prep(db, SQL_TRANSFER_ADD, err);
 	int rc;
 
 	if (s == NULL)
@@ -315,13 +336,13 @@ lms_db_transfer_add(struct lms_db *db, const struct lms_transfer *t, struct svc_
 	sqlite3_bind_int64(s, 7, t->new_license);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0 : db_fail(db, "record transfer", err);
+	return rc == SQLITE_DONE ? 0 : lmsdb_fail(db, "record transfer", err);
 }
 
 int
 lms_db_transfers(struct lms_db *db, lms_transfer_fn fn, void *arg, struct svc_err *err)
 {
-	sqlite3_stmt *s = prep(db, SQL_TRANSFERS, err);
+	sqlite3_stmt *s = lmsdb_prep(db, SQL_TRANSFERS, err);
 	struct lms_transfer t;
 	int rc;
 
@@ -335,5 +356,5 @@ lms_db_transfers(struct lms_db *db, lms_transfer_fn fn, void *arg, struct svc_er
 		}
 	}
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0 : db_fail(db, "read transfers", err);
+	return rc == SQLITE_DONE ? 0 : lmsdb_fail(db, "read transfers", err);
 }
