@@ -346,7 +346,7 @@ int
 lms_verify(struct lms_core *c, const char *from, const char *option, const char *number,
 	   struct lms_grant *out, struct svc_err *err)
 {
-	struct lms_license lic;
+	struct lms_license lic = { 0 };
 	char detail[160];
 
 	memset(out, 0, sizeof *out);
@@ -366,7 +366,7 @@ lms_transfer(struct lms_core *c, const char *from, const char *to, const char *o
 	     const char *number, struct lms_grant *out, struct svc_err *err)
 {
 	struct lms_transfer t = { 0 };
-	struct lms_license lic, live;
+	struct lms_license lic = { 0 }, live;
 	const struct lic_option *opt;
 	char detail[160];
 	int have;
