@@ -11,10 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include "license/scheme.h"
 #include "lms/lms_core.h"
 #include "lms/lms_db.h"
+#include "lms/lms_http.h"
 #include "util/fsutil.h"
 #include "util/hex.h"
 #include "util/strbuf.h"
@@ -23,22 +26,40 @@ struct lms {
 	const char *db_path;
 	const char *secret_file;
 	const char *serial, *option, *number, *from, *to, *out;
-	bool help;
+	const char *name; /* account add NAME */
+	struct lms_serve_opts serve;
+	int count;
+	bool help, admin;
 	struct lms_db *db;
 	struct strbuf secret;
 	struct lms_core core;
 };
 
-enum { O_SERIAL = 1, O_OPTION = 2, O_NUMBER = 4, O_FROM = 8, O_TO = 16, O_OUT = 32 };
+enum {
+	O_SERIAL = 1,
+	O_OPTION = 2,
+	O_NUMBER = 4,
+	O_FROM = 8,
+	O_TO = 16,
+	O_OUT = 32,
+	O_LISTEN = 64,
+	O_CERT = 128,
+	O_KEY = 256,
+	O_ADMIN = 512,
+	O_COUNT = 1024,
+	O_TUNE = 2048, /* --rate, --max-failures, --max-signin-failures, --token-ttl, --threads */
+};
+#define NOPTS 12
 
 struct lms_cmd {
 	const char *name;
 	const char *usage;
 	const char *summary;
-	int needs;   /* options it requires */
-	int allows;  /* options it takes */
-	bool secret; /* reads the vendor secret */
-	bool db;     /* opens the database */
+	int needs;     /* options it requires */
+	int allows;    /* options it takes */
+	bool secret;   /* reads the vendor secret */
+	bool db;       /* opens the database */
+	bool name_arg; /* takes a NAME after the command */
 	int (*run)(struct lms *l, struct svc_err *err);
 };
 
@@ -222,25 +243,106 @@ cmd_options(struct lms *l, struct svc_err *err)
 	return 0;
 }
 
+static int
+cmd_serve(struct lms *l, struct svc_err *err)
+{
+	/* Each thread opens its own connection: this one was only a check. */
+	lms_db_close(l->db);
+	l->db = NULL;
+	l->serve.db_path = l->db_path;
+	l->serve.secret = l->secret.buf;
+	l->serve.secret_len = l->secret.len;
+	return lms_serve(&l->serve, err);
+}
+
+/* One line of stdin, without echo on a terminal. */
+static int
+read_password(struct strbuf *out, struct svc_err *err)
+{
+	struct termios old, quiet;
+	bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
+	int c;
+
+	if (tty) {
+		fputs("password: ", stderr);
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	}
+	while ((c = getchar()) != EOF && c != '\n' && out->len < 1024)
+		sb_addc(out, (char)c);
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		fputc('\n', stderr);
+	}
+	if (out->len && out->buf[out->len - 1] == '\r')
+		out->buf[--out->len] = '\0';
+	if (out->len == 0)
+		return svc_errf(err, EX_USAGE,
+				"no password on stdin (one line, 10 characters or more)");
+	return 0;
+}
+
+static int
+cmd_account_add(struct lms *l, struct svc_err *err)
+{
+	struct strbuf pw = STRBUF_INIT;
+	const char *role = l->admin ? "admin" : "engineer";
+	int rc;
+
+	rc = read_password(&pw, err);
+	if (rc == 0)
+		rc = lms_account_add(&l->core, l->name, role, pw.buf, err);
+	sb_release(&pw);
+	if (rc == 0)
+		fprintf(stderr, "svcmode-lms: account '%s' (%s) added\n", l->name, role);
+	return rc;
+}
+
+static void
+print_lan(void *arg, const char *lan)
+{
+	(void)arg;
+	printf("%s\n", lan);
+}
+
+static int
+cmd_lan_create(struct lms *l, struct svc_err *err)
+{
+	if (lms_lan_create(&l->core, l->option, l->count, print_lan, NULL, err) != 0)
+		return -1;
+	fprintf(stderr, "svcmode-lms: %d license access number(s) for %s\n", l->count, l->option);
+	return 0;
+}
+
 static const struct lms_cmd cmds[] = {
 	{ "issue", "--serial S --option O", "issue a license key for a device (prints it)",
-	  O_SERIAL | O_OPTION, O_SERIAL | O_OPTION, true, true, cmd_issue },
+	  O_SERIAL | O_OPTION, O_SERIAL | O_OPTION, true, true, false, cmd_issue },
 	{ "verify-transfer", "--serial S --option O --number N",
 	  "check a license transfer number shown by device S", O_SERIAL | O_OPTION | O_NUMBER,
-	  O_SERIAL | O_OPTION | O_NUMBER, true, true, cmd_verify },
+	  O_SERIAL | O_OPTION | O_NUMBER, true, true, false, cmd_verify },
 	{ "transfer", "--from S1 --to S2 --option O --number N",
 	  "move a license: check S1's transfer number, record it, print S2's key",
 	  O_FROM | O_TO | O_OPTION | O_NUMBER, O_FROM | O_TO | O_OPTION | O_NUMBER, true, true,
-	  cmd_transfer },
+	  false, cmd_transfer },
 	{ "device-key", "--serial S --out FILE",
 	  "write device S's license key file for init-store --device-key-file", O_SERIAL | O_OUT,
-	  O_SERIAL | O_OUT, true, false, cmd_device_key },
+	  O_SERIAL | O_OUT, true, false, false, cmd_device_key },
 	{ "list", "[--serial S]", "licenses issued and transfers recorded", 0, O_SERIAL, false,
-	  true, cmd_list },
+	  true, false, cmd_list },
 	{ "options", "", "the options table (name, code, master, description)", 0, 0, false, false,
-	  cmd_options },
+	  false, cmd_options },
 	{ "demo-secret", "--out FILE", "write the published demo vendor secret (demos only)", O_OUT,
-	  O_OUT, false, false, cmd_demo_secret },
+	  O_OUT, false, false, false, cmd_demo_secret },
+	{ "serve", "--listen HOST:PORT [--tls-cert FILE --tls-key FILE] [--rate N] ...",
+	  "serve the HTTPS API and web pages until SIGTERM (docs/lms.md)", O_LISTEN,
+	  O_LISTEN | O_CERT | O_KEY | O_TUNE, true, true, false, cmd_serve },
+	{ "account add", "NAME [--admin]",
+	  "add an engineer (or admin) account; its password is read from stdin", 0, O_ADMIN, false,
+	  true, true, cmd_account_add },
+	{ "lan create", "--option O [--count N]",
+	  "make License Access Numbers for option O (printed once, one a line)", O_OPTION,
+	  O_OPTION | O_COUNT, false, true, false, cmd_lan_create },
 };
 #define NCMDS (sizeof cmds / sizeof cmds[0])
 
@@ -261,41 +363,104 @@ usage(FILE *f)
 	      f);
 }
 
-static const char *const opt_names[] = { "serial", "option", "number", "from", "to", "out" };
+static const char *const opt_names[NOPTS] = {
+	"serial", "option",   "number",  "from",  "to",    "out",
+	"listen", "tls-cert", "tls-key", "admin", "count", "rate",
+};
+
+/* A whole number for option NAME in [MIN, MAX]. */
+static int
+num_opt(const char *text, const char *name, long min, long max, long *out, struct svc_err *err)
+{
+	char *end = NULL;
+
+	*out = strtol(text, &end, 10);
+	if (end == text || *end || *out < min || *out > max)
+		return svc_errf(err, EX_USAGE, "invalid --%s '%s': a number from %ld to %ld", name,
+				text, min, max);
+	return 0;
+}
+
+static const struct option longopts[] = {
+	{ "db", required_argument, NULL, 'd' },
+	{ "secret-file", required_argument, NULL, 'k' },
+	{ "serial", required_argument, NULL, 's' },
+	{ "option", required_argument, NULL, 'o' },
+	{ "number", required_argument, NULL, 'n' },
+	{ "from", required_argument, NULL, 'f' },
+	{ "to", required_argument, NULL, 't' },
+	{ "out", required_argument, NULL, 'O' },
+	{ "listen", required_argument, NULL, 'L' },
+	{ "tls-cert", required_argument, NULL, 'C' },
+	{ "tls-key", required_argument, NULL, 'K' },
+	{ "admin", no_argument, NULL, 'A' },
+	{ "count", required_argument, NULL, 'N' },
+	{ "rate", required_argument, NULL, 'R' },
+	{ "max-failures", required_argument, NULL, 'F' },
+	{ "max-signin-failures", required_argument, NULL, 'S' },
+	{ "token-ttl", required_argument, NULL, 'T' },
+	{ "threads", required_argument, NULL, 'P' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* The numeric options of serve (O_TUNE) and lan create. */
+static int
+num_option(struct lms *l, int c, const char *name, struct svc_err *err)
+{
+	long v = 0;
+	int rc = 0;
+
+	switch (c) {
+	case 'N': rc = num_opt(optarg, name, 1, 1000, &v, err), l->count = (int)v; break;
+	case 'R': rc = num_opt(optarg, name, 0, 1000000, &v, err), l->serve.rate = (int)v; break;
+	case 'F':
+		rc = num_opt(optarg, name, 0, 1000000, &v, err), l->serve.max_failures = (int)v;
+		break;
+	case 'S':
+		rc = num_opt(optarg, name, 0, 1000000, &v, err), l->serve.max_signin = (int)v;
+		break;
+	case 'T': rc = num_opt(optarg, name, 1, 86400 * 30, &v, err), l->serve.token_ttl = v; break;
+	case 'P': rc = num_opt(optarg, name, 1, 64, &v, err), l->serve.threads = (int)v; break;
+	default: break;
+	}
+	return rc;
+}
 
 static int
-run(struct lms *l, int argc, char **argv, struct svc_err *err)
+parse_opts(struct lms *l, int argc, char **argv, int *given, struct svc_err *err)
 {
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "secret-file", required_argument, NULL, 'k' },
-		{ "serial", required_argument, NULL, 's' },
-		{ "option", required_argument, NULL, 'o' },
-		{ "number", required_argument, NULL, 'n' },
-		{ "from", required_argument, NULL, 'f' },
-		{ "to", required_argument, NULL, 't' },
-		{ "out", required_argument, NULL, 'O' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const struct lms_cmd *cmd = NULL;
-	int c, given = 0;
+	int c, idx = 0;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", longopts, &idx)) != -1) {
 		switch (c) {
 		case 'd': l->db_path = optarg; break;
 		case 'k': l->secret_file = optarg; break;
-		case 's': l->serial = optarg, given |= O_SERIAL; break;
-		case 'o': l->option = optarg, given |= O_OPTION; break;
-		case 'n': l->number = optarg, given |= O_NUMBER; break;
-		case 'f': l->from = optarg, given |= O_FROM; break;
-		case 't': l->to = optarg, given |= O_TO; break;
-		case 'O': l->out = optarg, given |= O_OUT; break;
+		case 's': l->serial = optarg, *given |= O_SERIAL; break;
+		case 'o': l->option = optarg, *given |= O_OPTION; break;
+		case 'n': l->number = optarg, *given |= O_NUMBER; break;
+		case 'f': l->from = optarg, *given |= O_FROM; break;
+		case 't': l->to = optarg, *given |= O_TO; break;
+		case 'O': l->out = optarg, *given |= O_OUT; break;
+		case 'L': l->serve.listen = optarg, *given |= O_LISTEN; break;
+		case 'C': l->serve.tls_cert = optarg, *given |= O_CERT; break;
+		case 'K': l->serve.tls_key = optarg, *given |= O_KEY; break;
+		case 'A': l->admin = true, *given |= O_ADMIN; break;
 		case 'h': l->help = true; break;
 		case ':':
 			return svc_errf(err, EX_USAGE, "option '%s' needs a value",
 					argv[optind - 1]);
+		case 'N':
+		case 'R':
+		case 'F':
+		case 'S':
+		case 'T':
+		case 'P':
+			*given |= c == 'N' ? O_COUNT : O_TUNE;
+			if (num_option(l, c, longopts[idx].name, err) != 0)
+				return -1;
+			break;
 		default:
 			return svc_errf(err, EX_USAGE,
 					"unknown option '%s' (see 'svcmode-lms "
@@ -303,6 +468,63 @@ run(struct lms *l, int argc, char **argv, struct svc_err *err)
 					argv[optind - 1]);
 		}
 	}
+	return 0;
+}
+
+/* The command at ARGV[*i] (one word, or two: "account add"); *i moves past it. */
+static const struct lms_cmd *
+find_cmd(int argc, char **argv, int *i)
+{
+	for (size_t k = 0; k < NCMDS; k++) {
+		const char *name = cmds[k].name, *sp = strchr(name, ' ');
+
+		if (sp == NULL && strcmp(argv[*i], name) == 0) {
+			*i += 1;
+			return &cmds[k];
+		}
+		if (sp && *i + 1 < argc && strncmp(argv[*i], name, (size_t)(sp - name)) == 0 &&
+		    argv[*i][sp - name] == '\0' && strcmp(argv[*i + 1], sp + 1) == 0) {
+			*i += 2;
+			return &cmds[k];
+		}
+	}
+	return NULL;
+}
+
+static int
+check_args(struct lms *l, const struct lms_cmd *cmd, int argc, char **argv, int i, int given,
+	   struct svc_err *err)
+{
+	if (cmd->name_arg) {
+		if (i >= argc)
+			return svc_errf(err, EX_USAGE, "%s needs a NAME: %s %s", cmd->name,
+					cmd->name, cmd->usage);
+		l->name = argv[i++];
+	}
+	if (i < argc)
+		return svc_errf(err, EX_USAGE,
+				"unexpected argument '%s' (a secret never goes on "
+				"the command line: --secret-file)",
+				argv[i]);
+	for (int k = 0; k < NOPTS; k++) {
+		if ((given & ~cmd->allows) & (1 << k))
+			return svc_errf(err, EX_USAGE, "%s takes no --%s: %s %s", cmd->name,
+					opt_names[k], cmd->name, cmd->usage);
+		if ((cmd->needs & ~given) & (1 << k))
+			return svc_errf(err, EX_USAGE, "%s needs --%s: %s %s", cmd->name,
+					opt_names[k], cmd->name, cmd->usage);
+	}
+	return 0;
+}
+
+static int
+run(struct lms *l, int argc, char **argv, struct svc_err *err)
+{
+	const struct lms_cmd *cmd;
+	int given = 0, i;
+
+	if (parse_opts(l, argc, argv, &given, err) != 0)
+		return -1;
 	if (optind >= argc) {
 		if (l->help) {
 			usage(stdout);
@@ -311,9 +533,8 @@ run(struct lms *l, int argc, char **argv, struct svc_err *err)
 		usage(stderr);
 		return svc_errf(err, EX_USAGE, "no command given");
 	}
-	for (size_t i = 0; i < NCMDS; i++)
-		if (strcmp(argv[optind], cmds[i].name) == 0)
-			cmd = &cmds[i];
+	i = optind;
+	cmd = find_cmd(argc, argv, &i);
 	if (cmd == NULL)
 		return svc_errf(err, EX_USAGE, "unknown command '%s' (see 'svcmode-lms --help')",
 				argv[optind]);
@@ -322,19 +543,8 @@ run(struct lms *l, int argc, char **argv, struct svc_err *err)
 		       cmd->name, cmd->usage, cmd->summary);
 		return 0;
 	}
-	if (optind + 1 < argc)
-		return svc_errf(err, EX_USAGE,
-				"unexpected argument '%s' (a secret never goes on "
-				"the command line: --secret-file)",
-				argv[optind + 1]);
-	for (int i = 0; i < 6; i++) {
-		if ((given & ~cmd->allows) & (1 << i))
-			return svc_errf(err, EX_USAGE, "%s takes no --%s: %s %s", cmd->name,
-					opt_names[i], cmd->name, cmd->usage);
-		if ((cmd->needs & ~given) & (1 << i))
-			return svc_errf(err, EX_USAGE, "%s needs --%s: %s %s", cmd->name,
-					opt_names[i], cmd->name, cmd->usage);
-	}
+	if (check_args(l, cmd, argc, argv, i, given, err) != 0)
+		return -1;
 	if (cmd->secret && load_secret(l, err) != 0)
 		return -1;
 	if (cmd->db) {
@@ -354,10 +564,13 @@ run(struct lms *l, int argc, char **argv, struct svc_err *err)
 int
 main(int argc, char **argv)
 {
-	struct lms l = { .secret = STRBUF_INIT };
+	struct lms l = { .secret = STRBUF_INIT, .count = 1 };
 	struct svc_err err = { 0 };
 	int rc;
 
+	l.serve = (struct lms_serve_opts){
+		.rate = 50, .max_failures = 10, .max_signin = 5, .token_ttl = 8 * 3600, .threads = 4
+	};
 	l.db_path = getenv("SVCMODE_LMS_DB");
 	l.secret_file = getenv("SVCMODE_LMS_SECRET_FILE");
 	rc = run(&l, argc, argv, &err);
