@@ -126,13 +126,18 @@ lms_db_open(const char *path, struct lms_db **out, struct svc_err *err)
 
 	*out = NULL;
 	db->path = xstrdup(path);
-	/* Created 0600 before SQLite opens it: it says who holds which license. */
-	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		svc_errf(err, EX_CANTCREAT, "cannot open LMS database '%s'", path);
-		goto fail;
+	/* Created 0600 before SQLite opens it: it says who holds which license.
+	 * Only when missing: closing any descriptor of the file drops every
+	 * POSIX lock this process holds on it, the server's other connections'
+	 * too, and another process would then delete the live WAL. */
+	if (access(path, F_OK) != 0) {
+		fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			svc_errf(err, EX_CANTCREAT, "cannot open LMS database '%s'", path);
+			goto fail;
+		}
+		close(fd);
 	}
-	close(fd);
 	if (sqlite3_open_v2(path, &db->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
 		lmsdb_fail(db, "open", err);
 		goto fail;
@@ -389,8 +394,8 @@ static const char SQL_AUDIT_ADD[] =
 	"INSERT INTO audit (at, account, address, action, subject, result, detail) "
 	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 static const char SQL_AUDIT_FAILURES[] =
-	"SELECT count(*) FROM audit WHERE action = ?1 AND at >= ?4 AND result <> 'ok' AND "
-	"(account = ?2 OR address = ?3)";
+	"SELECT count(*) FROM audit WHERE instr(?1, ',' || action || ',') > 0 AND at >= ?4 AND "
+	"result NOT IN ('ok', 'RATE_LIMITED') AND (account = ?2 OR address = ?3)";
 static const char SQL_AUDIT[] = "SELECT id, at, account, address, action, subject, result, "
 				"detail FROM audit ORDER BY id DESC LIMIT ?1";
 

@@ -106,8 +106,8 @@ int lms_db_lan_redeem(struct lms_db *db, const char *hash, const char *serial, i
 		      int64_t now, struct svc_err *err);
 
 int lms_db_audit_add(struct lms_db *db, const struct lms_audit *a, struct svc_err *err);
-/* Rows of ACTION since SINCE whose result is not "ok", by ACCOUNT or (if
- * ADDRESS is not NULL) by ADDRESS: *n. */
+/* Rows of the actions in ACTIONS (",verify,transfer,") since SINCE that
+ * failed (not "ok", not "RATE_LIMITED"), by ACCOUNT or by ADDRESS: *n. */
 int lms_db_audit_failures(struct lms_db *db, const char *action, const char *account,
 			  const char *address, int64_t since, int64_t *n, struct svc_err *err);
 typedef int (*lms_audit_fn)(void *arg, const struct lms_audit *a);
