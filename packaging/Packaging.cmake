@@ -19,7 +19,6 @@ set(SVC_PKG_MAINTAINER "svcmode maintainers <svcmode@packages.invalid>")
 # The second program, the license server.
 if(TARGET svcmode-lms)
   install(TARGETS svcmode-lms RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-  include(${SVC_PKG_SRC}/lms/lms.cmake)
   set(SVC_PROGRAMS svcmode svcmode-lms)
 else()
   set(SVC_PROGRAMS svcmode)

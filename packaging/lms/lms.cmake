@@ -1,6 +1,8 @@
 # The license server's own component ("lms"): its systemd unit, its user
 # and the folder of its secret. The program itself is installed with the
-# others (packaging/Packaging.cmake).
+# others (packaging/Packaging.cmake), which includes this file where the
+# package is split into components (not yet: the .deb's file list is
+# checked by tests/packaging/test_deb.sh).
 install(FILES ${CMAKE_CURRENT_LIST_DIR}/svcmode-lms.service
   DESTINATION lib/systemd/system COMPONENT lms)
 install(FILES ${CMAKE_CURRENT_LIST_DIR}/svcmode-lms.sysusers
