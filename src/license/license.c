@@ -3,12 +3,14 @@
 #include <ctype.h>
 #include <inttypes.h>
 #include <openssl/crypto.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "access/seal.h"
+#include "license/license_int.h"
 #include "store/store_license.h"
 #include "util/fsutil.h"
 #include "util/hex.h"
@@ -117,9 +119,21 @@ is_active(struct device *dev, const char *option, bool *out, struct svc_err *err
 	return rc < 0 ? -1 : 0;
 }
 
-int
-license_info(struct device *dev, const struct lic_option *opt, struct license_info *out,
-	     struct svc_err *err)
+/* Every public entry point first makes the store agree with the license
+ * history (rollback.c). */
+static int
+hist_agree(struct device *dev, struct svc_err *err)
+{
+	struct lic_hist h = { 0 };
+	int rc = lic_sync(dev, &h, err);
+
+	lic_hist_release(&h);
+	return rc;
+}
+
+static int
+info(struct device *dev, const struct lic_option *opt, struct license_info *out,
+     struct svc_err *err)
 {
 	struct store_license row;
 	bool master = true;
@@ -144,15 +158,27 @@ license_info(struct device *dev, const struct lic_option *opt, struct license_in
 }
 
 int
+license_info(struct device *dev, const struct lic_option *opt, struct license_info *out,
+	     struct svc_err *err)
+{
+	memset(out, 0, sizeof *out);
+	if (hist_agree(dev, err) != 0)
+		return -1;
+	return info(dev, opt, out, err);
+}
+
+int
 license_each(struct device *dev, license_info_fn fn, void *arg, struct svc_err *err)
 {
 	const struct lic_option *o;
-	struct license_info info;
+	struct license_info li;
 
+	if (hist_agree(dev, err) != 0)
+		return -1;
 	for (int i = 0; (o = lic_option_at(i)) != NULL; i++) {
 		if (!o->on_device)
 			continue;
-		if (license_info(dev, o, &info, err) != 0 || fn(arg, &info) != 0)
+		if (info(dev, o, &li, err) != 0 || fn(arg, &li) != 0)
 			return -1;
 	}
 	return 0;
@@ -263,7 +289,7 @@ license_install(struct device *dev, const char *key, struct license_installed *o
 	memset(out, 0, sizeof *out);
 	if (device_require(dev, DOOR_SERVICE1, "installing a license", err) != 0)
 		return -1;
-	if (store_begin(st, &e) != 0)
+	if (hist_agree(dev, &e) != 0 || store_begin(st, &e) != 0)
 		goto fail;
 	if (do_install(dev, key, out, &e) != 0)
 		goto fail;
@@ -335,9 +361,26 @@ license_question(struct device *dev, const struct lic_option *opt, bool transfer
 	return 0;
 }
 
+/* The license history learns of the end before the store commits it: a
+ * crash in between leaves the history ahead, and the next operation ends
+ * the license in the store too, with the same number (rollback.c). */
+static int
+record(struct lic_hist *h, const struct store_license *row, const char *state, int64_t counter,
+       const char *tr, struct svc_err *err)
+{
+	struct lic_hist_entry e = { 0 };
+
+	snprintf(e.option, sizeof e.option, "%s", row->option);
+	snprintf(e.state, sizeof e.state, "%s", state);
+	snprintf(e.transfer, sizeof e.transfer, "%s", tr ? tr : "");
+	e.number = row->number;
+	e.counter = counter;
+	return lic_hist_add(h, &e, err) != 0 ? -1 : lic_hist_save(h, err);
+}
+
 static int
 do_invalidate(struct device *dev, const struct lic_option *opt, bool transfer, char tr[LIC_TEXT],
-	      bool *already, struct strbuf *detail, struct svc_err *err)
+	      bool *already, struct lic_hist *h, struct strbuf *detail, struct svc_err *err)
 {
 	const char *serial = device_identity(dev)->serial;
 	struct store *st = device_store(dev);
@@ -372,6 +415,9 @@ do_invalidate(struct device *dev, const struct lic_option *opt, bool transfer, c
 		if (device_license_key(dev, dk, err) != 0 ||
 		    store_license_next_counter(st, &counter, err) != 0)
 			goto out;
+		/* A store rolled back before its restore must not reuse a counter. */
+		if (counter <= h->counter)
+			counter = h->counter + 1;
 		if (counter > (int64_t)LIC_COUNTER_MAX) {
 			svc_errf(err, EX_UNAVAILABLE,
 				 "this device has used all %u invalidation "
@@ -385,7 +431,9 @@ do_invalidate(struct device *dev, const struct lic_option *opt, bool transfer, c
 	}
 	/* One statement ends the license and stores its number. */
 	if (store_license_end(st, opt->name, row.number, transfer ? "transferred" : "erased",
-			      counter, transfer ? tr : NULL, err) != 0)
+			      counter, transfer ? tr : NULL, err) != 0 ||
+	    record(h, &row, transfer ? "transferred" : "erased", counter, transfer ? tr : NULL,
+		   err) != 0)
 		goto out;
 	sb_addf(detail, "license %06lld %s", (long long)row.number,
 		transfer ? "invalidated for transfer" : "erased");
@@ -408,6 +456,10 @@ license_invalidate(struct device *dev, const struct lic_option *opt, bool transf
 	struct store *st = device_store(dev);
 	struct strbuf detail = STRBUF_INIT;
 	struct svc_err e = { 0 };
+	struct lic_hist h = { 0 };
+	size_t n0 = SIZE_MAX; /* the history's length before this change */
+	int64_t c0 = 0;
+	int rc = -1;
 
 	tr[0] = '\0';
 	*already = false;
@@ -415,25 +467,40 @@ license_invalidate(struct device *dev, const struct lic_option *opt, bool transf
 			   transfer ? "invalidating a license for transfer" : "erasing a license",
 			   err) != 0)
 		return -1;
+	if (lic_sync(dev, &h, &e) != 0)
+		goto fail;
+	n0 = h.n;
+	c0 = h.counter;
 	if (store_begin(st, &e) != 0 ||
-	    do_invalidate(dev, opt, transfer, tr, already, &detail, &e) != 0 ||
+	    do_invalidate(dev, opt, transfer, tr, already, &h, &detail, &e) != 0 ||
 	    device_audit(dev, event, opt->name, *already ? NULL : "active",
 			 *already   ? NULL
 			 : transfer ? "transferred"
 				    : "erased",
-			 detail.buf, &e) != 0 ||
-	    store_commit(st, &e) != 0) {
-		store_rollback(st);
-		device_audit(dev, event, opt->name, NULL, NULL, e.msg, NULL);
-		tr[0] = '\0';
-		*already = false;
-		sb_release(&detail);
-		if (err)
-			*err = e;
-		return -1;
+			 detail.buf, &e) != 0)
+		goto fail;
+	rc = store_commit(st, &e);
+	if (rc == 0)
+		goto out;
+fail:
+	store_rollback(st);
+	/* Not committed: the history forgets it again. When the disk could not
+	 * say (-2), the history keeps it and the next operation completes it. */
+	if (rc != -2 && n0 != SIZE_MAX && h.n > n0) {
+		h.n = n0;
+		h.counter = c0;
+		lic_hist_save(&h, NULL);
 	}
+	device_audit(dev, event, opt->name, NULL, NULL, e.msg, NULL);
+	tr[0] = '\0';
+	*already = false;
+	if (err)
+		*err = e;
+	rc = -1;
+out:
+	lic_hist_release(&h);
 	sb_release(&detail);
-	return 0;
+	return rc;
 }
 
 /* --- SPEC LIST --------------------------------------------------------- */
