@@ -17,7 +17,7 @@ ldflags=$(dpkg-buildflags --get LDFLAGS)
 
 # OpenSSL and SQLite from the shared libraries: Debian's security updates
 # of both then reach svcmode without a rebuild (a few ms of start-up each run).
-cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release -DSVC_TESTS=OFF \
+cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release -DSVC_TESTS=OFF -DSVC_DEMO_KEY=OFF \
 	-DSVC_STATIC_OPENSSL=OFF -DSVC_STATIC_SQLITE=OFF \
 	-DCMAKE_C_FLAGS="$cflags" -DCMAKE_EXE_LINKER_FLAGS="$ldflags" >&2
 cmake --build "$build" -j "${JOBS:-2}" >&2

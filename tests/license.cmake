@@ -13,3 +13,5 @@ svc_license_test(license_e2e license/test_license_e2e.sh valgrind)
 svc_license_test(license_kill license/test_license_kill.sh)
 # Rolling the store back does not bring a license back.
 svc_license_test(license_rollback license/test_license_rollback.sh)
+# license provision: a demo store moves to its factory key.
+svc_license_test(license_provision license/test_license_provision.sh)

@@ -16,8 +16,13 @@
  */
 int lic_sync(struct device *dev, struct lic_hist *h, struct svc_err *err);
 
-/* Ends the active license OPTION/NUMBER as the LMS reports it moved
- * elsewhere (license.c). */
-int lic_end_moved(struct device *dev, const char *option, int64_t number, struct svc_err *err);
+/* lic_sync for a caller that needs no history afterwards (license.c). */
+int lic_agree(struct device *dev, struct svc_err *err);
+/* Whether OPTION has an active license (license.c). */
+int lic_is_active(struct device *dev, const char *option, bool *out, struct svc_err *err);
+/* The device license key into DK, the demo one provisioned first if the
+ * build has it and the store has none; runs inside the caller's
+ * transaction (devkey.c). */
+int lic_devkey_get(struct device *dev, unsigned char dk[LIC_DEVKEY_LEN], struct svc_err *err);
 
 #endif

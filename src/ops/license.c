@@ -279,6 +279,17 @@ run_transfer_number(struct op_ctx *c, struct svc_err *err)
 	return op_emit(c, &(struct op_row){ .fields = f, .nfields = 2 });
 }
 
+/* --- provision ------------------------------------------------------------------ */
+
+static int
+run_provision(struct op_ctx *c, struct svc_err *err)
+{
+	if (license_provision(c->dev, op_arg(c, "file"), err) != 0)
+		return -1;
+	op_linef(c, "device license key: factory (serial %s)", device_identity(c->dev)->serial);
+	return 0;
+}
+
 /* --- the table -------------------------------------------------------------------- */
 
 /* The options this device offers (license_option), in the scheme's order;
@@ -299,6 +310,13 @@ static const struct op_param p_option[] = {
 	  .flags = OP_ROWID,
 	  .choices = LICENSE_OPTIONS,
 	  .prompt = "Option" },
+	{ .name = NULL },
+};
+
+static const struct op_param p_keyfile[] = {
+	{ .name = "file",
+	  .type = OP_P_FILE,
+	  .prompt = "the device key file from the LMS (svcmode-lms device-key), mode 0600" },
 	{ .name = NULL },
 };
 
@@ -383,6 +401,20 @@ const struct op ops_license[] = {
 		.doors = DOOR_SERVICE1,
 		.params = p_option,
 		.run = run_transfer_number,
+	},
+	{
+		.name = "license.provision",
+		.words = "license provision",
+		.help = "Give the device its factory license key (from a device key file)",
+		.more = "A store made without --device-key-file has the demo key (a source\n"
+			"build) or none (the package: licensing is refused until this). FILE is\n"
+			"'SERIAL HEX64' from svcmode-lms device-key for this serial, mode 0600.\n"
+			"Refused while an option is enabled under the demo key (erase it first)\n"
+			"and when the device has its factory key already. Audited.",
+		.kind = OP_RUN,
+		.doors = DOOR_SERVICE2,
+		.params = p_keyfile,
+		.run = run_provision,
 	},
 	{ .name = NULL },
 };
