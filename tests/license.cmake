@@ -15,3 +15,5 @@ svc_license_test(license_kill license/test_license_kill.sh)
 svc_license_test(license_rollback license/test_license_rollback.sh)
 # license provision: a demo store moves to its factory key.
 svc_license_test(license_provision license/test_license_provision.sh)
+# The device online, against a TLS test LMS (python3, openssl).
+svc_license_test(license_online license/test_license_online.sh)

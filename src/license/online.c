@@ -194,32 +194,42 @@ struct lms_row {
 struct lms_list {
 	struct device *dev;
 	struct lms_row r[CHECK_MAX];
-	int n;
+	char *json[CHECK_MAX]; /* the elements, parsed once the outer walk ended */
+	int n, njson;
 	struct svc_err *err;
 };
 
+/* Keeps each element's text: the store parses one JSON text at a time. */
 static int
 on_license(void *arg, const char *key, const char *type, const char *value)
 {
-	static const char *const names[] = { "option", "state", "number" };
 	struct lms_list *l = arg;
-	char *v[3];
-	int rc = 0;
 
 	(void)key;
-	if (strcmp(type, "object") != 0 || value == NULL || l->n == CHECK_MAX)
-		return 0;
-	if (lic_json_get(l->dev, value, "$", names, v, 3, l->err) != 0)
-		return -1;
-	if (v[0] && v[1]) {
-		struct lms_row *r = &l->r[l->n++];
-		snprintf(r->option, sizeof r->option, "%s", v[0]);
-		snprintf(r->state, sizeof r->state, "%s", v[1]);
-		r->number = v[2] ? strtoll(v[2], NULL, 10) : 0;
+	if (strcmp(type, "object") == 0 && value && l->njson < CHECK_MAX)
+		l->json[l->njson++] = xstrdup(value);
+	return 0;
+}
+
+static int
+parse_rows(struct lms_list *l, struct svc_err *err)
+{
+	static const char *const names[] = { "option", "state", "number" };
+	char *v[3];
+
+	for (int k = 0; k < l->njson; k++) {
+		if (lic_json_get(l->dev, l->json[k], "$", names, v, 3, err) != 0)
+			return -1;
+		if (v[0] && v[1]) {
+			struct lms_row *r = &l->r[l->n++];
+			snprintf(r->option, sizeof r->option, "%s", v[0]);
+			snprintf(r->state, sizeof r->state, "%s", v[1]);
+			r->number = v[2] ? strtoll(v[2], NULL, 10) : 0;
+		}
+		for (int i = 0; i < 3; i++)
+			free(v[i]);
 	}
-	for (int i = 0; i < 3; i++)
-		free(v[i]);
-	return rc;
+	return 0;
 }
 
 /* What the LMS says of license NUMBER of OPTION: "transferred" when it
@@ -300,7 +310,8 @@ license_check(struct device *dev, const struct license_lms *lms, license_check_f
 	if (device_require(dev, DOOR_SERVICE1, "checking the licenses at the LMS", err) != 0 ||
 	    sign_in(dev, lms, &token, err) != 0 ||
 	    lic_http(dev, lms->url, path.buf, token.buf, NULL, &ans, &status, err) != 0 ||
-	    store_json_each(device_store(dev), ans.buf, "$.licenses", on_license, l, err) != 0)
+	    store_json_each(device_store(dev), ans.buf, "$.licenses", on_license, l, err) != 0 ||
+	    parse_rows(l, err) != 0)
 		goto out;
 	for (int i = 0; (o = lic_option_at(i)) != NULL; i++) {
 		if (!o->on_device)
@@ -318,6 +329,8 @@ out:
 	wipe_token(&token);
 	sb_release(&path);
 	sb_release(&ans);
+	for (int k = 0; k < l->njson; k++)
+		free(l->json[k]);
 	free(l);
 	return rc;
 }
