@@ -442,16 +442,15 @@ static const struct op_param p_keyfile[] = {
 	{ .name = NULL },
 };
 
-static const struct op_param p_lms = {
-	.name = "lms",
-	.type = OP_P_TEXT,
-	.flags = OP_DASH,
-	.prompt = "the LMS's address, https://HOST[:PORT]",
-};
+#define P_LMS                                                                                      \
+	{                                                                                          \
+		.name = "lms", .type = OP_P_TEXT, .flags = OP_DASH,                                \
+		.prompt = "the LMS's address, https://HOST[:PORT]"                                 \
+	}
 
 static const struct op_param p_redeem[] = {
 	{ .name = "lan", .type = OP_P_TEXT, .prompt = "the License Access Number from sales" },
-	p_lms,
+	P_LMS,
 	{ .name = NULL },
 };
 
@@ -465,12 +464,12 @@ static const struct op_param p_transfer[] = {
 	  .type = OP_P_TEXT,
 	  .flags = OP_DASH,
 	  .prompt = "the serial number of the device the option goes to" },
-	p_lms,
+	P_LMS,
 	{ .name = NULL },
 };
 
 static const struct op_param p_check[] = {
-	p_lms,
+	P_LMS,
 	{ .name = NULL },
 };
 
