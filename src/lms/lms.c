@@ -11,9 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include "license/scheme.h"
+#include "lms/lms_core.h"
 #include "lms/lms_db.h"
+#include "lms/lms_http.h"
 #include "util/fsutil.h"
 #include "util/hex.h"
 #include "util/strbuf.h"
@@ -22,56 +26,54 @@ struct lms {
 	const char *db_path;
 	const char *secret_file;
 	const char *serial, *option, *number, *from, *to, *out;
-	bool help;
+	const char *name; /* account add NAME */
+	struct lms_serve_opts serve;
+	int count;
+	bool help, admin;
 	struct lms_db *db;
 	struct strbuf secret;
+	struct lms_core core;
 };
 
-enum { O_SERIAL = 1, O_OPTION = 2, O_NUMBER = 4, O_FROM = 8, O_TO = 16, O_OUT = 32 };
+enum {
+	O_SERIAL = 1,
+	O_OPTION = 2,
+	O_NUMBER = 4,
+	O_FROM = 8,
+	O_TO = 16,
+	O_OUT = 32,
+	O_LISTEN = 64,
+	O_CERT = 128,
+	O_KEY = 256,
+	O_ADMIN = 512,
+	O_COUNT = 1024,
+	O_TUNE = 2048, /* --rate, --max-failures, --max-signin-failures, --token-ttl, --threads */
+};
+#define NOPTS 12
 
 struct lms_cmd {
 	const char *name;
 	const char *usage;
 	const char *summary;
-	int needs;   /* options it requires */
-	int allows;  /* options it takes */
-	bool secret; /* reads the vendor secret */
-	bool db;     /* opens the database */
+	int needs;     /* options it requires */
+	int allows;    /* options it takes */
+	bool secret;   /* reads the vendor secret */
+	bool db;       /* opens the database */
+	bool name_arg; /* takes a NAME after the command */
 	int (*run)(struct lms *l, struct svc_err *err);
 };
 
 /* --- helpers ----------------------------------------------------------- */
 
-static bool
-valid_serial(const char *s)
-{
-	if (s == NULL || strlen(s) != 8)
-		return false;
-	for (int i = 0; i < 8; i++)
-		if (i < 3 ? (s[i] < 'A' || s[i] > 'Z') : (s[i] < '0' || s[i] > '9'))
-			return false;
-	return true;
-}
-
 static int
 check_serial(const char *s, struct svc_err *err)
 {
-	if (!valid_serial(s))
+	if (!lms_valid_serial(s))
 		return svc_errf(err, EX_USAGE,
 				"invalid serial number '%s': expected 3 capital "
 				"letters and 5 digits, like ABC12345",
 				s);
 	return 0;
-}
-
-static const struct lic_option *
-find_option(const char *name, struct svc_err *err)
-{
-	const struct lic_option *o = lic_option_find(name);
-
-	if (o == NULL)
-		svc_errf(err, EX_USAGE, "unknown option '%s' (see 'svcmode-lms options')", name);
-	return o;
 }
 
 static int
@@ -100,116 +102,14 @@ load_secret(struct lms *l, struct svc_err *err)
 	return 0;
 }
 
-static int
-device_key(struct lms *l, const char *serial, unsigned char dk[LIC_DEVKEY_LEN], struct svc_err *err)
-{
-	return lic_device_key(l->secret.buf, l->secret.len, serial, dk, err);
-}
-
-static int
-make_key(struct lms *l, const char *serial, const struct lic_option *opt, int64_t number,
-	 char key[LIC_TEXT], struct svc_err *err)
-{
-	unsigned char dk[LIC_DEVKEY_LEN];
-	int rc;
-
-	rc = device_key(l, serial, dk, err);
-	if (rc == 0)
-		rc = lic_key_issue(dk, serial, (unsigned)opt->code, (uint32_t)number, key, err);
-	OPENSSL_cleanse(dk, sizeof dk);
-	return rc;
-}
-
 static void
-print_key(const char *serial, const struct lic_option *opt, int64_t number, const char *key)
+print_key(const struct lms_grant *g)
 {
-	printf("%s\n", key);
-	fprintf(stderr, "svcmode-lms: license %06lld: %s (%s) for %s\n", (long long)number,
-		opt->name, opt->description, serial);
-}
+	const struct lic_option *opt = lic_option_find(g->option);
 
-/* --- verifying a transfer number -------------------------------------- */
-
-struct candidates {
-	struct lms_license live;
-	struct lms_license last;
-	int n, nlive;
-};
-
-static int
-collect(void *arg, const struct lms_license *lic)
-{
-	struct candidates *c = arg;
-
-	c->n++;
-	c->last = *lic;
-	if (strcmp(lic->state, "issued") == 0) {
-		c->live = *lic;
-		c->nlive++;
-	}
-	return 0;
-}
-
-/* Finds the license of SERIAL/OPT that NUMBER ends: *lic, *counter and the
- * number in its normal form. */
-static int
-verify(struct lms *l, const char *serial, const struct lic_option *opt, const char *number,
-       struct lms_license *lic, unsigned *counter, char norm[LIC_TEXT], struct svc_err *err)
-{
-	struct candidates c = { 0 };
-	struct lms_transfer t;
-	unsigned char dk[LIC_DEVKEY_LEN];
-	uint64_t mac;
-	bool ok = false;
-	size_t n = 0;
-	int used, rc;
-
-	memset(lic, 0, sizeof *lic);
-	if (lic_transfer_parse(number, counter, &mac, err) != 0)
-		return -1;
-	for (const char *s = number; *s; s++) {
-		if (*s < '0' || *s > '9')
-			continue;
-		if (n && n % 5 == 4)
-			norm[n++] = '-';
-		norm[n++] = *s;
-	}
-	norm[n] = '\0';
-	used = lms_db_transfer_get(l->db, norm, &t, err);
-	if (used < 0)
-		return -1;
-	if (used)
-		return svc_errf(err, EX_DATAERR,
-				"transfer number %s was already used on %s: "
-				"%s moved from %s to %s (license %06lld)",
-				norm, t.at, t.option, t.from, t.to, (long long)t.new_license);
-	if (lms_db_licenses(l->db, serial, opt->name, collect, &c, err) != 0)
-		return -1;
-	if (c.n == 0)
-		return svc_errf(err, EX_DATAERR,
-				"%s never had %s: this LMS issued no %s license "
-				"for it",
-				serial, opt->name, opt->name);
-	if (c.nlive == 0)
-		return svc_errf(err, EX_DATAERR,
-				"%s has no %s license left to transfer: license "
-				"%06lld was moved already",
-				serial, opt->name, (long long)c.last.number);
-	rc = device_key(l, serial, dk, err);
-	if (rc == 0)
-		rc = lic_transfer_verify(dk, serial, (unsigned)opt->code, (uint32_t)c.live.number,
-					 number, &ok, err);
-	OPENSSL_cleanse(dk, sizeof dk);
-	if (rc != 0)
-		return -1;
-	if (!ok)
-		return svc_errf(err, EX_DATAERR,
-				"transfer number %s does not verify for %s "
-				"license %06lld on %s: from another device or "
-				"option?",
-				norm, opt->name, (long long)c.live.number, serial);
-	*lic = c.live;
-	return 0;
+	printf("%s\n", g->key);
+	fprintf(stderr, "svcmode-lms: license %06lld: %s (%s) for %s\n", (long long)g->number,
+		g->option, opt ? opt->description : "", g->serial);
 }
 
 /* --- commands ----------------------------------------------------------- */
@@ -217,105 +117,44 @@ verify(struct lms *l, const char *serial, const struct lic_option *opt, const ch
 static int
 cmd_issue(struct lms *l, struct svc_err *err)
 {
-	const struct lic_option *opt = find_option(l->option, err);
-	struct lms_license live;
-	char key[LIC_TEXT];
-	int64_t number = 0;
-	int have;
+	struct lms_grant g;
+	int rc = lms_issue(&l->core, l->serial, l->option, &g, err);
 
-	if (opt == NULL || check_serial(l->serial, err) != 0 || lms_db_begin(l->db, err) != 0)
+	if (rc < 0)
 		return -1;
-	have = lms_db_live(l->db, l->serial, opt->name, &live, err);
-	if (have < 0)
-		goto fail;
-	if (have) {
-		number = live.number;
+	if (rc == 1)
 		fprintf(stderr,
 			"svcmode-lms: %s already holds %s license %06lld (issued %s): the "
 			"same key again\n",
-			l->serial, opt->name, (long long)number, live.issued);
-	} else if (lms_db_license_add(l->db, l->serial, opt->name, &number, err) != 0) {
-		goto fail;
-	}
-	if (number > (int64_t)LIC_NUMBER_MAX) {
-		svc_errf(err, EX_UNAVAILABLE, "all %u license numbers are used", LIC_NUMBER_MAX);
-		goto fail;
-	}
-	/* The key is made before the commit: no number is recorded without it. */
-	if (make_key(l, l->serial, opt, number, key, err) != 0 || lms_db_commit(l->db, err) != 0)
-		goto fail;
-	print_key(l->serial, opt, number, key);
+			g.serial, g.option, (long long)g.number, g.issued);
+	print_key(&g);
 	return 0;
-fail:
-	lms_db_rollback(l->db);
-	return -1;
 }
 
 static int
 cmd_verify(struct lms *l, struct svc_err *err)
 {
-	const struct lic_option *opt = find_option(l->option, err);
-	struct lms_license lic;
-	char norm[LIC_TEXT];
-	unsigned counter;
+	struct lms_grant g;
 
-	if (opt == NULL || check_serial(l->serial, err) != 0 ||
-	    verify(l, l->serial, opt, l->number, &lic, &counter, norm, err) != 0)
+	if (lms_verify(&l->core, l->serial, l->option, l->number, &g, err) != 0)
 		return -1;
 	printf("valid: %s license %06lld on %s was invalidated for transfer (invalidation %u)\n",
-	       opt->name, (long long)lic.number, l->serial, counter);
+	       g.option, (long long)g.from_license, g.from, g.counter);
 	return 0;
 }
 
 static int
 cmd_transfer(struct lms *l, struct svc_err *err)
 {
-	const struct lic_option *opt = find_option(l->option, err);
-	struct lms_transfer t = { 0 };
-	struct lms_license lic, live;
-	char norm[LIC_TEXT], key[LIC_TEXT];
-	unsigned counter;
-	int have;
+	struct lms_grant g;
 
-	if (opt == NULL || check_serial(l->from, err) != 0 || check_serial(l->to, err) != 0)
+	if (check_serial(l->from, err) != 0 || check_serial(l->to, err) != 0 ||
+	    lms_transfer(&l->core, l->from, l->to, l->option, l->number, &g, err) != 0)
 		return -1;
-	if (strcmp(l->from, l->to) == 0)
-		return svc_errf(err, EX_USAGE, "--from and --to are both %s", l->from);
-	if (lms_db_begin(l->db, err) != 0)
-		return -1;
-	if (verify(l, l->from, opt, l->number, &lic, &counter, norm, err) != 0)
-		goto fail;
-	have = lms_db_live(l->db, l->to, opt->name, &live, err);
-	if (have < 0)
-		goto fail;
-	if (have) {
-		svc_errf(err, EX_DATAERR, "%s already holds %s license %06lld: nothing moved",
-			 l->to, opt->name, (long long)live.number);
-		goto fail;
-	}
-	strlcpy_(t.number, norm, sizeof t.number);
-	strlcpy_(t.from, l->from, sizeof t.from);
-	strlcpy_(t.to, l->to, sizeof t.to);
-	strlcpy_(t.option, opt->name, sizeof t.option);
-	t.counter = counter;
-	t.license = lic.number;
-	if (lms_db_license_end(l->db, lic.number, err) != 0 ||
-	    lms_db_license_add(l->db, l->to, opt->name, &t.new_license, err) != 0 ||
-	    lms_db_transfer_add(l->db, &t, err) != 0)
-		goto fail;
-	if (t.new_license > (int64_t)LIC_NUMBER_MAX) {
-		svc_errf(err, EX_UNAVAILABLE, "all %u license numbers are used", LIC_NUMBER_MAX);
-		goto fail;
-	}
-	if (make_key(l, l->to, opt, t.new_license, key, err) != 0 || lms_db_commit(l->db, err) != 0)
-		goto fail;
-	print_key(l->to, opt, t.new_license, key);
+	print_key(&g);
 	fprintf(stderr, "svcmode-lms: %s license %06lld of %s moved to %s as license %06lld\n",
-		opt->name, (long long)lic.number, l->from, l->to, (long long)t.new_license);
+		g.option, (long long)g.from_license, g.from, g.serial, (long long)g.number);
 	return 0;
-fail:
-	lms_db_rollback(l->db);
-	return -1;
 }
 
 static int
@@ -326,7 +165,8 @@ cmd_device_key(struct lms *l, struct svc_err *err)
 	struct strbuf sb = STRBUF_INIT;
 	int rc = -1;
 
-	if (check_serial(l->serial, err) != 0 || device_key(l, l->serial, dk, err) != 0)
+	if (check_serial(l->serial, err) != 0 ||
+	    lic_device_key(l->secret.buf, l->secret.len, l->serial, dk, err) != 0)
 		return -1;
 	hex_encode(dk, sizeof dk, hex);
 	sb_addf(&sb, "%s %s\n", l->serial, hex);
@@ -403,25 +243,106 @@ cmd_options(struct lms *l, struct svc_err *err)
 	return 0;
 }
 
+static int
+cmd_serve(struct lms *l, struct svc_err *err)
+{
+	/* Each thread opens its own connection: this one was only a check. */
+	lms_db_close(l->db);
+	l->db = NULL;
+	l->serve.db_path = l->db_path;
+	l->serve.secret = l->secret.buf;
+	l->serve.secret_len = l->secret.len;
+	return lms_serve(&l->serve, err);
+}
+
+/* One line of stdin, without echo on a terminal. */
+static int
+read_password(struct strbuf *out, struct svc_err *err)
+{
+	struct termios old, quiet;
+	bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
+	int c;
+
+	if (tty) {
+		fputs("password: ", stderr);
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	}
+	while ((c = getchar()) != EOF && c != '\n' && out->len < 1024)
+		sb_addc(out, (char)c);
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		fputc('\n', stderr);
+	}
+	if (out->len && out->buf[out->len - 1] == '\r')
+		out->buf[--out->len] = '\0';
+	if (out->len == 0)
+		return svc_errf(err, EX_USAGE,
+				"no password on stdin (one line, 10 characters or more)");
+	return 0;
+}
+
+static int
+cmd_account_add(struct lms *l, struct svc_err *err)
+{
+	struct strbuf pw = STRBUF_INIT;
+	const char *role = l->admin ? "admin" : "engineer";
+	int rc;
+
+	rc = read_password(&pw, err);
+	if (rc == 0)
+		rc = lms_account_add(&l->core, l->name, role, pw.buf, err);
+	sb_release(&pw);
+	if (rc == 0)
+		fprintf(stderr, "svcmode-lms: account '%s' (%s) added\n", l->name, role);
+	return rc;
+}
+
+static void
+print_lan(void *arg, const char *lan)
+{
+	(void)arg;
+	printf("%s\n", lan);
+}
+
+static int
+cmd_lan_create(struct lms *l, struct svc_err *err)
+{
+	if (lms_lan_create(&l->core, l->option, l->count, print_lan, NULL, err) != 0)
+		return -1;
+	fprintf(stderr, "svcmode-lms: %d license access number(s) for %s\n", l->count, l->option);
+	return 0;
+}
+
 static const struct lms_cmd cmds[] = {
 	{ "issue", "--serial S --option O", "issue a license key for a device (prints it)",
-	  O_SERIAL | O_OPTION, O_SERIAL | O_OPTION, true, true, cmd_issue },
+	  O_SERIAL | O_OPTION, O_SERIAL | O_OPTION, true, true, false, cmd_issue },
 	{ "verify-transfer", "--serial S --option O --number N",
 	  "check a license transfer number shown by device S", O_SERIAL | O_OPTION | O_NUMBER,
-	  O_SERIAL | O_OPTION | O_NUMBER, true, true, cmd_verify },
+	  O_SERIAL | O_OPTION | O_NUMBER, true, true, false, cmd_verify },
 	{ "transfer", "--from S1 --to S2 --option O --number N",
 	  "move a license: check S1's transfer number, record it, print S2's key",
 	  O_FROM | O_TO | O_OPTION | O_NUMBER, O_FROM | O_TO | O_OPTION | O_NUMBER, true, true,
-	  cmd_transfer },
+	  false, cmd_transfer },
 	{ "device-key", "--serial S --out FILE",
 	  "write device S's license key file for init-store --device-key-file", O_SERIAL | O_OUT,
-	  O_SERIAL | O_OUT, true, false, cmd_device_key },
+	  O_SERIAL | O_OUT, true, false, false, cmd_device_key },
 	{ "list", "[--serial S]", "licenses issued and transfers recorded", 0, O_SERIAL, false,
-	  true, cmd_list },
+	  true, false, cmd_list },
 	{ "options", "", "the options table (name, code, master, description)", 0, 0, false, false,
-	  cmd_options },
+	  false, cmd_options },
 	{ "demo-secret", "--out FILE", "write the published demo vendor secret (demos only)", O_OUT,
-	  O_OUT, false, false, cmd_demo_secret },
+	  O_OUT, false, false, false, cmd_demo_secret },
+	{ "serve", "--listen HOST:PORT [--tls-cert FILE --tls-key FILE] [--rate N] ...",
+	  "serve the HTTPS API and web pages until SIGTERM (docs/lms.md)", O_LISTEN,
+	  O_LISTEN | O_CERT | O_KEY | O_TUNE, true, true, false, cmd_serve },
+	{ "account add", "NAME [--admin]",
+	  "add an engineer (or admin) account; its password is read from stdin", 0, O_ADMIN, false,
+	  true, true, cmd_account_add },
+	{ "lan create", "--option O [--count N]",
+	  "make License Access Numbers for option O (printed once, one a line)", O_OPTION,
+	  O_OPTION | O_COUNT, false, true, false, cmd_lan_create },
 };
 #define NCMDS (sizeof cmds / sizeof cmds[0])
 
@@ -442,41 +363,104 @@ usage(FILE *f)
 	      f);
 }
 
-static const char *const opt_names[] = { "serial", "option", "number", "from", "to", "out" };
+static const char *const opt_names[NOPTS] = {
+	"serial", "option",   "number",  "from",  "to",    "out",
+	"listen", "tls-cert", "tls-key", "admin", "count", "rate",
+};
+
+/* A whole number for option NAME in [MIN, MAX]. */
+static int
+num_opt(const char *text, const char *name, long min, long max, long *out, struct svc_err *err)
+{
+	char *end = NULL;
+
+	*out = strtol(text, &end, 10);
+	if (end == text || *end || *out < min || *out > max)
+		return svc_errf(err, EX_USAGE, "invalid --%s '%s': a number from %ld to %ld", name,
+				text, min, max);
+	return 0;
+}
+
+static const struct option longopts[] = {
+	{ "db", required_argument, NULL, 'd' },
+	{ "secret-file", required_argument, NULL, 'k' },
+	{ "serial", required_argument, NULL, 's' },
+	{ "option", required_argument, NULL, 'o' },
+	{ "number", required_argument, NULL, 'n' },
+	{ "from", required_argument, NULL, 'f' },
+	{ "to", required_argument, NULL, 't' },
+	{ "out", required_argument, NULL, 'O' },
+	{ "listen", required_argument, NULL, 'L' },
+	{ "tls-cert", required_argument, NULL, 'C' },
+	{ "tls-key", required_argument, NULL, 'K' },
+	{ "admin", no_argument, NULL, 'A' },
+	{ "count", required_argument, NULL, 'N' },
+	{ "rate", required_argument, NULL, 'R' },
+	{ "max-failures", required_argument, NULL, 'F' },
+	{ "max-signin-failures", required_argument, NULL, 'S' },
+	{ "token-ttl", required_argument, NULL, 'T' },
+	{ "threads", required_argument, NULL, 'P' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* The numeric options of serve (O_TUNE) and lan create. */
+static int
+num_option(struct lms *l, int c, const char *name, struct svc_err *err)
+{
+	long v = 0;
+	int rc = 0;
+
+	switch (c) {
+	case 'N': rc = num_opt(optarg, name, 1, 1000, &v, err), l->count = (int)v; break;
+	case 'R': rc = num_opt(optarg, name, 0, 1000000, &v, err), l->serve.rate = (int)v; break;
+	case 'F':
+		rc = num_opt(optarg, name, 0, 1000000, &v, err), l->serve.max_failures = (int)v;
+		break;
+	case 'S':
+		rc = num_opt(optarg, name, 0, 1000000, &v, err), l->serve.max_signin = (int)v;
+		break;
+	case 'T': rc = num_opt(optarg, name, 1, 86400 * 30, &v, err), l->serve.token_ttl = v; break;
+	case 'P': rc = num_opt(optarg, name, 1, 64, &v, err), l->serve.threads = (int)v; break;
+	default: break;
+	}
+	return rc;
+}
 
 static int
-run(struct lms *l, int argc, char **argv, struct svc_err *err)
+parse_opts(struct lms *l, int argc, char **argv, int *given, struct svc_err *err)
 {
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "secret-file", required_argument, NULL, 'k' },
-		{ "serial", required_argument, NULL, 's' },
-		{ "option", required_argument, NULL, 'o' },
-		{ "number", required_argument, NULL, 'n' },
-		{ "from", required_argument, NULL, 'f' },
-		{ "to", required_argument, NULL, 't' },
-		{ "out", required_argument, NULL, 'O' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const struct lms_cmd *cmd = NULL;
-	int c, given = 0;
+	int c, idx = 0;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", longopts, &idx)) != -1) {
 		switch (c) {
 		case 'd': l->db_path = optarg; break;
 		case 'k': l->secret_file = optarg; break;
-		case 's': l->serial = optarg, given |= O_SERIAL; break;
-		case 'o': l->option = optarg, given |= O_OPTION; break;
-		case 'n': l->number = optarg, given |= O_NUMBER; break;
-		case 'f': l->from = optarg, given |= O_FROM; break;
-		case 't': l->to = optarg, given |= O_TO; break;
-		case 'O': l->out = optarg, given |= O_OUT; break;
+		case 's': l->serial = optarg, *given |= O_SERIAL; break;
+		case 'o': l->option = optarg, *given |= O_OPTION; break;
+		case 'n': l->number = optarg, *given |= O_NUMBER; break;
+		case 'f': l->from = optarg, *given |= O_FROM; break;
+		case 't': l->to = optarg, *given |= O_TO; break;
+		case 'O': l->out = optarg, *given |= O_OUT; break;
+		case 'L': l->serve.listen = optarg, *given |= O_LISTEN; break;
+		case 'C': l->serve.tls_cert = optarg, *given |= O_CERT; break;
+		case 'K': l->serve.tls_key = optarg, *given |= O_KEY; break;
+		case 'A': l->admin = true, *given |= O_ADMIN; break;
 		case 'h': l->help = true; break;
 		case ':':
 			return svc_errf(err, EX_USAGE, "option '%s' needs a value",
 					argv[optind - 1]);
+		case 'N':
+		case 'R':
+		case 'F':
+		case 'S':
+		case 'T':
+		case 'P':
+			*given |= c == 'N' ? O_COUNT : O_TUNE;
+			if (num_option(l, c, longopts[idx].name, err) != 0)
+				return -1;
+			break;
 		default:
 			return svc_errf(err, EX_USAGE,
 					"unknown option '%s' (see 'svcmode-lms "
@@ -484,6 +468,63 @@ run(struct lms *l, int argc, char **argv, struct svc_err *err)
 					argv[optind - 1]);
 		}
 	}
+	return 0;
+}
+
+/* The command at ARGV[*i] (one word, or two: "account add"); *i moves past it. */
+static const struct lms_cmd *
+find_cmd(int argc, char **argv, int *i)
+{
+	for (size_t k = 0; k < NCMDS; k++) {
+		const char *name = cmds[k].name, *sp = strchr(name, ' ');
+
+		if (sp == NULL && strcmp(argv[*i], name) == 0) {
+			*i += 1;
+			return &cmds[k];
+		}
+		if (sp && *i + 1 < argc && strncmp(argv[*i], name, (size_t)(sp - name)) == 0 &&
+		    argv[*i][sp - name] == '\0' && strcmp(argv[*i + 1], sp + 1) == 0) {
+			*i += 2;
+			return &cmds[k];
+		}
+	}
+	return NULL;
+}
+
+static int
+check_args(struct lms *l, const struct lms_cmd *cmd, int argc, char **argv, int i, int given,
+	   struct svc_err *err)
+{
+	if (cmd->name_arg) {
+		if (i >= argc)
+			return svc_errf(err, EX_USAGE, "%s needs a NAME: %s %s", cmd->name,
+					cmd->name, cmd->usage);
+		l->name = argv[i++];
+	}
+	if (i < argc)
+		return svc_errf(err, EX_USAGE,
+				"unexpected argument '%s' (a secret never goes on "
+				"the command line: --secret-file)",
+				argv[i]);
+	for (int k = 0; k < NOPTS; k++) {
+		if ((given & ~cmd->allows) & (1 << k))
+			return svc_errf(err, EX_USAGE, "%s takes no --%s: %s %s", cmd->name,
+					opt_names[k], cmd->name, cmd->usage);
+		if ((cmd->needs & ~given) & (1 << k))
+			return svc_errf(err, EX_USAGE, "%s needs --%s: %s %s", cmd->name,
+					opt_names[k], cmd->name, cmd->usage);
+	}
+	return 0;
+}
+
+static int
+run(struct lms *l, int argc, char **argv, struct svc_err *err)
+{
+	const struct lms_cmd *cmd;
+	int given = 0, i;
+
+	if (parse_opts(l, argc, argv, &given, err) != 0)
+		return -1;
 	if (optind >= argc) {
 		if (l->help) {
 			usage(stdout);
@@ -492,9 +533,8 @@ run(struct lms *l, int argc, char **argv, struct svc_err *err)
 		usage(stderr);
 		return svc_errf(err, EX_USAGE, "no command given");
 	}
-	for (size_t i = 0; i < NCMDS; i++)
-		if (strcmp(argv[optind], cmds[i].name) == 0)
-			cmd = &cmds[i];
+	i = optind;
+	cmd = find_cmd(argc, argv, &i);
 	if (cmd == NULL)
 		return svc_errf(err, EX_USAGE, "unknown command '%s' (see 'svcmode-lms --help')",
 				argv[optind]);
@@ -503,19 +543,8 @@ run(struct lms *l, int argc, char **argv, struct svc_err *err)
 		       cmd->name, cmd->usage, cmd->summary);
 		return 0;
 	}
-	if (optind + 1 < argc)
-		return svc_errf(err, EX_USAGE,
-				"unexpected argument '%s' (a secret never goes on "
-				"the command line: --secret-file)",
-				argv[optind + 1]);
-	for (int i = 0; i < 6; i++) {
-		if ((given & ~cmd->allows) & (1 << i))
-			return svc_errf(err, EX_USAGE, "%s takes no --%s: %s %s", cmd->name,
-					opt_names[i], cmd->name, cmd->usage);
-		if ((cmd->needs & ~given) & (1 << i))
-			return svc_errf(err, EX_USAGE, "%s needs --%s: %s %s", cmd->name,
-					opt_names[i], cmd->name, cmd->usage);
-	}
+	if (check_args(l, cmd, argc, argv, i, given, err) != 0)
+		return -1;
 	if (cmd->secret && load_secret(l, err) != 0)
 		return -1;
 	if (cmd->db) {
@@ -526,16 +555,22 @@ run(struct lms *l, int argc, char **argv, struct svc_err *err)
 		if (lms_db_open(l->db_path, &l->db, err) != 0)
 			return -1;
 	}
+	l->core.db = l->db;
+	l->core.secret = l->secret.buf;
+	l->core.secret_len = l->secret.len;
 	return cmd->run(l, err);
 }
 
 int
 main(int argc, char **argv)
 {
-	struct lms l = { .secret = STRBUF_INIT };
+	struct lms l = { .secret = STRBUF_INIT, .count = 1 };
 	struct svc_err err = { 0 };
 	int rc;
 
+	l.serve = (struct lms_serve_opts){
+		.rate = 50, .max_failures = 10, .max_signin = 5, .token_ttl = 8 * 3600, .threads = 4
+	};
 	l.db_path = getenv("SVCMODE_LMS_DB");
 	l.secret_file = getenv("SVCMODE_LMS_SECRET_FILE");
 	rc = run(&l, argc, argv, &err);

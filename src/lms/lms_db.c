@@ -1,8 +1,10 @@
-/* The license server's database; see lms_db.h. */
+/* The license server's database: licenses, transfers, and the service's
+ * accounts, sessions, License Access Numbers and audit; see lms_db.h. */
 #include "lms/lms_db.h"
 
-#include <fcntl.h>
 #include <sqlite3.h>
+
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,6 +15,11 @@
 
 /* The files of schema/lms, compiled in (cmake/Embed.cmake). */
 extern const struct svc_blob svc_lms_schema_files[];
+
+struct lms_db {
+	sqlite3 *db;
+	char *path;
+};
 
 #define LMS_APP_ID 0x4c4d5331 /* "LMS1" */
 #define NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
@@ -38,42 +45,46 @@ static const char SQL_TRANSFERS[] =
 	"SELECT number, from_serial, to_serial, option, counter, license, new_license, at "
 	"FROM transfer ORDER BY at, license";
 
-struct lms_db {
-	sqlite3 *db;
-	char *path;
-};
-
 static int
-db_fail(struct lms_db *db, const char *what, struct svc_err *err)
+lmsdb_fail(struct lms_db *db, const char *what, struct svc_err *err)
 {
 	return svc_errf(err, store_sqlite_ex(sqlite3_extended_errcode(db->db)),
 			"LMS database '%s': %s: %s", db->path, what, sqlite3_errmsg(db->db));
 }
 
 static sqlite3_stmt *
-prep(struct lms_db *db, const char *sql, struct svc_err *err)
+lmsdb_prep(struct lms_db *db, const char *sql, struct svc_err *err)
 {
 	sqlite3_stmt *s = NULL;
 
 	if (sqlite3_prepare_v2(db->db, sql, -1, &s, NULL) != SQLITE_OK) {
-		db_fail(db, "prepare", err);
+		lmsdb_fail(db, "prepare", err);
 		return NULL;
 	}
 	return s;
 }
 
 static int
+lmsdb_done(struct lms_db *db, sqlite3_stmt *s, const char *what, struct svc_err *err)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : lmsdb_fail(db, what, err);
+}
+
+static int
 exec(struct lms_db *db, const char *sql, struct svc_err *err)
 {
 	if (sqlite3_exec(db->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return db_fail(db, "exec", err);
+		return lmsdb_fail(db, "exec", err);
 	return 0;
 }
 
 static int
 pragma_int(struct lms_db *db, const char *sql, int *out, struct svc_err *err)
 {
-	sqlite3_stmt *s = prep(db, sql, err);
+	sqlite3_stmt *s = lmsdb_prep(db, sql, err);
 	int rc;
 
 	if (s == NULL)
@@ -81,17 +92,30 @@ pragma_int(struct lms_db *db, const char *sql, int *out, struct svc_err *err)
 	rc = sqlite3_step(s);
 	*out = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
 	sqlite3_finalize(s);
-	return rc == SQLITE_ROW ? 0 : db_fail(db, "read header", err);
+	return rc == SQLITE_ROW ? 0 : lmsdb_fail(db, "read header", err);
 }
 
-/* A new file: every schema file in order, in the caller's transaction. */
+/* The schema files after VERSION, in order, in the caller's transaction:
+ * file N (001_, 002_...) brings the file to version N. */
 static int
-schema_create(struct lms_db *db, struct svc_err *err)
+schema_migrate(struct lms_db *db, int version, struct svc_err *err)
 {
+	int n = 0;
+
 	for (const struct svc_blob *b = svc_lms_schema_files; b->name; b++)
-		if (exec(db, b->data, err) != 0)
+		if (++n > version && exec(db, b->data, err) != 0)
 			return -1;
 	return 0;
+}
+
+static int
+schema_latest(void)
+{
+	int n = 0;
+
+	for (const struct svc_blob *b = svc_lms_schema_files; b->name; b++)
+		n++;
+	return n;
 }
 
 int
@@ -102,15 +126,20 @@ lms_db_open(const char *path, struct lms_db **out, struct svc_err *err)
 
 	*out = NULL;
 	db->path = xstrdup(path);
-	/* Created 0600 before SQLite opens it: it says who holds which license. */
-	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		svc_errf(err, EX_CANTCREAT, "cannot open LMS database '%s'", path);
-		goto fail;
+	/* Created 0600 before SQLite opens it: it says who holds which license.
+	 * Only when missing: closing any descriptor of the file drops every
+	 * POSIX lock this process holds on it, the server's other connections'
+	 * too, and another process would then delete the live WAL. */
+	if (access(path, F_OK) != 0) {
+		fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			svc_errf(err, EX_CANTCREAT, "cannot open LMS database '%s'", path);
+			goto fail;
+		}
+		close(fd);
 	}
-	close(fd);
 	if (sqlite3_open_v2(path, &db->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
-		db_fail(db, "open", err);
+		lmsdb_fail(db, "open", err);
 		goto fail;
 	}
 	sqlite3_busy_timeout(db->db, 5000);
@@ -118,17 +147,21 @@ lms_db_open(const char *path, struct lms_db **out, struct svc_err *err)
 	    pragma_int(db, "PRAGMA application_id", &app, err) != 0 ||
 	    pragma_int(db, "PRAGMA user_version", &version, err) != 0)
 		goto fail;
-	if (app == 0 && version == 0) {
+	if ((app != 0 || version != 0) && (app != LMS_APP_ID || version > schema_latest())) {
+		svc_errf(err, EX_DATAERR, "'%s' is not an svcmode-lms database (or a newer one)",
+			 path);
+		goto fail;
+	}
+	if (version < schema_latest()) {
+		/* Read again under the write lock: another process may have
+		 * migrated it meanwhile. */
 		if (lms_db_begin(db, err) != 0)
 			goto fail;
 		if (pragma_int(db, "PRAGMA user_version", &version, err) != 0 ||
-		    (version == 0 && schema_create(db, err) != 0) || lms_db_commit(db, err) != 0) {
+		    schema_migrate(db, version, err) != 0 || lms_db_commit(db, err) != 0) {
 			lms_db_rollback(db);
 			goto fail;
 		}
-	} else if (app != LMS_APP_ID || version != 1) {
-		svc_errf(err, EX_DATAERR, "'%s' is not an svcmode-lms database", path);
-		goto fail;
 	}
 	if (exec(db, "PRAGMA journal_mode = WAL", err) != 0)
 		goto fail;
@@ -197,7 +230,7 @@ int
 lms_db_live(struct lms_db *db, const char *serial, const char *option, struct lms_license *out,
 	    struct svc_err *err)
 {
-	sqlite3_stmt *s = prep(db, SQL_LIVE, err);
+	sqlite3_stmt *s = lmsdb_prep(db, SQL_LIVE, err);
 	int rc;
 
 	memset(out, 0, sizeof *out);
@@ -211,14 +244,14 @@ lms_db_live(struct lms_db *db, const char *serial, const char *option, struct lm
 	sqlite3_finalize(s);
 	if (rc == SQLITE_ROW)
 		return 1;
-	return rc == SQLITE_DONE ? 0 : db_fail(db, "read license", err);
+	return rc == SQLITE_DONE ? 0 : lmsdb_fail(db, "read license", err);
 }
 
 int
 lms_db_licenses(struct lms_db *db, const char *serial, const char *option, lms_license_fn fn,
 		void *arg, struct svc_err *err)
 {
-	sqlite3_stmt *s = prep(db, SQL_LICENSES, err);
+	sqlite3_stmt *s = lmsdb_prep(db, SQL_LICENSES, err);
 	struct lms_license l;
 	int rc;
 
@@ -234,14 +267,14 @@ lms_db_licenses(struct lms_db *db, const char *serial, const char *option, lms_l
 		}
 	}
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0 : db_fail(db, "read licenses", err);
+	return rc == SQLITE_DONE ? 0 : lmsdb_fail(db, "read licenses", err);
 }
 
 int
 lms_db_license_add(struct lms_db *db, const char *serial, const char *option, int64_t *number,
 		   struct svc_err *err)
 {
-	sqlite3_stmt *s = prep(db, SQL_LICENSE_ADD, err);
+	sqlite3_stmt *s = lmsdb_prep(db, SQL_LICENSE_ADD, err);
 	int rc, done;
 
 	*number = 0;
@@ -257,13 +290,13 @@ lms_db_license_add(struct lms_db *db, const char *serial, const char *option, in
 	if (rc == SQLITE_ROW && done == SQLITE_DONE)
 		return 0;
 	*number = 0;
-	return db_fail(db, "add license", err);
+	return lmsdb_fail(db, "add license", err);
 }
 
 int
 lms_db_license_end(struct lms_db *db, int64_t number, struct svc_err *err)
 {
-	sqlite3_stmt *s = prep(db, SQL_LICENSE_END, err);
+	sqlite3_stmt *s = lmsdb_prep(db, SQL_LICENSE_END, err);
 	int rc;
 
 	if (s == NULL)
@@ -272,7 +305,7 @@ lms_db_license_end(struct lms_db *db, int64_t number, struct svc_err *err)
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
-		return db_fail(db, "end license", err);
+		return lmsdb_fail(db, "end license", err);
 	if (sqlite3_changes(db->db) != 1)
 		return svc_errf(err, EX_DATAERR, "license %06lld is not live", (long long)number);
 	return 0;
@@ -282,7 +315,7 @@ int
 lms_db_transfer_get(struct lms_db *db, const char *number, struct lms_transfer *out,
 		    struct svc_err *err)
 {
-	sqlite3_stmt *s = prep(db, SQL_TRANSFER_GET, err);
+	sqlite3_stmt *s = lmsdb_prep(db, SQL_TRANSFER_GET, err);
 	int rc;
 
 	memset(out, 0, sizeof *out);
@@ -295,13 +328,13 @@ lms_db_transfer_get(struct lms_db *db, const char *number, struct lms_transfer *
 	sqlite3_finalize(s);
 	if (rc == SQLITE_ROW)
 		return 1;
-	return rc == SQLITE_DONE ? 0 : db_fail(db, "read transfer", err);
+	return rc == SQLITE_DONE ? 0 : lmsdb_fail(db, "read transfer", err);
 }
 
 int
 lms_db_transfer_add(struct lms_db *db, const struct lms_transfer *t, struct svc_err *err)
 {
-	sqlite3_stmt *s = prep(db, SQL_TRANSFER_ADD, err);
+	sqlite3_stmt *s = lmsdb_prep(db, SQL_TRANSFER_ADD, err);
 	int rc;
 
 	if (s == NULL)
@@ -315,13 +348,13 @@ lms_db_transfer_add(struct lms_db *db, const struct lms_transfer *t, struct svc_
 	sqlite3_bind_int64(s, 7, t->new_license);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0 : db_fail(db, "record transfer", err);
+	return rc == SQLITE_DONE ? 0 : lmsdb_fail(db, "record transfer", err);
 }
 
 int
 lms_db_transfers(struct lms_db *db, lms_transfer_fn fn, void *arg, struct svc_err *err)
 {
-	sqlite3_stmt *s = prep(db, SQL_TRANSFERS, err);
+	sqlite3_stmt *s = lmsdb_prep(db, SQL_TRANSFERS, err);
 	struct lms_transfer t;
 	int rc;
 
@@ -335,5 +368,281 @@ lms_db_transfers(struct lms_db *db, lms_transfer_fn fn, void *arg, struct svc_er
 		}
 	}
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0 : db_fail(db, "read transfers", err);
+	return rc == SQLITE_DONE ? 0 : lmsdb_fail(db, "read transfers", err);
+}
+
+/* --- the network service's tables (schema/lms/002_service.sql) ---------- */
+
+static const char SQL_JSON[] = "SELECT json_type(?1), json_type(?1, ?2), ?1 ->> ?2";
+static const char SQL_ACCOUNT_GET[] = "SELECT name, role, password FROM account WHERE name = ?1";
+static const char SQL_ACCOUNT_ADD[] =
+	"INSERT INTO account (name, role, password, created) VALUES (?1, ?2, ?3, ?4) "
+	"ON CONFLICT (name) DO NOTHING";
+static const char SQL_SESSION_ADD[] =
+	"INSERT INTO session (token, account, expires) VALUES (?1, ?2, ?3)";
+static const char SQL_SESSION_GET[] =
+	"SELECT a.name, a.role, a.password FROM session s JOIN account a ON a.name = s.account "
+	"WHERE s.token = ?1 AND s.expires > ?2";
+static const char SQL_SESSION_PURGE[] = "DELETE FROM session WHERE expires <= ?1";
+static const char SQL_LAN_ADD[] =
+	"INSERT INTO lan (hash, hint, option, created, creator) VALUES (?1, ?2, ?3, ?4, ?5)";
+static const char SQL_LAN_GET[] = "SELECT hint, option, serial, license, created, redeemed "
+				  "FROM lan WHERE hash = ?1";
+static const char SQL_LAN_REDEEM[] = "UPDATE lan SET serial = ?2, license = ?3, redeemed = ?4 "
+				     "WHERE hash = ?1 AND serial IS NULL";
+static const char SQL_AUDIT_ADD[] =
+	"INSERT INTO audit (at, account, address, action, subject, result, detail) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+static const char SQL_AUDIT_FAILURES[] =
+	"SELECT count(*) FROM audit WHERE instr(?1, ',' || action || ',') > 0 AND at >= ?4 AND "
+	"result NOT IN ('ok', 'RATE_LIMITED') AND (account = ?2 OR address = ?3)";
+static const char SQL_AUDIT[] = "SELECT id, at, account, address, action, subject, result, "
+				"detail FROM audit ORDER BY id DESC LIMIT ?1";
+
+int
+lms_db_json_get(struct lms_db *db, const char *body, const char *path, char **out, char type[16],
+		struct svc_err *err)
+{
+	sqlite3_stmt *s = lmsdb_prep(db, SQL_JSON, err);
+	int rc, found = 0;
+
+	*out = NULL;
+	type[0] = '\0';
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, body, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, path, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && strcmp(store_col(s, 0), "object") == 0) {
+		found = sqlite3_column_type(s, 1) != SQLITE_NULL;
+		strlcpy_(type, store_col(s, 1), 16);
+		if (found)
+			*out = xstrdup(store_col(s, 2));
+		sqlite3_finalize(s);
+		return found;
+	}
+	sqlite3_finalize(s);
+	/* json_type() fails on malformed JSON: that is the client's error. */
+	return svc_errf(err, EX_DATAERR, "the request body is not a JSON object");
+}
+
+static void
+read_account(sqlite3_stmt *s, struct lms_account *a)
+{
+	strlcpy_(a->name, store_col(s, 0), sizeof a->name);
+	strlcpy_(a->role, store_col(s, 1), sizeof a->role);
+	strlcpy_(a->password, store_col(s, 2), sizeof a->password);
+}
+
+/* Runs S (bound) for at most one row: 1 and READ's result, 0, or -1. */
+static int
+one_account(struct lms_db *db, sqlite3_stmt *s, struct lms_account *out, struct svc_err *err)
+{
+	int rc = sqlite3_step(s);
+
+	if (rc == SQLITE_ROW)
+		read_account(s, out);
+	sqlite3_finalize(s);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : lmsdb_fail(db, "read account", err);
+}
+
+int
+lms_db_account_get(struct lms_db *db, const char *name, struct lms_account *out,
+		   struct svc_err *err)
+{
+	sqlite3_stmt *s = lmsdb_prep(db, SQL_ACCOUNT_GET, err);
+
+	memset(out, 0, sizeof *out);
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	return one_account(db, s, out, err);
+}
+
+int
+lms_db_account_add(struct lms_db *db, const struct lms_account *a, int64_t now, struct svc_err *err)
+{
+	sqlite3_stmt *s = lmsdb_prep(db, SQL_ACCOUNT_ADD, err);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, a->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, a->role, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, a->password, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, now);
+	if (lmsdb_done(db, s, "add account", err) != 0)
+		return -1;
+	if (sqlite3_changes(db->db) != 1)
+		return svc_errf(err, EX_DATAERR, "account '%s' exists already", a->name);
+	return 0;
+}
+
+int
+lms_db_session_add(struct lms_db *db, const char *token_hash, const char *account, int64_t expires,
+		   struct svc_err *err)
+{
+	sqlite3_stmt *s = lmsdb_prep(db, SQL_SESSION_PURGE, err);
+
+	/* Expired sessions go as new ones come: the table stays small. */
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, expires - 7 * 86400);
+	if (lmsdb_done(db, s, "purge sessions", err) != 0)
+		return -1;
+	s = lmsdb_prep(db, SQL_SESSION_ADD, err);
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, token_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, account, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, expires);
+	return lmsdb_done(db, s, "add session", err);
+}
+
+int
+lms_db_session_get(struct lms_db *db, const char *token_hash, int64_t now, struct lms_account *out,
+		   struct svc_err *err)
+{
+	sqlite3_stmt *s = lmsdb_prep(db, SQL_SESSION_GET, err);
+
+	memset(out, 0, sizeof *out);
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, token_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, now);
+	return one_account(db, s, out, err);
+}
+
+int
+lms_db_lan_add(struct lms_db *db, const char *hash, const struct lms_lan *lan, const char *creator,
+	       struct svc_err *err)
+{
+	sqlite3_stmt *s = lmsdb_prep(db, SQL_LAN_ADD, err);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, lan->hint, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, lan->option, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, lan->created);
+	sqlite3_bind_text(s, 5, creator, -1, SQLITE_STATIC);
+	return lmsdb_done(db, s, "add license access number", err);
+}
+
+int
+lms_db_lan_get(struct lms_db *db, const char *hash, struct lms_lan *out, struct svc_err *err)
+{
+	sqlite3_stmt *s = lmsdb_prep(db, SQL_LAN_GET, err);
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		strlcpy_(out->hint, store_col(s, 0), sizeof out->hint);
+		strlcpy_(out->option, store_col(s, 1), sizeof out->option);
+		strlcpy_(out->serial, store_col(s, 2), sizeof out->serial);
+		out->license = sqlite3_column_int64(s, 3);
+		out->created = sqlite3_column_int64(s, 4);
+		out->redeemed = sqlite3_column_int64(s, 5);
+	}
+	sqlite3_finalize(s);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : lmsdb_fail(db, "read license access number", err);
+}
+
+int
+lms_db_lan_redeem(struct lms_db *db, const char *hash, const char *serial, int64_t license,
+		  int64_t now, struct svc_err *err)
+{
+	sqlite3_stmt *s = lmsdb_prep(db, SQL_LAN_REDEEM, err);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, serial, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, license);
+	sqlite3_bind_int64(s, 4, now);
+	if (lmsdb_done(db, s, "redeem license access number", err) != 0)
+		return -1;
+	if (sqlite3_changes(db->db) != 1)
+		return svc_errf(err, EX_DATAERR, "license access number was redeemed already");
+	return 0;
+}
+
+int
+lms_db_audit_add(struct lms_db *db, const struct lms_audit *a, struct svc_err *err)
+{
+	sqlite3_stmt *s = lmsdb_prep(db, SQL_AUDIT_ADD, err);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, a->at);
+	sqlite3_bind_text(s, 2, a->account, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, a->address, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, a->action, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, a->subject, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, a->result, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, a->detail, -1, SQLITE_STATIC);
+	return lmsdb_done(db, s, "write audit", err);
+}
+
+int
+lms_db_audit_failures(struct lms_db *db, const char *action, const char *account,
+		      const char *address, int64_t since, int64_t *n, struct svc_err *err)
+{
+	sqlite3_stmt *s = lmsdb_prep(db, SQL_AUDIT_FAILURES, err);
+	int rc;
+
+	*n = 0;
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, action, -1, SQLITE_STATIC);
+	store_bind_text(s, 2, account);
+	store_bind_text(s, 3, address);
+	sqlite3_bind_int64(s, 4, since);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0 : lmsdb_fail(db, "count failures", err);
+}
+
+static void
+read_audit(sqlite3_stmt *s, struct lms_audit *a)
+{
+	memset(a, 0, sizeof *a);
+	a->id = sqlite3_column_int64(s, 0);
+	a->at = sqlite3_column_int64(s, 1);
+	strlcpy_(a->account, store_col(s, 2), sizeof a->account);
+	strlcpy_(a->address, store_col(s, 3), sizeof a->address);
+	strlcpy_(a->action, store_col(s, 4), sizeof a->action);
+	strlcpy_(a->subject, store_col(s, 5), sizeof a->subject);
+	strlcpy_(a->result, store_col(s, 6), sizeof a->result);
+	strlcpy_(a->detail, store_col(s, 7), sizeof a->detail);
+}
+
+int
+lms_db_audit(struct lms_db *db, int64_t limit, lms_audit_fn fn, void *arg, struct svc_err *err)
+{
+	sqlite3_stmt *s = lmsdb_prep(db, SQL_AUDIT, err);
+	struct lms_audit a;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, limit);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		read_audit(s, &a);
+		if (fn(arg, &a) != 0) {
+			sqlite3_finalize(s);
+			return -1;
+		}
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : lmsdb_fail(db, "read audit", err);
 }

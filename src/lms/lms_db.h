@@ -57,4 +57,61 @@ int lms_db_transfer_add(struct lms_db *db, const struct lms_transfer *t, struct 
 typedef int (*lms_transfer_fn)(void *arg, const struct lms_transfer *t);
 int lms_db_transfers(struct lms_db *db, lms_transfer_fn fn, void *arg, struct svc_err *err);
 
+/* --- the network service (lms_db_svc.c, schema/lms/002_service.sql) ---- */
+
+struct lms_account {
+	char name[64];
+	char role[16];      /* engineer, admin */
+	char password[192]; /* pbkdf2-sha256$ITER$SALT$HASH */
+};
+
+struct lms_lan {
+	char hint[8];
+	char option[16];
+	char serial[16]; /* "" while not redeemed */
+	int64_t license;
+	int64_t created, redeemed;
+};
+
+struct lms_audit {
+	int64_t id, at;
+	char account[64], address[64], action[32], subject[64], result[32], detail[256];
+};
+
+/* The member PATH ("$.user") of the JSON object BODY: 1 and a copy in *OUT
+ * (free it) with its JSON type in TYPE[16] ("text", "integer", ...), 0 if
+ * absent. EX_DATAERR if BODY is not a JSON object. */
+int lms_db_json_get(struct lms_db *db, const char *body, const char *path, char **out,
+		    char type[16], struct svc_err *err);
+
+/* 1 and OUT, or 0 if there is no account NAME. */
+int lms_db_account_get(struct lms_db *db, const char *name, struct lms_account *out,
+		       struct svc_err *err);
+/* EX_DATAERR if NAME exists. */
+int lms_db_account_add(struct lms_db *db, const struct lms_account *a, int64_t now,
+		       struct svc_err *err);
+
+/* Sessions by the SHA-256 (hex) of their token. Get: 1 and the account if
+ * the session exists and has not expired at NOW, else 0. */
+int lms_db_session_add(struct lms_db *db, const char *token_hash, const char *account,
+		       int64_t expires, struct svc_err *err);
+int lms_db_session_get(struct lms_db *db, const char *token_hash, int64_t now,
+		       struct lms_account *out, struct svc_err *err);
+
+int lms_db_lan_add(struct lms_db *db, const char *hash, const struct lms_lan *lan,
+		   const char *creator, struct svc_err *err);
+int lms_db_lan_get(struct lms_db *db, const char *hash, struct lms_lan *out, struct svc_err *err);
+/* Marks an unredeemed LAN redeemed; EX_DATAERR if it was redeemed. */
+int lms_db_lan_redeem(struct lms_db *db, const char *hash, const char *serial, int64_t license,
+		      int64_t now, struct svc_err *err);
+
+int lms_db_audit_add(struct lms_db *db, const struct lms_audit *a, struct svc_err *err);
+/* Rows of the actions in ACTIONS (",verify,transfer,") since SINCE that
+ * failed (not "ok", not "RATE_LIMITED"), by ACCOUNT or by ADDRESS: *n. */
+int lms_db_audit_failures(struct lms_db *db, const char *action, const char *account,
+			  const char *address, int64_t since, int64_t *n, struct svc_err *err);
+typedef int (*lms_audit_fn)(void *arg, const struct lms_audit *a);
+/* The LIMIT newest rows, newest first. */
+int lms_db_audit(struct lms_db *db, int64_t limit, lms_audit_fn fn, void *arg, struct svc_err *err);
+
 #endif

@@ -1,0 +1,79 @@
+# Shared by the LMS service tests (POSIX sh), on top of tests/cli/lib.sh:
+# a vendor secret, a TLS certificate made with openssl, devices made with
+# svcmode, and `svcmode-lms serve` on 127.0.0.1 with a free port.
+. "$SRC/tests/cli/lib.sh"
+LMS=${LMS:-$BUILD/src/lms/svcmode-lms}
+umask 077
+printf 'test vendor secret, not the demo one\n' >"$WORK/vendor.secret"
+LMSDB=${LMSDB:-$WORK/lms.db}
+SERVER_PIDS=
+
+# lms ARGS...: the LMS command line on this test's database and secret.
+lms() {
+  "$LMS" --db "$LMSDB" --secret-file "$WORK/vendor.secret" "$@" >"$WORK/out" 2>"$WORK/err"
+  RC=$?
+}
+out() { cat "$WORK/out"; }
+
+# make_cert: a self-signed certificate for 127.0.0.1 in $WORK/cert.pem.
+make_cert() {
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+    -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
+    -keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null ||
+    { echo "openssl cannot make a certificate"; exit 1; }
+}
+
+# serve NAME ARGS...: starts the server (TLS, free port) with ARGS; sets
+# $URL and $PID; its log in $WORK/NAME.log.
+serve() {
+  name=$1
+  shift
+  "$LMS" --db "$LMSDB" --secret-file "$WORK/vendor.secret" serve --listen 127.0.0.1:0 \
+    --tls-cert "$WORK/cert.pem" --tls-key "$WORK/key.pem" "$@" 2>"$WORK/$name.log" &
+  PID=$!
+  SERVER_PIDS="$SERVER_PIDS $PID"
+  port=
+  for _ in $(seq 100); do
+    port=$(sed -n 's/^svcmode-lms: serving https on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$WORK/$name.log")
+    [ -n "$port" ] && break
+    kill -0 "$PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  [ -n "$port" ] || { echo "the server did not start:"; cat "$WORK/$name.log"; exit 1; }
+  URL="https://127.0.0.1:$port"
+}
+stop_servers() { for p in $SERVER_PIDS; do kill "$p" 2>/dev/null; done; }
+trap 'stop_servers; rm -rf "$WORK"' EXIT
+
+# api METHOD PATH [BODY] [TOKEN]: one request over TLS, the certificate
+# checked; the body in $WORK/out, the status in $CODE.
+api() {
+  set -- "$1" "$2" "${3:-}" "${4:-${TOKEN:-}}"
+  CODE=$(curl -sS --cacert "$WORK/cert.pem" -o "$WORK/out" -w '%{http_code}' -X "$1" \
+    ${4:+-H "Authorization: Bearer $4"} ${3:+-H 'Content-Type: application/json' --data-binary "$3"} \
+    "$URL$2" 2>"$WORK/err")
+  RC=$?
+}
+check_code() { [ "$CODE" = "$2" ] && ok || fail "$1: expected HTTP $2, got $CODE"; }
+# json FIELD: a top-level string or number of the last response.
+json() { sed -n "s/.*\"$1\":\"\{0,1\}\([^\",}]*\).*/\1/p" "$WORK/out" | head -1; }
+# signin USER PASSWORD: sets $TOKEN.
+signin() {
+  TOKEN= api POST /v1/sessions "{\"user\":\"$1\",\"password\":\"$2\"}" ""
+  TOKEN=$(json token)
+}
+
+# device NAME SERIAL: a store $WORK/NAME.db provisioned for SERIAL.
+device() {
+  "$LMS" --db "$LMSDB" --secret-file "$WORK/vendor.secret" device-key --serial "$2" \
+    --out "$WORK/$1.key" 2>/dev/null
+  svc --db "$WORK/$1.db" init-store --device-key-file "$WORK/$1.key"
+  [ "$RC" -eq 0 ] || { echo "cannot make device $1"; cat "$WORK/err"; exit 1; }
+}
+svc1() { SVCMODE_SERVICE_CODE=2828282 svc "$@"; }
+svc2() { SVCMODE_SERVICE_CODE=2828282 SVCMODE_SERVICE2_CODE=8282828 svc "$@"; }
+# account NAME PASSWORD [--admin]
+account() {
+  printf '%s\n' "$2" | "$LMS" --db "$LMSDB" account add "$1" ${3:-} 2>"$WORK/err" ||
+    { echo "cannot add account $1"; cat "$WORK/err"; exit 1; }
+}

@@ -1,0 +1,245 @@
+#!/bin/sh
+# The LMS as a service, over real TLS with curl: sign-in and tokens, verify
+# and transfer a number that a real device (svcmode) made, redeem a License
+# Access Number, list a device's licenses, the audit, the roles, and the
+# same refusals as the command line, as JSON errors with stable codes.
+. "$SRC/tests/lms/lib.sh"
+
+make_cert
+account root 'admin password 1' --admin
+account eng 'engineer password 1'
+printf 'short\n' | "$LMS" --db "$LMSDB" account add weak >/dev/null 2>"$WORK/err"
+RC=$?
+check_rc "a short password is refused" 64
+check_grep "says why" err "at least 10 characters"
+printf 'x password 123\n' | "$LMS" --db "$LMSDB" account add eng >/dev/null 2>"$WORK/err"
+RC=$?
+check_rc "a second account of the same name" 65
+"$LMS" --db "$LMSDB" account add bob 'password on argv' >/dev/null 2>"$WORK/err" </dev/null
+RC=$?
+check_rc "no password on the command line" 64
+[ "$(sqlite3 "$LMSDB" "SELECT count(*) FROM account WHERE password LIKE 'pbkdf2-sha256\$600000\$%'")" = 2 ] &&
+  ok || fail "passwords are stored as PBKDF2 hashes"
+sqlite3 "$LMSDB" "SELECT password FROM account" | grep -q "password 1" &&
+  fail "a password stored in clear" || ok
+
+serve main --max-failures 0
+api GET /v1/health
+check_code "health" 200
+check_grep "health says ok" out '"status":"ok"'
+CODE=$(curl -s -o /dev/null -w '%{http_code}' "$URL/v1/health")
+[ "$CODE" != 200 ] && ok || fail "the certificate is not checked"
+CODE=$(curl -s -o /dev/null -w '%{http_code}' "http://${URL#https://}/v1/health")
+[ "$CODE" != 200 ] && ok || fail "plain HTTP answered on the TLS port"
+
+# --- sign-in -------------------------------------------------------------------
+TOKEN= api POST /v1/sessions '{"user":"eng","password":"wrong password"}'
+check_code "wrong password" 401
+check_grep "stable code" out '"code":"BAD_CREDENTIALS"'
+TOKEN= api POST /v1/sessions '{"user":"nobody","password":"wrong password"}'
+check_code "unknown account: the same answer" 401
+check_grep "no hint which" out 'wrong account name or password'
+TOKEN= api POST /v1/sessions '{"user":"eng"}'
+check_code "no password" 400
+check_grep "names the field" out 'missing \"password\"'
+TOKEN= api POST /v1/sessions '{"user":"eng","password":'
+check_code "not JSON" 400
+check_grep "bad JSON" out '"code":"BAD_REQUEST"'
+api GET '/v1/licenses?serial=AAA00001' "" ""
+check_code "no token" 401
+check_grep "unauthorized" out '"code":"UNAUTHORIZED"'
+api GET '/v1/licenses?serial=AAA00001' "" "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+check_code "a made-up token" 401
+signin root 'admin password 1'
+ADMIN=$TOKEN
+signin eng 'engineer password 1'
+check_code "engineer signs in" 201
+ENG=$TOKEN
+[ ${#ENG} -eq 64 ] && ok || fail "a token of 64 hex digits"
+[ "$(json expires)" -gt "$(date +%s)" ] && ok || fail "the token has an expiry"
+sqlite3 "$LMSDB" "SELECT token FROM session" | grep -q "$ENG" && fail "a token stored in clear" || ok
+
+# --- a device invalidates SEND; the API verifies and moves it -----------------
+device a AAA00001
+device b BBB00002
+device c CCC00003
+lms issue --serial AAA00001 --option SEND
+svc1 --db "$WORK/a.db" license install "$(out)"
+check_rc "A installs SEND" 0
+svc2 --db "$WORK/a.db" license invalidate SEND --yes
+check_rc "A invalidates SEND" 0
+TR=$(out)
+SPACED=$(echo "$TR" | tr '-' ' ')
+api POST /v1/transfers/verify "{\"number\":\"$SPACED\"}"
+check_code "verify with spaces" 200
+check_grep "valid" out '"valid":true'
+check_grep "the option" out '"option":"SEND"'
+check_grep "the device it came from" out '"serial":"AAA00001"'
+check_grep "the license" out '"license":1'
+BADTR=$(echo "$TR" | awk -F- '{ d = substr($3, 2, 1); n = (d + 1) % 10;
+  $3 = substr($3, 1, 1) n substr($3, 3); print $1 "-" $2 "-" $3 "-" $4 "-" $5 "-" $6 }')
+api POST /v1/transfers/verify "{\"number\":\"$BADTR\"}"
+check_code "a typo" 400
+check_grep "typo code" out '"code":"NUMBER_MISTYPED"'
+check_grep "names the group" out 'group 3 ('
+api POST /v1/transfers/verify "{\"number\":\"$TR\",\"option\":\"SPDF\"}"
+check_code "the wrong option" 422
+check_grep "wrong option code" out '"code":"WRONG_OPTION"'
+check_grep "says which it is" out 'is for SEND license 000001 on AAA00001, not SPDF'
+api POST /v1/transfers/verify "{\"number\":\"$TR\",\"option\":\"NOPE\"}"
+check_code "an unknown option" 400
+check_grep "unknown option" out '"code":"UNKNOWN_OPTION"'
+api POST /v1/transfers/verify "{\"number\":\"$TR\",\"from\":\"AAA00001\",\"option\":\"SEND\"}"
+check_code "verify the command line's way" 200
+api POST /v1/transfers/verify "{\"number\":\"$TR\",\"from\":\"BBB00002\",\"option\":\"SEND\"}"
+check_code "from the wrong device" 422
+check_grep "B never had SEND" out 'BBB00002 never had SEND'
+api POST /v1/transfers "{\"number\":\"$TR\",\"serial\":\"bbb00002\"}"
+check_code "a bad destination serial" 400
+check_grep "bad serial" out '"code":"BAD_SERIAL"'
+api POST /v1/transfers "{\"number\":\"$TR\",\"serial\":\"AAA00001\"}"
+check_code "to the same device" 400
+check_grep "same device" out '"code":"SAME_DEVICE"'
+[ "$(sqlite3 "$LMSDB" "SELECT count(*) FROM transfer")" = 0 ] && ok ||
+  fail "a refused transfer recorded something"
+api POST /v1/transfers "{\"number\":\"$TR\",\"serial\":\"BBB00002\"}"
+check_code "transfer" 200
+check_grep "to B" out '"serial":"BBB00002"'
+check_grep "the option moved" out '"option":"SEND"'
+KB=$(json key)
+svc1 --db "$WORK/b.db" license install "$KB"
+check_rc "B installs the key the API gave" 0
+api POST /v1/transfers "{\"number\":\"$TR\",\"serial\":\"CCC00003\"}"
+check_code "the same number again" 409
+check_grep "reuse" out '"code":"NUMBER_USED"'
+api POST /v1/transfers/verify "{\"number\":\"$TR\"}"
+check_code "a used number no longer verifies" 409
+lms list
+check_grep "the CLI sees the API's transfer" out "license 000001 -> 000002"
+
+# --- licenses of a device --------------------------------------------------------
+api GET '/v1/licenses?serial=AAA00001'
+check_code "A's licenses" 200
+check_grep "A's SEND was transferred away" out '"option":"SEND","state":"transferred"'
+check_nogrep "no key for a license moved away" out '"key"'
+api GET '/v1/licenses?serial=BBB00002'
+grep -qE "\"state\":\"issued\",\"issued\":\"[^\"]*\",\"key\":\"$KB\"" "$WORK/out" && ok ||
+  fail "B holds SEND with its key"
+api GET '/v1/licenses?serial=nope'
+check_code "a bad serial" 400
+
+# --- License Access Numbers --------------------------------------------------------
+api POST /v1/lans '{"option":"SEND","count":2}'
+check_code "an engineer makes no LANs" 403
+check_grep "forbidden" out '"code":"FORBIDDEN"'
+api POST /v1/lans '{"option":"SEND","count":2}' "$ADMIN"
+check_code "admin makes 2 LANs" 201
+LAN1=$(sed 's/.*"numbers":\["\([^"]*\)".*/\1/' "$WORK/out")
+LAN2=$(sed 's/.*"numbers":\["[^"]*","\([^"]*\)".*/\1/' "$WORK/out")
+echo "$LAN1" | grep -qE '^[2-9A-HJ-NP-Z]{4}(-[2-9A-HJ-NP-Z]{4}){3}$' && ok || fail "LAN format: $LAN1"
+sqlite3 "$LMSDB" "SELECT hash FROM lan" | grep -q "$LAN1" && fail "a LAN stored in clear" || ok
+api POST /v1/lans '{"option":"NOPE","count":2}' "$ADMIN"
+check_code "LANs for an unknown option" 400
+api POST /v1/lans '{"option":"SEND","count":"2"}' "$ADMIN"
+check_code "count as a string" 400
+lms lan create --option PCL --count 3
+check_rc "lan create on the command line" 0
+[ "$(wc -l <"$WORK/out")" = 3 ] && ok || fail "three numbers printed"
+LANCLI=$(head -1 "$WORK/out")
+LANTYPO=$(echo "$LAN1" | awk -F- '{ c = substr($2, 1, 1); r = (c == "X") ? "Y" : "X";
+  print $1 "-" r substr($2, 2) "-" $3 "-" $4 }')
+api POST /v1/redeem "{\"lan\":\"$LANTYPO\",\"serial\":\"CCC00003\"}"
+check_code "a mistyped LAN" 400
+check_grep "names the group" out 'group 2 mistyped'
+api POST /v1/redeem "{\"lan\":\"$(echo "$LAN1" | tr 'A-Z' 'a-z')\",\"serial\":\"CCC00003\"}"
+check_code "redeem (typed in lower case)" 200
+check_grep "for C" out '"serial":"CCC00003"'
+svc1 --db "$WORK/c.db" license install "$(json key)"
+check_rc "C installs the redeemed key" 0
+api POST /v1/redeem "{\"lan\":\"$LAN1\",\"serial\":\"BBB00002\"}"
+check_code "a LAN twice" 409
+check_grep "used" out '"code":"LAN_USED"'
+api POST /v1/redeem "{\"lan\":\"$LAN2\",\"serial\":\"CCC00003\"}"
+check_code "C holds SEND already" 409
+check_grep "already licensed" out '"code":"ALREADY_LICENSED"'
+api POST /v1/redeem "{\"lan\":\"$LANCLI\",\"serial\":\"CCC00003\"}"
+check_code "a LAN made on the command line" 200
+check_grep "PCL" out '"option":"PCL"'
+"$LMS" --db "$WORK/other.db" lan create --option SEND >"$WORK/other" 2>/dev/null
+api POST /v1/redeem "{\"lan\":\"$(cat "$WORK/other")\",\"serial\":\"BBB00002\"}"
+check_code "a LAN of another LMS" 422
+check_grep "unknown LAN" out '"code":"LAN_UNKNOWN"'
+UNISSUED=$(printf '%s\n' "$LANCLI" | awk -F- '{ print $1 "-" $3 "-" $2 "-" $4 }')
+api POST /v1/redeem "{\"lan\":\"$UNISSUED\",\"serial\":\"BBB00002\"}"
+check_code "groups in the wrong place" 400
+
+# --- accounts, audit, limits -------------------------------------------------------
+api POST /v1/accounts '{"name":"eve","password":"eve password 1"}'
+check_code "an engineer adds no accounts" 403
+api POST /v1/accounts '{"name":"eve","password":"eve password 1"}' "$ADMIN"
+check_code "admin adds eve" 201
+api POST /v1/accounts '{"name":"eve","password":"eve password 1"}' "$ADMIN"
+check_code "eve twice" 409
+api POST /v1/accounts '{"name":"Eve!","password":"eve password 1"}' "$ADMIN"
+check_code "a bad name" 400
+api GET '/v1/audit?limit=500'
+check_code "an engineer reads no audit" 403
+api GET '/v1/audit?limit=500' "" "$ADMIN"
+check_code "admin reads the audit" 200
+check_grep "transfer audited with account and address" out '"account":"eng","address":"127.0.0.1","action":"transfer","subject":"BBB00002","result":"ok"'
+check_grep "refusals audited" out '"action":"transfer","subject":"CCC00003","result":"NUMBER_USED"'
+check_grep "failed sign-ins audited" out '"action":"signin","subject":"eng","result":"BAD_CREDENTIALS"'
+check_grep "forbidden tries audited" out '"result":"FORBIDDEN"'
+api GET '/v1/audit?limit=0' "" "$ADMIN"
+check_code "a bad limit" 400
+api DELETE /v1/transfers
+check_code "a wrong method" 405
+api GET /v1/nothing
+check_code "an unknown path" 404
+head -c 20000 /dev/zero | tr '\0' 'x' >"$WORK/big"
+CODE=$(curl -sS --cacert "$WORK/cert.pem" -o "$WORK/out" -w '%{http_code}' \
+  -H "Authorization: Bearer $ENG" --data-binary @"$WORK/big" "$URL/v1/redeem")
+check_code "a body over 16 KiB" 413
+
+# --- SIGTERM: a clean stop ---------------------------------------------------------
+kill -TERM "$PID"
+wait "$PID"
+RC=$?
+check_rc "the server exits 0 on SIGTERM" 0
+check_grep "says it stops" main.log "signal 15: stopping"
+[ "$(sqlite3 "$LMSDB" "PRAGMA integrity_check")" = ok ] && ok || fail "database intact"
+
+# --- limits: tokens expire, failed sign-ins and wrong numbers ---------------------
+serve short --token-ttl 1 --max-signin-failures 3 --max-failures 3
+signin eng 'engineer password 1'
+sleep 2
+api GET '/v1/licenses?serial=BBB00002'
+check_code "an expired token" 401
+check_grep "says expired" out "expired"
+for i in 1 2 3; do TOKEN= api POST /v1/sessions '{"user":"eve","password":"not it at all"}'; done
+TOKEN= api POST /v1/sessions '{"user":"eve","password":"eve password 1"}'
+check_code "sign-in locked after 3 failures" 429
+check_grep "rate limited" out '"code":"RATE_LIMITED"'
+signin root 'admin password 1'
+check_code "the address is locked for every account" 429
+sqlite3 "$LMSDB" "DELETE FROM audit WHERE action = 'signin'"
+signin eng 'engineer password 1'
+check_code "after the window, eng signs in" 201
+for i in 1 2 3; do api POST /v1/transfers/verify '{"number":"0000-0000-0000-0000-0000-0000"}'; done
+api POST /v1/transfers/verify "{\"number\":\"$BADTR\"}"
+check_code "wrong numbers locked after 3" 429
+kill -TERM "$PID"
+wait "$PID"
+
+# --- per-address request rate ---------------------------------------------------------
+serve rate --rate 5
+n429=0
+for i in $(seq 30); do
+  c=$(curl -s --cacert "$WORK/cert.pem" -o /dev/null -w '%{http_code}' "$URL/v1/health")
+  [ "$c" = 429 ] && n429=$((n429 + 1))
+done
+[ "$n429" -gt 0 ] && ok || fail "30 requests at once at 5/s: none limited"
+[ "$n429" -lt 30 ] && ok || fail "the burst was limited too"
+kill -TERM "$PID"
+wait "$PID"
+finish

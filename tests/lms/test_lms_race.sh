@@ -1,0 +1,98 @@
+#!/bin/sh
+# Exactly one key: the same transfer number, and the same License Access
+# Number, submitted at once by many clients (32 connections of one curl
+# --parallel, and command-line transfers beside them) issue one key, and
+# the database records one transfer and one redemption. Then a bounded
+# load: 64 concurrent clients verifying, every answer right.
+. "$SRC/tests/lms/lib.sh"
+
+make_cert
+account eng 'engineer password 1'
+account root 'admin password 1' --admin
+device a AAA00001
+lms issue --serial AAA00001 --option SEND
+svc1 --db "$WORK/a.db" license install "$(out)"
+svc2 --db "$WORK/a.db" license invalidate SEND --yes
+check_rc "A invalidates SEND" 0
+TR=$(out)
+serve race --rate 0 --max-failures 0 --threads 8
+signin eng 'engineer password 1'
+
+# parallel_config N PATH BODY: a curl config of N POSTs, BODY's %s
+# replaced by the request's number (00, 01, ...).
+parallel_config() {
+  i=0
+  while [ "$i" -lt "$1" ]; do
+    n=$(printf '%02d' "$i")
+    printf "$3" "$n" >"$WORK/body.$n"
+    [ "$i" -gt 0 ] && echo next # options hold until "next": each block has them all
+    printf 'url = "%s%s"\ncacert = "%s/cert.pem"\nsilent\n' "$URL" "$2" "$WORK"
+    printf 'header = "Authorization: Bearer %s"\n' "$TOKEN"
+    printf 'header = "Content-Type: application/json"\ndata-binary = "@%s/body.%s"\n' "$WORK" "$n"
+    printf 'output = "%s/resp.%s"\nwrite-out = "%%{http_code}\\n"\n' "$WORK" "$n"
+    i=$((i + 1))
+  done >"$WORK/parallel.conf"
+  rm -f "$WORK"/resp.*
+}
+
+# --- one transfer number, 32 clients and 4 command-line transfers at once -------
+parallel_config 32 /v1/transfers "{\"number\":\"$TR\",\"serial\":\"DDD000%s\"}"
+for k in 1 2 3 4; do
+  "$LMS" --db "$LMSDB" --secret-file "$WORK/vendor.secret" transfer --from AAA00001 \
+    --to "EEE0000$k" --option SEND --number "$TR" >"$WORK/cli.$k" 2>&1 &
+done
+curl -s --cacert "$WORK/cert.pem" --parallel --parallel-immediate --parallel-max 32 \
+  -K "$WORK/parallel.conf" >"$WORK/codes"
+sleep 2 # the command-line transfers wait at most their busy timeout
+n200=$(grep -c '^200$' "$WORK/codes")
+n409=$(grep -c '^409$' "$WORK/codes")
+ncli=$(grep -lE '^[2-9A-HJ-NP-Z]{4}(-[2-9A-HJ-NP-Z]{4}){5}$' "$WORK"/cli.* 2>/dev/null | wc -l)
+[ $((n200 + ncli)) -eq 1 ] && ok ||
+  fail "one transfer number: $n200 API keys and $ncli command-line keys, not exactly 1"
+[ $((n200 + n409)) -eq 32 ] && ok || fail "the other clients: $(sort "$WORK/codes" | uniq -c | tr '\n' ' ')"
+[ "$(grep -l 'was already used' "$WORK"/cli.* | wc -l)" -eq $((4 - ncli)) ] && ok ||
+  fail "command-line losers told the number was used: $(cat "$WORK"/cli.*)"
+grep -l '"code":"NUMBER_USED"' "$WORK"/resp.* >/dev/null && ok || fail "losers told NUMBER_USED"
+[ "$(sqlite3 "$LMSDB" "SELECT count(*) FROM transfer")" = 1 ] && ok || fail "one transfer recorded"
+[ "$(sqlite3 "$LMSDB" "SELECT count(*) FROM license WHERE option = 'SEND' AND state = 'issued'")" = 1 ] &&
+  ok || fail "one live SEND license in all"
+[ "$(sqlite3 "$LMSDB" "SELECT count(*) FROM audit WHERE action = 'transfer' AND result = 'ok'")" = 1 ] &&
+  ok || fail "one transfer audited as done"
+
+# --- one License Access Number, 32 clients at once ---------------------------------
+lms lan create --option PCL
+LAN=$(out)
+parallel_config 32 /v1/redeem "{\"lan\":\"$LAN\",\"serial\":\"FFF000%s\"}"
+curl -s --cacert "$WORK/cert.pem" --parallel --parallel-immediate --parallel-max 32 \
+  -K "$WORK/parallel.conf" >"$WORK/codes"
+[ "$(grep -c '^200$' "$WORK/codes")" = 1 ] && ok ||
+  fail "one LAN: $(sort "$WORK/codes" | uniq -c | tr '\n' ' ')"
+[ "$(grep -c '^409$' "$WORK/codes")" = 31 ] && ok || fail "31 told LAN_USED"
+[ "$(sqlite3 "$LMSDB" "SELECT count(*) FROM license WHERE option = 'PCL'")" = 1 ] && ok ||
+  fail "one PCL license issued"
+[ "$(sqlite3 "$LMSDB" "SELECT count(*) FROM lan WHERE serial IS NOT NULL")" = 1 ] && ok ||
+  fail "one redemption recorded"
+
+# --- bounded load: 64 clients, 640 verifications of a live number --------------------
+device g GGG00001
+svc1 --db "$WORK/g.db" license install "$(lms issue --serial GGG00001 --option SEND; out)"
+svc1 --db "$WORK/g.db" license install "$(lms issue --serial GGG00001 --option SPDF; out)"
+svc2 --db "$WORK/g.db" license invalidate SPDF --yes
+check_rc "G invalidates SPDF" 0
+TRG=$(out)
+parallel_config 640 /v1/transfers/verify "{\"number\":\"$TRG\",\"x\":\"%s\"}"
+start=$(date +%s)
+curl -s --cacert "$WORK/cert.pem" --parallel --parallel-immediate --parallel-max 64 \
+  -K "$WORK/parallel.conf" >"$WORK/codes"
+took=$(( $(date +%s) - start ))
+[ "$(grep -c '^200$' "$WORK/codes")" = 640 ] && ok ||
+  fail "640 verifications: $(sort "$WORK/codes" | uniq -c | tr '\n' ' ')"
+grep -L '"option":"SPDF","serial":"GGG00001"' "$WORK"/resp.* | head -1 | grep -q . &&
+  fail "a verification answered something else" || ok
+[ "$took" -le 60 ] && ok || fail "640 verifications took ${took}s"
+echo "load: 640 verifications by 64 clients in ${took}s"
+kill -TERM "$PID"
+wait "$PID"
+RC=$?
+check_rc "clean stop after the load" 0
+finish
