@@ -17,3 +17,5 @@ svc_license_test(license_rollback license/test_license_rollback.sh)
 svc_license_test(license_provision license/test_license_provision.sh)
 # The device online, against a TLS test LMS (python3, openssl).
 svc_license_test(license_online license/test_license_online.sh)
+# End to end with svcmode-lms serve.
+svc_license_test(license_lms_e2e license/test_license_lms_e2e.sh)
