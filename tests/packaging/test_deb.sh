@@ -155,6 +155,13 @@ check_grep "info: version" out "svcmode:        $version"
 grep -Eq '^serial: +[A-Z]{3}[0-9]{5}$' "$WORK/out" && ok || fail "info: no serial number"
 [ "$(stat -c %a "$DB")" = 600 ] && ok || fail "store mode $(stat -c %a "$DB"), expected 600"
 [ "$(stat -c %a "$WORK/store")" = 700 ] && ok || fail "store directory mode $(stat -c %a "$WORK/store")"
+# No demo vendor secret in the package: its store refuses licensing until
+# provisioned, and says how.
+grep -l "published, protects nothing" "$WORK"/root/usr/bin/* >"$WORK/demo" 2>/dev/null
+[ ! -s "$WORK/demo" ] && ok || fail "the demo vendor secret is in $(cat "$WORK/demo")"
+SVCMODE_SERVICE_CODE=2828282 svc --db "$DB" license install AA2G-22HW-9NWT-YYAA-2QNU-FG2W
+check_rc "licensing before provisioning" 78
+check_grep "says how to provision" err "svcmode license provision FILE"
 svc --db "$DB" list
 check_rc "list" 0
 grep -Eq '^network\.email\.smtp\.port +25$' "$WORK/out" && ok || fail "list: SMTP port 25"
