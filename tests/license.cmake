@@ -3,6 +3,8 @@
 svc_unit_test(test_license_scheme license/test_license_scheme.c svc_license)
 # The exhaustive proofs take seconds natively, under a minute in valgrind.
 svc_unit_test(test_license_actions license/test_license_actions.c svc_testfix svc_license)
+# The license history file outside the store.
+svc_unit_test(test_license_history license/test_license_history.c svc_license)
 
 # CLI scripts: they get the LMS binary too.
 function(svc_license_test name script)
