@@ -159,7 +159,11 @@ grep -Eq '^serial: +[A-Z]{3}[0-9]{5}$' "$WORK/out" && ok || fail "info: no seria
 # provisioned, and says how.
 grep -l "published, protects nothing" "$WORK"/root/usr/bin/* >"$WORK/demo" 2>/dev/null
 [ ! -s "$WORK/demo" ] && ok || fail "the demo vendor secret is in $(cat "$WORK/demo")"
-SVCMODE_SERVICE_CODE=2828282 svc --db "$DB" license install AA2G-22HW-9NWT-YYAA-2QNU-FG2W
+serial=$(svc --db "$DB" info && sed -n 's/^serial: *//p' "$WORK/out")
+printf 'a vendor secret of the test\n' >"$WORK/vendor.secret" && chmod 600 "$WORK/vendor.secret"
+key=$("$WORK/root/usr/bin/svcmode-lms" --db "$WORK/lms.db" --secret-file "$WORK/vendor.secret" \
+  issue --serial "$serial" --option SEND 2>/dev/null)
+SVCMODE_SERVICE_CODE=2828282 svc --db "$DB" license install "$key"
 check_rc "licensing before provisioning" 78
 check_grep "says how to provision" err "svcmode license provision FILE"
 svc --db "$DB" list
