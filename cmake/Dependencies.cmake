@@ -17,6 +17,8 @@ svc_require(OPENSSL openssl>=3.0 libssl-dev)
 svc_require(NCURSES ncursesw libncurses-dev)
 svc_require(GSASL libgsasl>=1.10 libgsasl-dev)
 svc_require(ARCHIVE libarchive libarchive-dev)
+# The device online: HTTPS to the LMS (built on OpenSSL, for the trust store).
+svc_require(CURL libcurl libcurl4-openssl-dev)
 if(SVC_TESTS)
   svc_require(CMOCKA cmocka libcmocka-dev)
 endif()

@@ -19,7 +19,8 @@ ldflags=$(dpkg-buildflags --get LDFLAGS)
 
 # OpenSSL, SQLite, ncurses and libgsasl from the shared libraries: Debian's security updates
 # of all four then reach svcmode without a rebuild (a few ms of start-up each run).
-cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release -DSVC_TESTS=OFF \
+# No demo vendor secret in the package: its stores are provisioned.
+cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release -DSVC_TESTS=OFF -DSVC_DEMO_KEY=OFF \
 	-DSVC_STATIC_OPENSSL=OFF -DSVC_STATIC_SQLITE=OFF -DSVC_STATIC_NCURSES=OFF -DSVC_STATIC_GSASL=OFF \
 	-DCMAKE_C_FLAGS="$cflags" -DCMAKE_EXE_LINKER_FLAGS="$ldflags" >&2
 cmake --build "$build" -j "${JOBS:-2}" >&2

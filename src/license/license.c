@@ -3,18 +3,17 @@
 #include <ctype.h>
 #include <inttypes.h>
 #include <openssl/crypto.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "access/seal.h"
+#include "license/license_int.h"
 #include "store/store_license.h"
 #include "util/fsutil.h"
 #include "util/hex.h"
-
-#define SEAL_PURPOSE "svcmode license key v1"
-#define SEAL_AAD "license_key"
 
 const struct lic_option *
 license_option(const char *name, struct svc_err *err)
@@ -29,86 +28,10 @@ license_option(const char *name, struct svc_err *err)
 	return NULL;
 }
 
-/* --- the device license key ------------------------------------------- */
-
-static int
-store_key(struct device *dev, const unsigned char dk[LIC_DEVKEY_LEN], const char *source,
-	  struct svc_err *err)
-{
-	struct strbuf sealed = STRBUF_INIT;
-	unsigned char sk[32];
-	int rc = -1;
-
-	if (device_key(dev, SEAL_PURPOSE, sk, err) != 0)
-		goto out;
-	if (seal_encrypt(sk, SEAL_AAD, dk, LIC_DEVKEY_LEN, &sealed, err) != 0 ||
-	    store_license_key_add(device_store(dev), sealed.buf, source, err) != 0 ||
-	    device_audit(dev, "license.key", NULL, NULL, source, "device license key provisioned",
-			 err) != 0)
-		goto out;
-	rc = 0;
-out:
-	OPENSSL_cleanse(sk, sizeof sk);
-	sb_release(&sealed);
-	return rc;
-}
-
-/* The device key, provisioning the demo one if the store has none. Runs
- * inside the caller's transaction. */
-static int
-device_license_key(struct device *dev, unsigned char dk[LIC_DEVKEY_LEN], struct svc_err *err)
-{
-	struct strbuf sealed = STRBUF_INIT, source = STRBUF_INIT, plain = STRBUF_INIT;
-	const char *serial = device_identity(dev)->serial;
-	unsigned char sk[32];
-	int rc = -1, have;
-
-	have = store_license_key_get(device_store(dev), &sealed, &source, err);
-	if (have < 0)
-		goto out;
-	if (have == 0) {
-		if (lic_device_key(lic_demo_secret, strlen(lic_demo_secret), serial, dk, err) !=
-			    0 ||
-		    store_key(dev, dk, "demo", err) != 0)
-			goto out;
-		rc = 0;
-		goto out;
-	}
-	if (device_key(dev, SEAL_PURPOSE, sk, err) != 0 ||
-	    seal_decrypt(sk, SEAL_AAD, sealed.buf, &plain, err) != 0)
-		goto out;
-	if (plain.len != LIC_DEVKEY_LEN) {
-		svc_errf(err, EX_DATAERR, "the stored device license key is damaged");
-		goto out;
-	}
-	memcpy(dk, plain.buf, LIC_DEVKEY_LEN);
-	rc = 0;
-out:
-	OPENSSL_cleanse(sk, sizeof sk);
-	sb_release(&plain);
-	sb_release(&sealed);
-	sb_release(&source);
-	return rc;
-}
-
-int
-license_key_source(struct device *dev, struct strbuf *out, struct svc_err *err)
-{
-	struct strbuf sealed = STRBUF_INIT;
-	int rc = store_license_key_get(device_store(dev), &sealed, out, err);
-
-	sb_release(&sealed);
-	if (rc == 0) {
-		sb_reset(out);
-		sb_adds(out, "none");
-	}
-	return rc < 0 ? -1 : 0;
-}
-
 /* --- state ------------------------------------------------------------ */
 
-static int
-is_active(struct device *dev, const char *option, bool *out, struct svc_err *err)
+int
+lic_is_active(struct device *dev, const char *option, bool *out, struct svc_err *err)
 {
 	struct store_license row;
 	int rc = store_license_current(device_store(dev), option, 0, &row, err);
@@ -117,9 +40,21 @@ is_active(struct device *dev, const char *option, bool *out, struct svc_err *err
 	return rc < 0 ? -1 : 0;
 }
 
+/* Every public entry point first makes the store agree with the license
+ * history (rollback.c). */
 int
-license_info(struct device *dev, const struct lic_option *opt, struct license_info *out,
-	     struct svc_err *err)
+lic_agree(struct device *dev, struct svc_err *err)
+{
+	struct lic_hist h = { 0 };
+	int rc = lic_sync(dev, &h, err);
+
+	lic_hist_release(&h);
+	return rc;
+}
+
+static int
+info(struct device *dev, const struct lic_option *opt, struct license_info *out,
+     struct svc_err *err)
 {
 	struct store_license row;
 	bool master = true;
@@ -137,22 +72,34 @@ license_info(struct device *dev, const struct lic_option *opt, struct license_in
 	out->status = strcmp(row.state, "active") == 0;
 	out->transferred = strcmp(row.state, "transferred") == 0;
 	strlcpy_(out->transfer, row.transfer, sizeof out->transfer);
-	if (opt->master && is_active(dev, opt->master, &master, err) != 0)
+	if (opt->master && lic_is_active(dev, opt->master, &master, err) != 0)
 		return -1;
 	out->setting = out->status && master;
 	return 0;
 }
 
 int
+license_info(struct device *dev, const struct lic_option *opt, struct license_info *out,
+	     struct svc_err *err)
+{
+	memset(out, 0, sizeof *out);
+	if (lic_agree(dev, err) != 0)
+		return -1;
+	return info(dev, opt, out, err);
+}
+
+int
 license_each(struct device *dev, license_info_fn fn, void *arg, struct svc_err *err)
 {
 	const struct lic_option *o;
-	struct license_info info;
+	struct license_info li;
 
+	if (lic_agree(dev, err) != 0)
+		return -1;
 	for (int i = 0; (o = lic_option_at(i)) != NULL; i++) {
 		if (!o->on_device)
 			continue;
-		if (license_info(dev, o, &info, err) != 0 || fn(arg, &info) != 0)
+		if (info(dev, o, &li, err) != 0 || fn(arg, &li) != 0)
 			return -1;
 	}
 	return 0;
@@ -180,7 +127,7 @@ do_install(struct device *dev, const char *text, struct license_installed *out, 
 				"key for another device: it was not issued for "
 				"serial %s",
 				serial);
-	if (device_license_key(dev, dk, err) != 0 || lic_key_verify(dk, serial, &k, &ok, err) != 0)
+	if (lic_devkey_get(dev, dk, err) != 0 || lic_key_verify(dk, serial, &k, &ok, err) != 0)
 		goto out;
 	if (!ok) {
 		svc_errf(err, EX_DATAERR,
@@ -233,7 +180,7 @@ do_install(struct device *dev, const char *text, struct license_installed *out, 
 		goto out;
 	}
 	if (opt->master) {
-		if (is_active(dev, opt->master, &master, err) != 0)
+		if (lic_is_active(dev, opt->master, &master, err) != 0)
 			goto out;
 		if (!master) {
 			svc_errf(err, EX_DATAERR,
@@ -263,7 +210,7 @@ license_install(struct device *dev, const char *key, struct license_installed *o
 	memset(out, 0, sizeof *out);
 	if (device_require(dev, DOOR_SERVICE1, "installing a license", err) != 0)
 		return -1;
-	if (store_begin(st, &e) != 0)
+	if (lic_agree(dev, &e) != 0 || store_begin(st, &e) != 0)
 		goto fail;
 	if (do_install(dev, key, out, &e) != 0)
 		goto fail;
@@ -301,7 +248,7 @@ active_slaves(struct device *dev, const struct lic_option *opt, struct strbuf *o
 	for (int i = 0; (o = lic_option_at(i)) != NULL; i++) {
 		if (!o->on_device || o->master == NULL || strcmp(o->master, opt->name) != 0)
 			continue;
-		if (is_active(dev, o->name, &on, err) != 0)
+		if (lic_is_active(dev, o->name, &on, err) != 0)
 			return -1;
 		if (on)
 			sb_addf(out, "%s%s", n++ ? ", " : "", o->name);
@@ -335,9 +282,26 @@ license_question(struct device *dev, const struct lic_option *opt, bool transfer
 	return 0;
 }
 
+/* The license history learns of the end before the store commits it: a
+ * crash in between leaves the history ahead, and the next operation ends
+ * the license in the store too, with the same number (rollback.c). */
+static int
+record(struct lic_hist *h, const struct store_license *row, const char *state, int64_t counter,
+       const char *tr, struct svc_err *err)
+{
+	struct lic_hist_entry e = { 0 };
+
+	snprintf(e.option, sizeof e.option, "%s", row->option);
+	snprintf(e.state, sizeof e.state, "%s", state);
+	snprintf(e.transfer, sizeof e.transfer, "%s", tr ? tr : "");
+	e.number = row->number;
+	e.counter = counter;
+	return lic_hist_add(h, &e, err) != 0 ? -1 : lic_hist_save(h, err);
+}
+
 static int
 do_invalidate(struct device *dev, const struct lic_option *opt, bool transfer, char tr[LIC_TEXT],
-	      bool *already, struct strbuf *detail, struct svc_err *err)
+	      bool *already, struct lic_hist *h, struct strbuf *detail, struct svc_err *err)
 {
 	const char *serial = device_identity(dev)->serial;
 	struct store *st = device_store(dev);
@@ -369,9 +333,12 @@ do_invalidate(struct device *dev, const struct lic_option *opt, bool transfer, c
 	if (active_slaves(dev, opt, &slaves, err) < 0)
 		goto out;
 	if (transfer) {
-		if (device_license_key(dev, dk, err) != 0 ||
+		if (lic_devkey_get(dev, dk, err) != 0 ||
 		    store_license_next_counter(st, &counter, err) != 0)
 			goto out;
+		/* A store rolled back before its restore must not reuse a counter. */
+		if (counter <= h->counter)
+			counter = h->counter + 1;
 		if (counter > (int64_t)LIC_COUNTER_MAX) {
 			svc_errf(err, EX_UNAVAILABLE,
 				 "this device has used all %u invalidation "
@@ -385,7 +352,9 @@ do_invalidate(struct device *dev, const struct lic_option *opt, bool transfer, c
 	}
 	/* One statement ends the license and stores its number. */
 	if (store_license_end(st, opt->name, row.number, transfer ? "transferred" : "erased",
-			      counter, transfer ? tr : NULL, err) != 0)
+			      counter, transfer ? tr : NULL, err) != 0 ||
+	    record(h, &row, transfer ? "transferred" : "erased", counter, transfer ? tr : NULL,
+		   err) != 0)
 		goto out;
 	sb_addf(detail, "license %06lld %s", (long long)row.number,
 		transfer ? "invalidated for transfer" : "erased");
@@ -408,6 +377,10 @@ license_invalidate(struct device *dev, const struct lic_option *opt, bool transf
 	struct store *st = device_store(dev);
 	struct strbuf detail = STRBUF_INIT;
 	struct svc_err e = { 0 };
+	struct lic_hist h = { 0 };
+	size_t n0 = SIZE_MAX; /* the history's length before this change */
+	int64_t c0 = 0;
+	int rc = -1;
 
 	tr[0] = '\0';
 	*already = false;
@@ -415,25 +388,40 @@ license_invalidate(struct device *dev, const struct lic_option *opt, bool transf
 			   transfer ? "invalidating a license for transfer" : "erasing a license",
 			   err) != 0)
 		return -1;
+	if (lic_sync(dev, &h, &e) != 0)
+		goto fail;
+	n0 = h.n;
+	c0 = h.counter;
 	if (store_begin(st, &e) != 0 ||
-	    do_invalidate(dev, opt, transfer, tr, already, &detail, &e) != 0 ||
+	    do_invalidate(dev, opt, transfer, tr, already, &h, &detail, &e) != 0 ||
 	    device_audit(dev, event, opt->name, *already ? NULL : "active",
 			 *already   ? NULL
 			 : transfer ? "transferred"
 				    : "erased",
-			 detail.buf, &e) != 0 ||
-	    store_commit(st, &e) != 0) {
-		store_rollback(st);
-		device_audit(dev, event, opt->name, NULL, NULL, e.msg, NULL);
-		tr[0] = '\0';
-		*already = false;
-		sb_release(&detail);
-		if (err)
-			*err = e;
-		return -1;
+			 detail.buf, &e) != 0)
+		goto fail;
+	rc = store_commit(st, &e);
+	if (rc == 0)
+		goto out;
+fail:
+	store_rollback(st);
+	/* Not committed: the history forgets it again. When the disk could not
+	 * say (-2), the history keeps it and the next operation completes it. */
+	if (rc != -2 && n0 != SIZE_MAX && h.n > n0) {
+		h.n = n0;
+		h.counter = c0;
+		lic_hist_save(&h, NULL);
 	}
+	device_audit(dev, event, opt->name, NULL, NULL, e.msg, NULL);
+	tr[0] = '\0';
+	*already = false;
+	if (err)
+		*err = e;
+	rc = -1;
+out:
+	lic_hist_release(&h);
 	sb_release(&detail);
-	return 0;
+	return rc;
 }
 
 /* --- SPEC LIST --------------------------------------------------------- */
@@ -494,117 +482,14 @@ license_report(struct device *dev, license_line_fn fn, void *arg, struct svc_err
 	sb_reset(&r.line);
 	sb_addf(&r.line, "device license key: %s%s", src.buf,
 		strcmp(src.buf, "demo") == 0   ? " (from the published demo vendor secret)"
-		: strcmp(src.buf, "none") == 0 ? " yet (the demo key on first use)"
-					       : "");
+		: strcmp(src.buf, "none") != 0 ? ""
+		: lic_demo_key                 ? " yet (the demo key on first use)"
+			       : " (licensing refused until svcmode license provision FILE)");
 	fn(arg, "");
 	fn(arg, r.line.buf);
 	rc = 0;
 out:
 	sb_release(&r.line);
 	sb_release(&src);
-	return rc;
-}
-
-/* --- device key files -------------------------------------------------- */
-
-int
-license_keyfile_read(const char *path, char serial[16], unsigned char key[LIC_DEVKEY_LEN],
-		     struct svc_err *err)
-{
-	struct strbuf sb = STRBUF_INIT;
-	struct stat sbuf;
-	const char *p, *sp;
-	int rc = -1;
-
-	serial[0] = '\0';
-	if (stat(path, &sbuf) == 0 && (sbuf.st_mode & 077))
-		return svc_errf(err, EX_NOPERM,
-				"device key file '%s' may be read by others "
-				"(mode %04o): chmod 600 it",
-				path, (unsigned)(sbuf.st_mode & 07777));
-	if (fs_read(path, 4096, &sb, err) != 0)
-		return -1;
-	p = sb_str(&sb);
-	sp = strchr(p, ' ');
-	if (sp == NULL || sp - p < 1 || sp - p > 15)
-		goto bad;
-	memcpy(serial, p, (size_t)(sp - p));
-	serial[sp - p] = '\0';
-	p = sp + 1;
-	if (hex_decode(p, key, LIC_DEVKEY_LEN) != 0)
-		goto bad;
-	p += 2 * (size_t)LIC_DEVKEY_LEN;
-	if (*p != '\0' && strcmp(p, "\n") != 0)
-		goto bad;
-	rc = 0;
-	goto out;
-bad:
-	svc_errf(err, EX_DATAERR,
-		 "'%s' is not a device key file: expected one line "
-		 "'SERIAL HEX64' (svcmode-lms device-key)",
-		 path);
-	serial[0] = '\0';
-	OPENSSL_cleanse(key, LIC_DEVKEY_LEN);
-out:
-	sb_release(&sb);
-	return rc;
-}
-
-static int
-provision(const char *path, const unsigned char dk[LIC_DEVKEY_LEN], struct svc_err *err)
-{
-	struct strbuf sealed = STRBUF_INIT, source = STRBUF_INIT;
-	struct device *dev = NULL;
-	int rc = -1;
-
-	if (device_open(path, false, NULL, &dev, err) != 0 || store_begin(device_store(dev), err))
-		goto out;
-	rc = store_license_key_get(device_store(dev), &sealed, &source, err);
-	if (rc == 0)
-		rc = store_key(dev, dk, "factory", err);
-	else if (rc > 0)
-		rc = svc_errf(err, EX_DATAERR, "the store '%s' already has a device license key",
-			      path);
-	if (rc == 0)
-		rc = store_commit(device_store(dev), err);
-	if (rc != 0)
-		store_rollback(device_store(dev));
-out:
-	sb_release(&sealed);
-	sb_release(&source);
-	device_close(dev);
-	return rc;
-}
-
-int
-license_init_store(const char *path, const char *serial, const char *keyfile, struct svc_err *err)
-{
-	unsigned char dk[LIC_DEVKEY_LEN];
-	char fserial[16];
-	int rc = -1;
-
-	if (license_keyfile_read(keyfile, fserial, dk, err) != 0)
-		return -1;
-	if (serial && strcmp(serial, fserial) != 0) {
-		svc_errf(err, EX_DATAERR, "device key file '%s' is for serial %s, not %s", keyfile,
-			 fserial, serial);
-		goto out;
-	}
-	if (device_create(path, fserial, err) != 0)
-		goto out;
-	if (provision(path, dk, err) != 0) {
-		/* Not half-provisioned: the new store goes again. */
-		static const char *const ext[] = { "", "-wal", "-shm", "-journal" };
-		for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
-			struct strbuf f = STRBUF_INIT;
-			sb_addf(&f, "%s%s", path, ext[i]);
-			unlink(f.buf);
-			sb_release(&f);
-		}
-		goto out;
-	}
-	rc = 0;
-out:
-	OPENSSL_cleanse(dk, sizeof dk);
 	return rc;
 }

@@ -9,9 +9,11 @@
  * the group of the key that is wrong, with EX_DATAERR for a key or option
  * refused, EX_USAGE for an unknown option name.
  *
- * The device license key is provisioned by init-store --device-key-file;
- * a store without one gets, at its first license operation, the key
- * derived from the published demo vendor secret (source "demo").
+ * The device license key is provisioned by init-store --device-key-file or
+ * license_provision; a store without one gets, at its first license
+ * operation, the key derived from the published demo vendor secret (source
+ * "demo") in a build with the demo key, and is refused (EX_CONFIG, saying
+ * how to provision) in one without (the Debian package).
  */
 #ifndef SVC_LICENSE_H
 #define SVC_LICENSE_H
@@ -75,6 +77,15 @@ int license_report(struct device *dev, license_line_fn fn, void *arg, struct svc
 
 /* Where the device license key came from: "factory", "demo", or "none". */
 int license_key_source(struct device *dev, struct strbuf *out, struct svc_err *err);
+
+/*
+ * license provision FILE (DOOR_SERVICE2): gives a store without a device
+ * key, or with the demo one, its factory key from the device key file
+ * FILE (its serial must be this device's), in one audited transaction
+ * ("license.provision"). Refused while a license is active under the demo
+ * key (it must be erased first), and when the store has its factory key.
+ */
+int license_provision(struct device *dev, const char *keyfile, struct svc_err *err);
 
 /*
  * Device key files (made by svcmode-lms device-key): one line

@@ -15,7 +15,13 @@
 /* No 0/O, 1/I: nothing that reads alike over the phone or on a panel. */
 const char lic_alphabet[33] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 
+#if SVC_DEMO_KEY
 const char lic_demo_secret[] = "svcmode demo vendor secret v1 - published, protects nothing";
+const bool lic_demo_key = true;
+#else
+const char lic_demo_secret[] = "";
+const bool lic_demo_key = false;
+#endif
 
 /* The options table: one row per option, the master named by its name. */
 static const struct lic_option options[] = {

@@ -47,12 +47,16 @@
 extern const char lic_alphabet[33];
 
 /*
- * The demo vendor secret: what the quick start and the demo store use.
- * Published in the documentation, so it protects nothing: a production
- * LMS has its own secret and provisions devices with init-store
- * --device-key-file.
+ * The demo vendor secret: what the quick start, the demo store and the
+ * tests use. Published in the documentation, so it protects nothing: a
+ * production LMS has its own secret and provisions devices with init-store
+ * --device-key-file or svcmode license provision. A build with
+ * SVC_DEMO_KEY=0 (the Debian package: cmake -DSVC_DEMO_KEY=OFF) carries
+ * no demo secret: lic_demo_secret is "" and lic_demo_key is false, and a
+ * store without a device key refuses licensing until it is provisioned.
  */
 extern const char lic_demo_secret[];
+extern const bool lic_demo_key;
 
 /* One row of the options table. */
 struct lic_option {

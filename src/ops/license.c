@@ -1,10 +1,13 @@
 /* Operations of the license module: install, SPEC LIST, the license list,
  * #LMS > INACTIVE (invalidate for transfer), #LMS > ERASE and the transfer
  * number shown again. */
+#include <openssl/crypto.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "license/license.h"
+#include "license/online.h"
 #include "ops/op.h"
 #include "util/json.h"
 
@@ -279,6 +282,136 @@ run_transfer_number(struct op_ctx *c, struct svc_err *err)
 	return op_emit(c, &(struct op_row){ .fields = f, .nfields = 2 });
 }
 
+/* --- provision ------------------------------------------------------------------ */
+
+static int
+run_provision(struct op_ctx *c, struct svc_err *err)
+{
+	if (license_provision(c->dev, op_arg(c, "file"), err) != 0)
+		return -1;
+	op_linef(c, "device license key: factory (serial %s)", device_identity(c->dev)->serial);
+	return 0;
+}
+
+/* --- online: the LMS over HTTPS ------------------------------------------------- */
+
+/* The engineer's LMS account: SVCMODE_LMS_USER and SVCMODE_LMS_PASSWORD,
+ * else asked (the password with echo off). Never from argv. */
+static int
+lms_account(struct op_ctx *c, struct license_lms *lms, struct strbuf *user, struct strbuf *pw,
+	    struct svc_err *err)
+{
+	const char *u = getenv("SVCMODE_LMS_USER"), *p = getenv("SVCMODE_LMS_PASSWORD");
+
+	if (u && *u)
+		sb_adds(user, u);
+	else if (op_ask(c, "LMS account", false, false, user, err) != 0)
+		return -1;
+	if (p)
+		sb_adds(pw, p);
+	else if (op_ask(c, "LMS password", true, false, pw, err) != 0)
+		return -1;
+	lms->url = op_arg(c, "lms");
+	lms->user = sb_str(user);
+	lms->password = sb_str(pw);
+	return 0;
+}
+
+static void
+account_release(struct strbuf *user, struct strbuf *pw)
+{
+	if (pw->buf)
+		OPENSSL_cleanse(pw->buf, pw->len);
+	sb_release(pw);
+	sb_release(user);
+}
+
+static int
+run_redeem(struct op_ctx *c, struct svc_err *err)
+{
+	struct strbuf user = STRBUF_INIT, pw = STRBUF_INIT;
+	struct license_installed res;
+	struct license_lms lms;
+	int rc = -1;
+
+	if (lms_account(c, &lms, &user, &pw, err) == 0 &&
+	    license_redeem(c->dev, &lms, op_arg(c, "lan"), &res, err) == 0) {
+		op_linef(c, "%s: license %06u %s (%s)", res.opt->name, (unsigned)res.number,
+			 res.already ? "was already installed" : "installed", res.opt->description);
+		rc = 0;
+	}
+	account_release(&user, &pw);
+	return rc;
+}
+
+static int
+run_transfer(struct op_ctx *c, struct svc_err *err)
+{
+	const struct lic_option *opt = license_option(op_arg(c, "option"), err);
+	const char *to = op_arg(c, "to");
+	struct strbuf user = STRBUF_INIT, pw = STRBUF_INIT, q = STRBUF_INIT;
+	struct license_info info;
+	struct license_lms lms;
+	char tr[LIC_TEXT], key[LIC_TEXT];
+	int rc = -1;
+
+	if (opt == NULL || license_info(c->dev, opt, &info, err) != 0 ||
+	    license_question(c->dev, opt, true, &q, err) != 0)
+		goto out;
+	sb_addf(&q, " Its key goes to %s.", to);
+	if (info.status && op_confirm(c, q.buf, opt->name, err) != 0)
+		goto out;
+	if (lms_account(c, &lms, &user, &pw, err) != 0 ||
+	    license_transfer(c->dev, &lms, opt, to, tr, key, err) != 0)
+		goto out;
+	op_notef(c, "%s invalidated here (transfer number %s); the key for %s:", opt->name, tr, to);
+	op_line(c, key);
+	rc = 0;
+out:
+	account_release(&user, &pw);
+	sb_release(&q);
+	return rc;
+}
+
+static void
+check_row(void *arg, const char *option, const char *here, const char *lms, bool disabled)
+{
+	struct op_ctx *c = arg;
+	char text[96];
+
+	snprintf(text, sizeof text, "%-6s  %-11s  %-11s  %s", option, here, lms,
+		 disabled ? "disabled: transferred at the LMS" : "-");
+	struct op_field f[] = {
+		{ "option", option, OP_F_STR },
+		{ "state", here, OP_F_STR },
+		{ "lms", lms, OP_F_STR },
+		{ "disabled", disabled ? "true" : "false", OP_F_BOOL },
+	};
+	op_emit(c, &(struct op_row){ .id = option,
+				     .label = option,
+				     .value = lms,
+				     .text = text,
+				     .fields = f,
+				     .nfields = 4 });
+}
+
+static int
+run_check(struct op_ctx *c, struct svc_err *err)
+{
+	struct strbuf user = STRBUF_INIT, pw = STRBUF_INIT;
+	struct license_lms lms;
+	int rc = -1;
+
+	if (lms_account(c, &lms, &user, &pw, err) != 0)
+		goto out;
+	if (!c->json)
+		op_linef(c, "%-6s  %-11s  %-11s  %s", "OPTION", "HERE", "AT THE LMS", "ACTION");
+	rc = license_check(c->dev, &lms, check_row, c, err);
+out:
+	account_release(&user, &pw);
+	return rc;
+}
+
 /* --- the table -------------------------------------------------------------------- */
 
 /* The options this device offers (license_option), in the scheme's order;
@@ -301,6 +434,50 @@ static const struct op_param p_option[] = {
 	  .prompt = "Option" },
 	{ .name = NULL },
 };
+
+static const struct op_param p_keyfile[] = {
+	{ .name = "file",
+	  .type = OP_P_FILE,
+	  .prompt = "the device key file from the LMS (svcmode-lms device-key), mode 0600" },
+	{ .name = NULL },
+};
+
+#define P_LMS                                                                                      \
+	{                                                                                          \
+		.name = "lms", .type = OP_P_TEXT, .flags = OP_DASH,                                \
+		.prompt = "the LMS's address, https://HOST[:PORT]"                                 \
+	}
+
+static const struct op_param p_redeem[] = {
+	{ .name = "lan", .type = OP_P_TEXT, .prompt = "the License Access Number from sales" },
+	P_LMS,
+	{ .name = NULL },
+};
+
+static const struct op_param p_transfer[] = {
+	{ .name = "option",
+	  .type = OP_P_WORD,
+	  .flags = OP_ROWID,
+	  .choices = LICENSE_OPTIONS,
+	  .prompt = "Option" },
+	{ .name = "to",
+	  .type = OP_P_TEXT,
+	  .flags = OP_DASH,
+	  .prompt = "the serial number of the device the option goes to" },
+	P_LMS,
+	{ .name = NULL },
+};
+
+static const struct op_param p_check[] = {
+	P_LMS,
+	{ .name = NULL },
+};
+
+#define LMS_MORE                                                                                   \
+	"HTTPS only; the LMS's certificate must verify against the system's CA\n"                  \
+	"bundle or a CA imported with 'svcmode cert import-ca'. The engineer's LMS\n"              \
+	"account comes from SVCMODE_LMS_USER and SVCMODE_LMS_PASSWORD, or is asked\n"              \
+	"(never on the command line)."
 
 #define END_MORE                                                                                   \
 	"Invalidating a master also disables its active slaves (SPDF is the slave\n"               \
@@ -383,6 +560,55 @@ const struct op ops_license[] = {
 		.doors = DOOR_SERVICE1,
 		.params = p_option,
 		.run = run_transfer_number,
+	},
+	{
+		.name = "license.provision",
+		.words = "license provision",
+		.help = "Give the device its factory license key (from a device key file)",
+		.more = "A store made without --device-key-file has the demo key (a source\n"
+			"build) or none (the package: licensing is refused until this). FILE is\n"
+			"'SERIAL HEX64' from svcmode-lms device-key for this serial, mode 0600.\n"
+			"Refused while an option is enabled under the demo key (erase it first)\n"
+			"and when the device has its factory key already. Audited.",
+		.kind = OP_RUN,
+		.doors = DOOR_SERVICE2,
+		.params = p_keyfile,
+		.run = run_provision,
+	},
+	{
+		.name = "license.redeem",
+		.words = "license redeem",
+		.help = "Redeem a License Access Number at the LMS and install its key",
+		.more = LMS_MORE,
+		.kind = OP_RUN,
+		.doors = DOOR_SERVICE1,
+		.params = p_redeem,
+		.run = run_redeem,
+	},
+	{
+		.name = "license.transfer",
+		.words = "license transfer",
+		.help = "Move an option to another device online: invalidate here, get its key",
+		.more = "Invalidates OPTION here (as 'license invalidate', confirmed the same\n"
+			"way), sends the transfer number to the LMS and prints the destination's\n"
+			"key. If the LMS cannot be reached after the invalidation, the number is\n"
+			"kept: run the same command again, or carry the number by hand.\n" LMS_MORE,
+		.kind = OP_RUN,
+		.doors = DOOR_SERVICE2,
+		.confirm = OP_CONFIRM_WORD,
+		.params = p_transfer,
+		.run = run_transfer,
+	},
+	{
+		.name = "license.check",
+		.words = "license check",
+		.help = "Check the licenses at the LMS; disable those transferred elsewhere",
+		.more = "Asks the LMS for this serial's licenses and disables, audited, every\n"
+			"option enabled here that the LMS knows was transferred away.\n" LMS_MORE,
+		.kind = OP_LIST,
+		.doors = DOOR_SERVICE1,
+		.params = p_check,
+		.run = run_check,
 	},
 	{ .name = NULL },
 };

@@ -9,7 +9,8 @@
 
 static const char SQL_KEY_GET[] = "SELECT sealed, source FROM license_key WHERE id = 1";
 static const char SQL_KEY_ADD[] =
-	"INSERT INTO license_key (id, sealed, source, created) VALUES (1, ?1, ?2, " NOW ")";
+	"INSERT OR REPLACE INTO license_key (id, sealed, source, created) "
+	"VALUES (1, ?1, ?2, " NOW ")";
 static const char SQL_GET[] =
 	"SELECT option, number, state, installed, ended, counter, transfer FROM license "
 	"WHERE option = ?1 AND number = ?2";

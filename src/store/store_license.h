@@ -23,7 +23,8 @@ struct store_license {
 /* The sealed device license key: 1 and fills SEALED and SOURCE, 0 if none. */
 int store_license_key_get(struct store *st, struct strbuf *sealed, struct strbuf *source,
 			  struct svc_err *err);
-/* Stores it (the caller checked that there is none). */
+/* Stores it, replacing the one there is (license provision moves a demo
+ * key to the factory one; the license module decides when that is right). */
 int store_license_key_add(struct store *st, const char *sealed, const char *source,
 			  struct svc_err *err);
 

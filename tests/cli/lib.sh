@@ -5,6 +5,9 @@ set -u
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/svcmode-test.XXXXXX")
 DB="$WORK/store/device.db"
 export SVCMODE_DB="$DB" SVCMODE_OPERATOR=tester
+# The license history lives outside the store (svcmode-counter): each test
+# keeps its own, so that runs and serials never meet.
+export SVCMODE_LICENSE_HISTORY="$WORK/license-history"
 unset SVCMODE_MANAGER_ID SVCMODE_MANAGER_PIN SVCMODE_SERVICE_CODE SVCMODE_SERVICE2_CODE
 PASSED=0
 FAILED=0

@@ -238,6 +238,10 @@ test_license__op_table(void **state)
 		{ "license.inactive", DOOR_SERVICE2, OP_CONFIRM_NONE },
 		{ "license.invalidate", DOOR_SERVICE2, OP_CONFIRM_WORD },
 		{ "license.erase", DOOR_SERVICE2, OP_CONFIRM_WORD },
+		{ "license.provision", DOOR_SERVICE2, OP_CONFIRM_NONE },
+		{ "license.redeem", DOOR_SERVICE1, OP_CONFIRM_NONE },
+		{ "license.transfer", DOOR_SERVICE2, OP_CONFIRM_WORD },
+		{ "license.check", DOOR_SERVICE1, OP_CONFIRM_NONE },
 	};
 	struct strbuf choices = STRBUF_INIT;
 	const struct lic_option *o;
@@ -255,6 +259,7 @@ test_license__op_table(void **state)
 		if (o->on_device)
 			sb_addf(&choices, "%s%s", choices.len ? "|" : "", o->name);
 	assert_string_equal(op_find("license.invalidate")->params[0].choices, choices.buf);
+	assert_string_equal(op_find("license.transfer")->params[0].choices, choices.buf);
 	assert_string_equal(op_find("license.erase")->params[0].choices, choices.buf);
 	sb_release(&choices);
 }

@@ -158,6 +158,17 @@ check_grep "info: version" out "svcmode:        $version"
 grep -Eq '^serial: +[A-Z]{3}[0-9]{5}$' "$WORK/out" && ok || fail "info: no serial number"
 [ "$(stat -c %a "$DB")" = 600 ] && ok || fail "store mode $(stat -c %a "$DB"), expected 600"
 [ "$(stat -c %a "$WORK/store")" = 700 ] && ok || fail "store directory mode $(stat -c %a "$WORK/store")"
+# No demo vendor secret in the package: its store refuses licensing until
+# provisioned, and says how.
+grep -l "published, protects nothing" "$WORK"/root/usr/bin/* >"$WORK/demo" 2>/dev/null
+[ ! -s "$WORK/demo" ] && ok || fail "the demo vendor secret is in $(cat "$WORK/demo")"
+serial=$(svc --db "$DB" info && sed -n 's/^serial: *//p' "$WORK/out")
+printf 'a vendor secret of the test\n' >"$WORK/vendor.secret" && chmod 600 "$WORK/vendor.secret"
+key=$("$WORK/root/usr/bin/svcmode-lms" --db "$WORK/lms.db" --secret-file "$WORK/vendor.secret" \
+  issue --serial "$serial" --option SEND 2>/dev/null)
+SVCMODE_SERVICE_CODE=2828282 svc --db "$DB" license install "$key"
+check_rc "licensing before provisioning" 78
+check_grep "says how to provision" err "svcmode license provision FILE"
 svc --db "$DB" list
 check_rc "list" 0
 grep -Eq '^network\.email\.smtp\.port +25$' "$WORK/out" && ok || fail "list: SMTP port 25"

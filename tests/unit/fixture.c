@@ -166,6 +166,9 @@ tfix_setup(void **state, const char *tag, enum level login)
 	if (tmpdir_make(f->dir, sizeof f->dir, tag) != 0)
 		return -1;
 	snprintf(f->path, sizeof f->path, "%s/device.db", f->dir);
+	/* The license history (outside the store) is the test's own too. */
+	snprintf(f->hist, sizeof f->hist, "%s/license-history", f->dir);
+	setenv("SVCMODE_LICENSE_HISTORY", f->hist, 1);
 	f->login = login;
 	if (device_create(f->path, TFIX_SERIAL, &err) != 0 || tfix_reopen(f, login, &err) != 0) {
 		fprintf(stderr, "test store: %s\n", err.msg);

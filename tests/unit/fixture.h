@@ -15,6 +15,7 @@
 struct tfix {
 	char dir[64];
 	char path[96]; /* DIR/device.db */
+	char hist[96]; /* DIR/license-history: $SVCMODE_LICENSE_HISTORY */
 	struct device *dev;
 	enum level login; /* the level tfix_setup logged in at */
 
