@@ -185,6 +185,9 @@ cmd_device_key(struct lms *l, struct svc_err *err)
 	return rc;
 }
 
+#if SVC_DEMO_KEY
+/* Only in builds with the demo secret (the quick start, the tests): the
+ * Debian package has neither the secret nor this command. */
 static int
 cmd_demo_secret(struct lms *l, struct svc_err *err)
 {
@@ -201,6 +204,7 @@ cmd_demo_secret(struct lms *l, struct svc_err *err)
 			l->out);
 	return rc;
 }
+#endif
 
 static int
 print_license(void *arg, const struct lms_license *lic)
@@ -332,8 +336,10 @@ static const struct lms_cmd cmds[] = {
 	  true, false, cmd_list },
 	{ "options", "", "the options table (name, code, master, description)", 0, 0, false, false,
 	  false, cmd_options },
+#if SVC_DEMO_KEY
 	{ "demo-secret", "--out FILE", "write the published demo vendor secret (demos only)", O_OUT,
 	  O_OUT, false, false, false, cmd_demo_secret },
+#endif
 	{ "serve", "--listen HOST:PORT [--tls-cert FILE --tls-key FILE] [--rate N] ...",
 	  "serve the HTTPS API and web pages until SIGTERM (docs/lms.md)", O_LISTEN,
 	  O_LISTEN | O_CERT | O_KEY | O_TUNE, true, true, false, cmd_serve },

@@ -162,6 +162,10 @@ grep -Eq '^serial: +[A-Z]{3}[0-9]{5}$' "$WORK/out" && ok || fail "info: no seria
 # provisioned, and says how.
 grep -l "published, protects nothing" "$WORK"/root/usr/bin/* >"$WORK/demo" 2>/dev/null
 [ ! -s "$WORK/demo" ] && ok || fail "the demo vendor secret is in $(cat "$WORK/demo")"
+if "$WORK/root/usr/bin/svcmode-lms" demo-secret --out "$WORK/demo.secret" >/dev/null 2>&1 ||
+  "$WORK/root/usr/bin/svcmode-lms" --help | grep -q demo-secret; then
+  fail "the packaged svcmode-lms still has demo-secret"
+else ok; fi
 serial=$(svc --db "$DB" info && sed -n 's/^serial: *//p' "$WORK/out")
 printf 'a vendor secret of the test\n' >"$WORK/vendor.secret" && chmod 600 "$WORK/vendor.secret"
 key=$("$WORK/root/usr/bin/svcmode-lms" --db "$WORK/lms.db" --secret-file "$WORK/vendor.secret" \
