@@ -39,17 +39,6 @@ device_default_path(void)
 }
 
 static int
-valid_serial(const char *s)
-{
-	if (strlen(s) != 8)
-		return 0;
-	for (int i = 0; i < 8; i++)
-		if (i < 3 ? (s[i] < 'A' || s[i] > 'Z') : (s[i] < '0' || s[i] > '9'))
-			return 0;
-	return 1;
-}
-
-static int
 new_identity(const char *serial, struct store_identity *id, struct svc_err *err)
 {
 	unsigned char r[8];
@@ -59,7 +48,7 @@ new_identity(const char *serial, struct store_identity *id, struct svc_err *err)
 		return -1;
 	strlcpy_(id->model, DEMO_MODEL, sizeof id->model);
 	if (serial) {
-		if (!valid_serial(serial))
+		if (!text_is_serial(serial))
 			return svc_errf(err, EX_USAGE,
 					"invalid serial number '%s': expected 3 "
 					"capital letters and 5 digits, like ABC12345",

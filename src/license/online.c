@@ -1,5 +1,6 @@
 /* The device online (online.h): redeem, transfer and check at the LMS. */
 #include "license/online.h"
+#include "util/text.h"
 
 #include <inttypes.h>
 #include <openssl/crypto.h>
@@ -85,17 +86,6 @@ out:
 	return rc;
 }
 
-static bool
-valid_serial(const char *s)
-{
-	if (strlen(s) != 8)
-		return false;
-	for (int i = 0; i < 8; i++)
-		if (i < 3 ? (s[i] < 'A' || s[i] > 'Z') : (s[i] < '0' || s[i] > '9'))
-			return false;
-	return true;
-}
-
 /* --- redeem ----------------------------------------------------------- */
 
 int
@@ -146,7 +136,7 @@ license_transfer(struct device *dev, const struct license_lms *lms, const struct
 	int rc = -1;
 
 	tr[0] = key[0] = '\0';
-	if (!valid_serial(to) || strcmp(to, device_identity(dev)->serial) == 0)
+	if (!text_is_serial(to) || strcmp(to, device_identity(dev)->serial) == 0)
 		return svc_errf(err, EX_USAGE,
 				"destination serial '%s': expected another device's serial, 3 "
 				"capital letters and 5 digits",

@@ -21,6 +21,7 @@
 #include "util/fsutil.h"
 #include "util/hex.h"
 #include "util/strbuf.h"
+#include "util/text.h"
 
 struct lms {
 	const char *db_path;
@@ -68,7 +69,7 @@ struct lms_cmd {
 static int
 check_serial(const char *s, struct svc_err *err)
 {
-	if (!lms_valid_serial(s))
+	if (!text_is_serial(s))
 		return svc_errf(err, EX_USAGE,
 				"invalid serial number '%s': expected 3 capital "
 				"letters and 5 digits, like ABC12345",

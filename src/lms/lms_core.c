@@ -13,22 +13,12 @@
 
 #include "util/hex.h"
 #include "util/strbuf.h"
-
-bool
-lms_valid_serial(const char *s)
-{
-	if (s == NULL || strlen(s) != 8)
-		return false;
-	for (int i = 0; i < 8; i++)
-		if (i < 3 ? (s[i] < 'A' || s[i] > 'Z') : (s[i] < '0' || s[i] > '9'))
-			return false;
-	return true;
-}
+#include "util/text.h"
 
 int
 lms_check_serial(struct lms_core *c, const char *s, struct svc_err *err)
 {
-	if (!lms_valid_serial(s))
+	if (!text_is_serial(s))
 		return REFUSE(c, "BAD_SERIAL", EX_USAGE,
 			      "invalid serial number '%s': expected 3 capital "
 			      "letters and 5 digits, like ABC12345",

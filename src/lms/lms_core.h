@@ -45,8 +45,6 @@ struct lms_grant {
 	char issued[32];
 };
 
-bool lms_valid_serial(const char *s);
-
 /* The key of SERIAL/OPTION: the live license's, or a new one. */
 int lms_issue(struct lms_core *c, const char *serial, const char *option, struct lms_grant *out,
 	      struct svc_err *err);

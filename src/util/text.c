@@ -1,5 +1,7 @@
 #include "util/text.h"
 
+#include <string.h>
+
 /* Length of the UTF-8 sequence at S if it is valid and printable, else 0. */
 static size_t
 clean_char(const unsigned char *s)
@@ -48,4 +50,15 @@ bool
 text_is_clean(const char *s)
 {
 	return s[text_bad_offset(s)] == '\0';
+}
+
+bool
+text_is_serial(const char *s)
+{
+	if (s == NULL || strlen(s) != 8)
+		return false;
+	for (int i = 0; i < 8; i++)
+		if (i < 3 ? (s[i] < 'A' || s[i] > 'Z') : (s[i] < '0' || s[i] > '9'))
+			return false;
+	return true;
 }

@@ -11,6 +11,9 @@
  * can be printed on a terminal, in a log or in JSON without changing it.
  */
 bool text_is_clean(const char *s);
+/* A device serial number: three capitals and five digits (ABC12345), as
+ * the device, its store and the license server all write it. */
+bool text_is_serial(const char *s);
 /* Where the first offending byte is, for the message (0-based). */
 size_t text_bad_offset(const char *s);
 

@@ -144,6 +144,21 @@ text_refuses_controls_and_bad_utf8(void **state)
 	}
 }
 
+static void
+text_serial_cases(void **state)
+{
+	static const char *const good[] = { "ABC12345", "ZZZ00000" };
+	static const char *const bad[] = { "",         "ABC1234",  "ABC123456", "abc12345",
+					   "AB123456", "ABCD2345", "ABC1234X",  "ÄBC12345" };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+		assert_true(text_is_serial(good[i]));
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_false(text_is_serial(bad[i]));
+	assert_false(text_is_serial(NULL));
+}
+
 /* --- fsutil -------------------------------------------------------------- */
 
 struct dir {
@@ -393,6 +408,7 @@ main(void)
 		cmocka_unit_test(strlcpy_truncates_and_counts),
 		cmocka_unit_test(text_accepts_printable_utf8),
 		cmocka_unit_test(text_refuses_controls_and_bad_utf8),
+		cmocka_unit_test(text_serial_cases),
 		cmocka_unit_test(dirname_cases),
 		cmocka_unit_test_setup_teardown(mkdirs_makes_every_level, setup, teardown),
 		cmocka_unit_test_setup_teardown(mkdirs_refuses_a_file_in_the_way, setup, teardown),
