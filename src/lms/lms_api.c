@@ -60,10 +60,11 @@ refuse(struct lms_req *r, const struct svc_err *err)
 	lms_api_error(r, r->core.code ? r->core.code : "INTERNAL", err->msg);
 }
 
-/* Member NAME of the JSON body, a string: 0 and *out (free it), or -1
- * with the response set. OPTIONAL: a missing member gives 0 and NULL. */
+/* Member NAME of the JSON body, of SQLite JSON type WANT ("text" or
+ * "integer"): 0 and *out (its text; free it), or -1 with the response set.
+ * OPTIONAL: a missing member gives 0 and NULL. */
 static int
-body_str(struct lms_req *r, const char *name, bool optional, char **out)
+body_member(struct lms_req *r, const char *name, const char *want, bool optional, char **out)
 {
 	struct svc_err err = { 0 };
 	char path[40], type[16], msg[96];
@@ -75,38 +76,32 @@ body_str(struct lms_req *r, const char *name, bool optional, char **out)
 		lms_api_error(r, "BAD_REQUEST", err.msg);
 		return -1;
 	}
-	if (have && strcmp(type, "text") == 0)
+	if (have && strcmp(type, want) == 0)
 		return 0;
 	free(*out);
 	*out = NULL;
 	if (!have && optional)
 		return 0;
-	snprintf(msg, sizeof msg, have ? "\"%s\" must be a string" : "missing \"%s\"", name);
+	if (have)
+		snprintf(msg, sizeof msg, "\"%s\" must be %s", name,
+			 strcmp(want, "text") == 0 ? "a string" : "a whole number");
+	else
+		snprintf(msg, sizeof msg, "missing \"%s\"", name);
 	lms_api_error(r, "BAD_REQUEST", msg);
 	return -1;
 }
 
-/* Member NAME, a whole number (or absent: NULL): its text in *out. */
+static int
+body_str(struct lms_req *r, const char *name, bool optional, char **out)
+{
+	return body_member(r, name, "text", optional, out);
+}
+
+/* A whole number, or absent (NULL). */
 static int
 body_num(struct lms_req *r, const char *name, char **out)
 {
-	struct svc_err err = { 0 };
-	char path[40], type[16], msg[96];
-	int have;
-
-	snprintf(path, sizeof path, "$.%s", name);
-	have = lms_db_json_get(r->core.db, r->body, path, out, type, &err);
-	if (have < 0) {
-		lms_api_error(r, "BAD_REQUEST", err.msg);
-		return -1;
-	}
-	if (!have || strcmp(type, "integer") == 0)
-		return 0;
-	free(*out);
-	*out = NULL;
-	snprintf(msg, sizeof msg, "\"%s\" must be a whole number", name);
-	lms_api_error(r, "BAD_REQUEST", msg);
-	return -1;
+	return body_member(r, name, "integer", true, out);
 }
 
 static void
