@@ -71,14 +71,16 @@ edit_setting(struct tui *t, struct row *r)
 		return;
 	}
 	if (e->type == CT_BOOL || e->type == CT_ENUM) {
-		static const char *const onoff[] = { "ON", "OFF" };
+		/* ON first, as the panel lists it. */
+		const char *onoff[] = { catalog_bool_text(true), catalog_bool_text(false) };
 		const char *const *items = e->type == CT_BOOL ? onoff : e->choices;
-		int n = e->type == CT_BOOL ? 2 : e->nchoices, cur = 0;
+		int n = e->type == CT_BOOL ? 2 : e->nchoices, cur;
 
 		config_get(t->dev, e->key, &v, NULL);
-		for (int i = 0; i < n; i++)
-			if (strcmp(items[i], sb_str(&v)) == 0)
-				cur = i;
+		cur = e->type == CT_BOOL ? !catalog_value_bool(sb_str(&v))
+					 : catalog_choice_index(e, sb_str(&v));
+		if (cur < 0)
+			cur = 0;
 		rc = dlg_choice(t, e->label, items, n, cur, true);
 		if (rc == TUI_QUIT)
 			t->quit = true;
