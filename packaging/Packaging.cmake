@@ -1,8 +1,10 @@
-# Install rules beyond the binaries, and the Debian package (CPack DEB).
+# Install rules beyond the binaries, and the Debian packages (CPack DEB):
+# svcmode (component svcmode, the device's) and svcmode-lms (component
+# lms, the vendor's license server: packaging/lms/lms.cmake).
 #
 # Everything is installed relative to the prefix, so that
-#   cmake --install build --prefix DIR
-# lays out exactly the files of the .deb (which uses the prefix /usr) under
+#   cmake --install build --prefix DIR [--component C]
+# lays out exactly the files of the .debs (which use the prefix /usr) under
 # DIR. The one directory outside the prefix, the store's /var/lib/svcmode,
 # follows the GNU rule at install time: /var when the prefix is /usr,
 # PREFIX/var otherwise. packaging/build-deb.sh builds the package with
