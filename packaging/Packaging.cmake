@@ -1,8 +1,10 @@
-# Install rules beyond the binaries, and the Debian package (CPack DEB).
+# Install rules beyond the binaries, and the Debian packages (CPack DEB):
+# svcmode (component svcmode, the device's) and svcmode-lms (component
+# lms, the vendor's license server: packaging/lms/lms.cmake).
 #
 # Everything is installed relative to the prefix, so that
-#   cmake --install build --prefix DIR
-# lays out exactly the files of the .deb (which uses the prefix /usr) under
+#   cmake --install build --prefix DIR [--component C]
+# lays out exactly the files of the .debs (which use the prefix /usr) under
 # DIR. The one directory outside the prefix, the store's /var/lib/svcmode,
 # follows the GNU rule at install time: /var when the prefix is /usr,
 # PREFIX/var otherwise. packaging/build-deb.sh builds the package with
@@ -16,13 +18,9 @@ set(SVC_PKG_DATE "2026-12-04")          # man page and changelog date
 set(SVC_PKG_CHANGELOG_DATE "Fri, 04 Dec 2026 12:00:00 +0000")
 set(SVC_PKG_MAINTAINER "svcmode maintainers <svcmode@packages.invalid>")
 
-# The second program, the license server.
-if(TARGET svcmode-lms)
-  install(TARGETS svcmode-lms RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-  set(SVC_PROGRAMS svcmode svcmode-lms)
-else()
-  set(SVC_PROGRAMS svcmode)
-endif()
+# The second program, the license server, is a package of its own
+# (component lms, packaging/lms/lms.cmake): devices do not run it.
+set(SVC_DOCDIR_LMS ${CMAKE_INSTALL_DATAROOTDIR}/doc/svcmode-lms)
 
 # Man pages and the changelog: version filled in, compressed with gzip -n
 # (no name or time stamp: the package is reproducible), as Debian wants.
@@ -43,7 +41,8 @@ endfunction()
 #   svcmode-screens(5)   the menu file format: written by hand
 # svcmode-gen is a build tool linking the same libraries as svcmode (not
 # installed); the bash completion comes from it too. Every page is built
-# (the tests render them all); svcmode-lms(8) is installed with its program.
+# (the tests render them all); svcmode-lms(8) is installed with its program
+# (component lms).
 set(SVC_MAN_PAGES svcmode.1 svcmode-settings.7 svcmode-codes.7 svcmode-screens.5)
 foreach(page IN LISTS SVC_MAN_PAGES)
   configure_file(${SVC_PKG_SRC}/man/${page}.in ${SVC_PKG_BIN}/man/${page}.tmpl @ONLY)
@@ -68,7 +67,6 @@ if(TARGET svcmode-lms)
       -P ${SVC_PKG_SRC}/man/LmsPage.cmake
     DEPENDS svcmode-lms ${SVC_PKG_BIN}/man/svcmode-lms.8.tmpl ${SVC_PKG_SRC}/man/LmsPage.cmake
     VERBATIM)
-  list(APPEND SVC_MAN_PAGES svcmode-lms.8)
 endif()
 add_custom_command(OUTPUT ${SVC_PKG_BIN}/completion/svcmode
   COMMAND ${CMAKE_COMMAND} -E make_directory ${SVC_PKG_BIN}/completion
@@ -87,6 +85,11 @@ endforeach()
 configure_file(${SVC_PKG_SRC}/debian/changelog.in ${SVC_PKG_BIN}/changelog @ONLY)
 svc_pkg_gzip(${SVC_PKG_BIN}/changelog ${SVC_PKG_BIN}/changelog.gz)
 list(APPEND SVC_PKG_GZ ${SVC_PKG_BIN}/changelog.gz)
+if(TARGET svcmode-lms)
+  svc_pkg_gzip(${SVC_PKG_BIN}/man/svcmode-lms.8 ${SVC_PKG_BIN}/man/svcmode-lms.8.gz)
+  list(APPEND SVC_PKG_GZ ${SVC_PKG_BIN}/man/svcmode-lms.8.gz)
+  list(APPEND SVC_MAN_FILES ${SVC_PKG_BIN}/man/svcmode-lms.8)
+endif()
 add_custom_target(svc_pkg_files ALL DEPENDS ${SVC_PKG_GZ} ${SVC_MAN_FILES}
   ${SVC_PKG_BIN}/completion/svcmode)
 
@@ -98,8 +101,7 @@ install(FILES ${SVC_PKG_BIN}/changelog.gz ${SVC_PKG_SRC}/debian/copyright
 install(FILES ${SVC_PKG_BIN}/completion/svcmode
   DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/bash-completion/completions)
 if(TARGET svcmode-lms)
-  install(FILES ${SVC_PKG_SRC}/completion/svcmode-lms.bash
-    DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/bash-completion/completions RENAME svcmode-lms)
+  include(${SVC_PKG_SRC}/lms/lms.cmake)
 endif()
 
 # The reception service (SMTP reception, POP Interval): installed, not
@@ -118,18 +120,24 @@ install(PROGRAMS ${SVC_PKG_SRC}/examples/svcmode-serial-console
 # compiler's .comment notes, as Debian's dh_strip does. The programs are
 # installed by then (CMP0082: install rules run in declaration order).
 if(CMAKE_OBJCOPY)
-  install(CODE "set(SVC_OBJCOPY \"${CMAKE_OBJCOPY}\")
-    set(SVC_PROGRAMS \"${SVC_PROGRAMS}\")
-    set(SVC_BINDIR \"${CMAKE_INSTALL_BINDIR}\")")
-  install(CODE [[
-    if(CMAKE_INSTALL_DO_STRIP)
-      foreach(p IN LISTS SVC_PROGRAMS)
+  set(_svc_strip svcmode:svcmode)
+  if(TARGET svcmode-lms)
+    list(APPEND _svc_strip lms:svcmode-lms)
+  endif()
+  foreach(pair IN LISTS _svc_strip)
+    string(REPLACE ":" ";" pair "${pair}")
+    list(GET pair 0 comp)
+    list(GET pair 1 prog)
+    install(CODE "set(SVC_OBJCOPY \"${CMAKE_OBJCOPY}\")
+      set(SVC_PROGRAM \"${CMAKE_INSTALL_BINDIR}/${prog}\")" COMPONENT ${comp})
+    install(CODE [[
+      if(CMAKE_INSTALL_DO_STRIP)
         execute_process(COMMAND ${SVC_OBJCOPY} --remove-section=.comment
-          "$ENV{DESTDIR}${CMAKE_INSTALL_PREFIX}/${SVC_BINDIR}/${p}"
+          "$ENV{DESTDIR}${CMAKE_INSTALL_PREFIX}/${SVC_PROGRAM}"
           COMMAND_ERROR_IS_FATAL ANY)
-      endforeach()
-    endif()
-  ]])
+      endif()
+    ]] COMPONENT ${comp})
+  endforeach()
 endif()
 
 # The store's directory, 0700. Evaluated at install time, when the prefix
@@ -145,16 +153,25 @@ install(CODE [[
   file(CHMOD "${_svc_state}" PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE)
 ]])
 
-# --- the Debian package ----------------------------------------------------
+# --- the Debian packages ---------------------------------------------------
+# One package per component: svcmode (the device's) and svcmode-lms (the
+# vendor's license server, packaging/lms/lms.cmake).
 set(CPACK_GENERATOR DEB)
+set(CPACK_DEB_COMPONENT_INSTALL ON)
+set(CPACK_COMPONENTS_ALL svcmode)
+if(TARGET svcmode-lms)
+  list(APPEND CPACK_COMPONENTS_ALL lms)
+endif()
+set(CPACK_DEBIAN_SVCMODE_PACKAGE_NAME svcmode)
 set(CPACK_PACKAGE_NAME svcmode)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_PACKAGE_CONTACT "${SVC_PKG_MAINTAINER}")
-set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
-  "service-mode maintenance for a printer/fax controller")
-set(CPACK_PACKAGE_DESCRIPTION
-  "svcmode keeps the configuration and data of a multifunction printer/fax\n\
+# Each package's Description: its summary line, then the text. (No
+# CPACK_PACKAGE_DESCRIPTION_SUMMARY: CPack would put it before both.)
+set(CPACK_DEBIAN_SVCMODE_DESCRIPTION
+  "service-mode maintenance for a printer/fax controller\n\
+svcmode keeps the configuration and data of a multifunction printer/fax\n\
 controller in one SQLite store and maintains it from a VT100-class serial\n\
 console (an ncurses menu tree: System Settings, Service Mode levels 1 and 2)\n\
 or from scripts (a CLI over the same store): settings, mail authentication,\n\
@@ -166,6 +183,7 @@ directory /var/lib/svcmode, and ships an example of launching svcmode on a\n\
 serial console (a serial-getty drop-in with autologin).")
 set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_SVCMODE_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${SVC_PKG_MAINTAINER}")
@@ -173,9 +191,9 @@ set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${SVC_PKG_MAINTAINER}")
 # postinst, and libarchive, which backup opens with dlopen() on first use
 # (so dpkg-shlibdeps cannot see it).
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser, libarchive13 (>= 3.6.2)")
+set(CPACK_DEBIAN_SVCMODE_PACKAGE_DEPENDS "adduser, libarchive13 (>= 3.6.2)")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "bash-completion")
-set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
+set(CPACK_DEBIAN_SVCMODE_PACKAGE_CONTROL_EXTRA
   ${SVC_PKG_SRC}/debian/postinst ${SVC_PKG_SRC}/debian/postrm)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_SOURCE_GENERATOR "")

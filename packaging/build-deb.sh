@@ -1,10 +1,11 @@
 #!/bin/sh
-# packaging/build-deb.sh [BUILD_DIR]: builds the Debian package
-# svcmode_VERSION_ARCH.deb from this source tree, the way Debian builds its
+# packaging/build-deb.sh [BUILD_DIR]: builds the Debian packages
+# svcmode_VERSION_ARCH.deb (the device's) and svcmode-lms_VERSION_ARCH.deb
+# (the vendor's license server) from this source tree, the way Debian builds its
 # own packages: a Release build (without the test suite) with the compiler
 # and linker flags of dpkg-buildflags (all hardening features: fortified
 # functions, stack protector, read-only relocations, immediate binding)
-# and the shared OpenSSL, then cpack. Prints the package's path. Needs dpkg-dev and the build
+# and the shared OpenSSL, then cpack. Prints the packages' paths, one a line, the device's first. Needs dpkg-dev and the build
 # dependencies (packaging/build-deps.txt). BUILD_DIR: default build-deb.
 # Without the demo vendor secret (-DSVC_DEMO_KEY=OFF): a packaged store
 # refuses licensing until svcmode license provision FILE.
@@ -24,6 +25,7 @@ cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release -DSVC_TESTS=OFF -DSVC_DEM
 	-DSVC_STATIC_OPENSSL=OFF -DSVC_STATIC_SQLITE=OFF -DSVC_STATIC_NCURSES=OFF -DSVC_STATIC_GSASL=OFF \
 	-DCMAKE_C_FLAGS="$cflags" -DCMAKE_EXE_LINKER_FLAGS="$ldflags" >&2
 cmake --build "$build" -j "${JOBS:-2}" >&2
-rm -f "$build"/svcmode_*.deb
+rm -f "$build"/svcmode_*.deb "$build"/svcmode-lms_*.deb
 (cd "$build" && cpack -G DEB >&2)
 ls "$build"/svcmode_*.deb
+ls "$build"/svcmode-lms_*.deb

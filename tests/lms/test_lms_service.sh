@@ -12,6 +12,15 @@ for line in 'User=svcmode-lms' 'UMask=0077' 'StateDirectoryMode=0700' 'KillSigna
 done
 grep -q '^ExecStart=/usr/bin/svcmode-lms serve --listen ' "$UNIT" && ok || fail "ExecStart runs serve"
 grep -q '^u svcmode-lms ' "$SRC/packaging/lms/svcmode-lms.sysusers" && ok || fail "sysusers makes the user"
+grep -qx 'Documentation=man:svcmode-lms(8)' "$UNIT" && ok || fail "the unit names the man page svcmode-lms(8)"
+grep -qx 'd /etc/svcmode-lms 0750 root svcmode-lms -' "$SRC/packaging/lms/svcmode-lms.tmpfiles" && ok ||
+  fail "tmpfiles makes the folder of the secret, 0750 for the server's group"
+# The package's postinst makes the same user and folders where systemd does not.
+PI="$SRC/packaging/lms/debian/postinst"
+grep -q 'adduser --quiet --system --group' "$PI" && grep -q 'svcmode-lms$' "$PI" && ok ||
+  fail "the postinst makes the system user svcmode-lms"
+grep -q 'STATE=/var/lib/svcmode-lms' "$PI" && grep -q 'CONF=/etc/svcmode-lms' "$PI" && ok ||
+  fail "the postinst makes the unit's directories"
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "not root: the run as another user is skipped"

@@ -1,11 +1,13 @@
 #!/bin/sh
-# The Debian package: built from this source tree in a fresh Release build
+# The Debian packages, the device's svcmode and the license server's
+# svcmode-lms: built from this source tree in a fresh Release build
 # (packaging/build-deb.sh), inspected with dpkg-deb -I/-c, checked by
 # lintian (no error; every warning explained in docs/packaging.md),
-# compared with 'cmake --install --prefix DIR', then unpacked into a fresh
-# directory (dpkg -x) where the installed svcmode runs against a fresh
-# store, its man pages render and its bash completion loads from the
-# installed location.
+# each compared with its component of 'cmake --install --prefix DIR', then
+# both unpacked into a fresh directory (dpkg -x) where the installed
+# svcmode runs against a fresh store, the man pages render, the bash
+# completions load from the installed location and the server's systemd
+# unit passes systemd-analyze verify.
 . "$SRC/tests/packaging/lib.sh"
 B="$WORK/build"
 
@@ -18,66 +20,84 @@ if [ "$RC" -ne 0 ]; then
   finish
   exit 1
 fi
-DEB=$(cat "$WORK/out")
+DEB=$(sed -n 1p "$WORK/out")
+LMSDEB=$(sed -n 2p "$WORK/out")
 version=$("$B/src/svcmode" --version | awk '{ print $2 }')
 arch=$(dpkg --print-architecture)
 [ "$(basename "$DEB")" = "svcmode_${version}_${arch}.deb" ] && ok ||
   fail "package file name '$(basename "$DEB")', expected svcmode_${version}_${arch}.deb"
+# The license server is a package of its own, in every build that has it.
+PKGS="svcmode:$DEB"
+if [ -n "${SVCMODE_LMS:-}" ]; then
+  [ "$(basename "$LMSDEB")" = "svcmode-lms_${version}_${arch}.deb" ] && ok ||
+    fail "package file name '$(basename "$LMSDEB")', expected svcmode-lms_${version}_${arch}.deb"
+  PKGS="$PKGS svcmode-lms:$LMSDEB"
+else
+  [ -z "$LMSDEB" ] && ok || fail "an svcmode-lms package without svcmode-lms: $LMSDEB"
+fi
 
-# --- dpkg-deb -I: the control fields ---------------------------------------
-dpkg-deb -I "$DEB" >"$WORK/out" 2>"$WORK/err"
-RC=$?
-check_rc "dpkg-deb -I" 0
-field() { dpkg-deb -f "$DEB" "$1"; }
-[ "$(field Package)" = svcmode ] && ok || fail "Package: $(field Package)"
-[ "$(field Version)" = "$version" ] && ok || fail "Version: $(field Version), svcmode says $version"
-[ "$(field Architecture)" = "$arch" ] && ok || fail "Architecture: $(field Architecture)"
-for f in Maintainer Description Section Priority Installed-Size; do
-  [ -n "$(field $f)" ] && ok || fail "no $f field"
-done
-check_grep "maintainer scripts" out " postinst"
-check_grep "maintainer scripts" out " postrm"
-
-# Depends: exactly the packages of the shared libraries the installed programs
-# need (its ELF NEEDED entries, resolved by the dynamic linker, owner by
-# dpkg -S), each with a version, plus adduser for the postinst and libarchive13,
-# which backup opens with dlopen().
-dpkg-deb -x "$DEB" "$WORK/root"
-bin="$WORK/root/usr/bin/svcmode"
+# --- dpkg-deb -I: the control fields, of each package ----------------------
 owner() {
   for q in "$1" "/usr$1" "${1#/usr}" "$(readlink -f "$1")"; do
     o=$(dpkg -S "$q" 2>/dev/null | head -1 | cut -d: -f1) && [ -n "$o" ] && { echo "$o"; return; }
   done
   echo "unowned:$1"
 }
-want="adduser libarchive13"
-for exe in "$WORK"/root/usr/bin/*; do
-  needed=$(readelf -d "$exe" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
-  [ -n "$needed" ] && ok || fail "readelf finds no NEEDED library in $exe"
-  for lib in $needed; do
-    path=$(ldd "$exe" | awk -v l="$lib" '$1 == l { print $3 }')
-    [ -n "$path" ] && ok || fail "ldd does not resolve $lib of $exe"
-    want="$want $(owner "$path")"
+for pd in $PKGS; do
+  name=${pd%%:*}
+  deb=${pd#*:}
+  dpkg-deb -I "$deb" >"$WORK/out" 2>"$WORK/err"
+  RC=$?
+  check_rc "dpkg-deb -I $name" 0
+  field() { dpkg-deb -f "$deb" "$1"; }
+  [ "$(field Package)" = "$name" ] && ok || fail "Package: $(field Package), expected $name"
+  [ "$(field Version)" = "$version" ] && ok || fail "$name Version: $(field Version), svcmode says $version"
+  [ "$(field Architecture)" = "$arch" ] && ok || fail "$name Architecture: $(field Architecture)"
+  for f in Maintainer Description Section Priority Installed-Size; do
+    [ -n "$(field $f)" ] && ok || fail "$name: no $f field"
   done
+  check_grep "$name maintainer scripts" out " postinst"
+  [ "$name" = svcmode ] && check_grep "$name maintainer scripts" out " postrm"
+
+  # Depends: exactly the packages of the shared libraries the installed
+  # programs need (their ELF NEEDED entries, resolved by the dynamic linker,
+  # owner by dpkg -S), each with a version, plus adduser for the postinst
+  # and, for svcmode, libarchive13, which backup opens with dlopen().
+  mkdir -p "$WORK/pkg"
+  dpkg-deb -x "$deb" "$WORK/pkg/$name"
+  dpkg-deb -x "$deb" "$WORK/root"
+  want=adduser
+  [ "$name" = svcmode ] && want="$want libarchive13"
+  for exe in "$WORK/pkg/$name"/usr/bin/*; do
+    needed=$(readelf -d "$exe" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
+    [ -n "$needed" ] && ok || fail "readelf finds no NEEDED library in $exe"
+    for lib in $needed; do
+      path=$(ldd "$exe" | awk -v l="$lib" '$1 == l { print $3 }')
+      [ -n "$path" ] && ok || fail "ldd does not resolve $lib of $exe"
+      want="$want $(owner "$path")"
+    done
+    ldd "$exe" | grep -q "not found" && fail "the installed $exe misses a library" || ok
+    readelf -d "$exe" | grep -Eq "RPATH|RUNPATH" && fail "the installed $exe has an RPATH" || ok
+    file "$exe" | grep -q ", stripped" && ok || fail "the installed $exe is not stripped"
+  done
+  want=$(printf '%s\n' $want | sort -u | tr '\n' ' ')
+  deps=$(field Depends)
+  got=$(printf '%s\n' "$deps" | tr ',' '\n' | awk 'NF { print $1 }' | sort -u | tr '\n' ' ')
+  [ "$want" = "$got" ] && ok || fail "$name Depends: '$deps'; the linked libraries need: $want"
+  for p in $got; do
+    [ "$p" = adduser ] && continue
+    printf '%s\n' "$deps" | tr ',' '\n' | grep -Eq "^ *$p \(>= [^)]+\)" && ok ||
+      fail "$name Depends: $p has no minimum version"
+  done
+  [ "$name" = svcmode ] && sdeps=$deps
 done
-want=$(printf '%s\n' $want | sort -u | tr '\n' ' ')
-deps=$(field Depends)
-got=$(printf '%s\n' "$deps" | tr ',' '\n' | awk 'NF { print $1 }' | sort -u | tr '\n' ' ')
-[ "$want" = "$got" ] && ok || fail "Depends: '$deps'; the linked libraries need: $want"
-for p in $got; do
-  [ "$p" = adduser ] && continue
-  printf '%s\n' "$deps" | tr ',' '\n' | grep -Eq "^ *$p \(>= [^)]+\)" && ok ||
-    fail "Depends: $p has no minimum version"
-done
-ldd "$bin" | grep -q "not found" && fail "the installed binary misses a library" || ok
+bin="$WORK/root/usr/bin/svcmode"
 # OpenSSL is the shared library, so that Debian's security updates reach it.
 readelf -d "$bin" | grep -q '\[libcrypto\.so\.3\]' && ok ||
   fail "the packaged svcmode does not link the shared libcrypto"
-printf '%s\n' "$deps" | grep -q 'libssl3 (>= ' && ok || fail "Depends lacks libssl3"
+printf '%s\n' "$sdeps" | grep -q 'libssl3 (>= ' && ok || fail "Depends lacks libssl3"
 nm "$B/src/svcmode" 2>/dev/null | grep -q ' T EVP_EncryptInit' &&
   fail "the packaged svcmode carries a copy of OpenSSL" || ok
-readelf -d "$bin" | grep -Eq "RPATH|RUNPATH" && fail "the installed binary has an RPATH" || ok
-file "$bin" | grep -q ", stripped" && ok || fail "the installed binary is not stripped"
 
 # --- dpkg-deb -c: exactly the expected files, owned by root ----------------
 dpkg-deb -c "$DEB" >"$WORK/contents" 2>"$WORK/err"
@@ -97,20 +117,51 @@ awk '{ print $1, $6 }' "$WORK/contents" | grep -v '/$' | sort >"$WORK/got"
   echo "-rw-r--r-- ./usr/share/doc/svcmode/examples/serial-getty@ttyS0.service.d/svcmode.conf"
   echo "-rwxr-xr-x ./usr/share/doc/svcmode/examples/svcmode-serial-console"
   echo "-rw-r--r-- ./usr/lib/systemd/system/svcmode.service"
-  if [ -n "${SVCMODE_LMS:-}" ]; then
-    echo "-rwxr-xr-x ./usr/bin/svcmode-lms"
-    echo "-rw-r--r-- ./usr/share/man/man8/svcmode-lms.8.gz"
-    echo "-rw-r--r-- ./usr/share/bash-completion/completions/svcmode-lms"
-  fi
 } | sort >"$WORK/want"
+# The device package does not carry the vendor's server.
 cmp -s "$WORK/want" "$WORK/got" && ok || fail "package files differ: $(diff "$WORK/want" "$WORK/got" | grep '^[<>]')"
 grep -q "^drwx------ root/root .* ./var/lib/svcmode/$" "$WORK/contents" && ok ||
   fail "no /var/lib/svcmode directory 0700 root/root in the package"
 awk '$2 != "root/root"' "$WORK/contents" | grep -q . && fail "files not owned by root" || ok
+# The server's package: the program, its man page and completion, its
+# systemd unit, the sysusers.d and tmpfiles.d files; no directory of its
+# own outside /usr (the postinst makes them, owned by the server's user).
+if [ -n "${SVCMODE_LMS:-}" ]; then
+  dpkg-deb -c "$LMSDEB" >"$WORK/contents" 2>"$WORK/err"
+  RC=$?
+  check_rc "dpkg-deb -c svcmode-lms" 0
+  awk '{ print $1, $6 }' "$WORK/contents" | grep -v '/$' | sort >"$WORK/got"
+  {
+    echo "-rwxr-xr-x ./usr/bin/svcmode-lms"
+    echo "-rw-r--r-- ./usr/share/man/man8/svcmode-lms.8.gz"
+    echo "-rw-r--r-- ./usr/share/bash-completion/completions/svcmode-lms"
+    echo "-rw-r--r-- ./usr/share/doc/svcmode-lms/changelog.gz"
+    echo "-rw-r--r-- ./usr/share/doc/svcmode-lms/copyright"
+    echo "-rw-r--r-- ./usr/share/doc/svcmode-lms/lms.md"
+    echo "-rw-r--r-- ./usr/lib/systemd/system/svcmode-lms.service"
+    echo "-rw-r--r-- ./usr/lib/sysusers.d/svcmode-lms.conf"
+    echo "-rw-r--r-- ./usr/lib/tmpfiles.d/svcmode-lms.conf"
+  } | sort >"$WORK/want"
+  cmp -s "$WORK/want" "$WORK/got" && ok ||
+    fail "svcmode-lms package files differ: $(diff "$WORK/want" "$WORK/got" | grep '^[<>]')"
+  awk '$2 != "root/root"' "$WORK/contents" | grep -q . && fail "svcmode-lms files not owned by root" || ok
+  grep -Ev '^d.* \./(usr/.*)?$' "$WORK/contents" | grep '^d' &&
+    fail "svcmode-lms ships a directory outside /usr" || ok
+  for f in "$WORK/pkg/svcmode-lms/usr/lib/systemd/system/svcmode-lms.service" \
+    "$WORK/pkg/svcmode-lms/usr/lib/sysusers.d/svcmode-lms.conf" \
+    "$WORK/pkg/svcmode-lms/usr/lib/tmpfiles.d/svcmode-lms.conf"; do
+    case $f in
+      *.service) orig="$SRC/packaging/lms/svcmode-lms.service" ;;
+      *sysusers.d*) orig="$SRC/packaging/lms/svcmode-lms.sysusers" ;;
+      *) orig="$SRC/packaging/lms/svcmode-lms.tmpfiles" ;;
+    esac
+    cmp -s "$orig" "$f" && ok || fail "$f is not $orig"
+  done
+fi
 
 # --- lintian: no error; each warning explained in docs/packaging.md ---
 if command -v lintian >/dev/null; then
-  lintian --fail-on error "$DEB" >"$WORK/out" 2>"$WORK/err"
+  lintian --fail-on error "$DEB" ${LMSDEB:+"$LMSDEB"} >"$WORK/out" 2>"$WORK/err"
   RC=$?
   check_rc "lintian: no error" 0
   grep -q '^E:' "$WORK/out" && fail "lintian errors: $(grep '^E:' "$WORK/out")" || ok
@@ -126,18 +177,32 @@ fi
 cmake --install "$B" --prefix "$WORK/prefix" >"$WORK/out" 2>"$WORK/err"
 RC=$?
 check_rc "cmake --install --prefix" 0
-# The package's tree with /usr as the prefix, next to the prefix's tree.
+# Each package's tree with /usr as the prefix, next to its component's
+# tree; all components together are both packages.
+for pd in $PKGS; do
+  name=${pd%%:*}
+  comp=$name
+  [ "$name" = svcmode-lms ] && comp=lms
+  cmake --install "$B" --prefix "$WORK/comp/$name" --component "$comp" >"$WORK/out" 2>"$WORK/err"
+  RC=$?
+  check_rc "cmake --install --component $comp" 0
+  (cd "$WORK/pkg/$name" && find . -mindepth 1 ! -type d -o -type d -empty) | sed 's|^\./usr/|./|' |
+    sort >"$WORK/deb-files"
+  (cd "$WORK/comp/$name" && find . -mindepth 1 ! -type d -o -type d -empty) | sort >"$WORK/pfx-files"
+  cmp -s "$WORK/deb-files" "$WORK/pfx-files" && ok ||
+    fail "cmake --install --component $comp and $name.deb differ: $(diff "$WORK/deb-files" "$WORK/pfx-files" | grep '^[<>]')"
+  while read -r f; do
+    d="$WORK/pkg/$name/usr/${f#./}"
+    [ -e "$d" ] || d="$WORK/pkg/$name/${f#./}"
+    [ "$(stat -c %A "$d")" = "$(stat -c %A "$WORK/comp/$name/$f")" ] && ok ||
+      fail "$f: mode $(stat -c %A "$WORK/comp/$name/$f") installed, $(stat -c %A "$d") in $name.deb"
+  done <"$WORK/pfx-files"
+done
 (cd "$WORK/root" && find . -mindepth 1 ! -type d -o -type d -empty) | sed 's|^\./usr/|./|' |
   sort >"$WORK/deb-files"
 (cd "$WORK/prefix" && find . -mindepth 1 ! -type d -o -type d -empty) | sort >"$WORK/pfx-files"
 cmp -s "$WORK/deb-files" "$WORK/pfx-files" && ok ||
-  fail "cmake --install and the .deb differ: $(diff "$WORK/deb-files" "$WORK/pfx-files" | grep '^[<>]')"
-while read -r f; do
-  d="$WORK/root/usr/${f#./}"
-  [ -e "$d" ] || d="$WORK/root/${f#./}"
-  [ "$(stat -c %A "$d")" = "$(stat -c %A "$WORK/prefix/$f")" ] && ok ||
-    fail "$f: mode $(stat -c %A "$WORK/prefix/$f") installed, $(stat -c %A "$d") in the package"
-done <"$WORK/pfx-files"
+  fail "cmake --install and the two packages differ: $(diff "$WORK/deb-files" "$WORK/pfx-files" | grep '^[<>]')"
 [ "$(stat -c %a "$WORK/prefix/var/lib/svcmode")" = 700 ] && ok || fail "prefix var/lib/svcmode is not 0700"
 # The executables are the same program (the package's is stripped).
 [ "$("$WORK/prefix/bin/svcmode" --version)" = "$("$bin" --version)" ] && ok ||
@@ -162,6 +227,8 @@ grep -Eq '^serial: +[A-Z]{3}[0-9]{5}$' "$WORK/out" && ok || fail "info: no seria
 # provisioned, and says how.
 grep -l "published, protects nothing" "$WORK"/root/usr/bin/* >"$WORK/demo" 2>/dev/null
 [ ! -s "$WORK/demo" ] && ok || fail "the demo vendor secret is in $(cat "$WORK/demo")"
+[ -z "${SVCMODE_LMS:-}" ] || [ -x "$WORK/root/usr/bin/svcmode-lms" ] && ok ||
+  fail "svcmode-lms is not installed from its package"
 if "$WORK/root/usr/bin/svcmode-lms" demo-secret --out "$WORK/demo.secret" >/dev/null 2>&1 ||
   "$WORK/root/usr/bin/svcmode-lms" --help | grep -q demo-secret; then
   fail "the packaged svcmode-lms still has demo-secret"
@@ -290,4 +357,47 @@ grep -q -- '--home "$STATE" --shell /usr/bin/svcmode' "$WORK/control/postinst" &
   fail "postinst does not create the svcmode account with its home and shell"
 grep -q 'dpkg-statoverride --update --add svcmode svcmode 0700 "$STATE"' "$WORK/control/postinst" &&
   ok || fail "postinst does not give /var/lib/svcmode to the account"
+
+# --- the license server's package: its maintainer script and its unit --------
+if [ -n "${SVCMODE_LMS:-}" ]; then
+  dpkg-deb -e "$LMSDEB" "$WORK/lmscontrol"
+  ls "$WORK/lmscontrol" | grep -Ev '^(control|md5sums|postinst)$' >"$WORK/out" &&
+    fail "svcmode-lms has other control files: $(cat "$WORK/out")" || ok
+  [ "$(stat -c %a "$WORK/lmscontrol/postinst")" = 755 ] && ok || fail "svcmode-lms postinst is not 0755"
+  sh -n "$WORK/lmscontrol/postinst" && ok || fail "svcmode-lms postinst: syntax"
+  grep -q -- '--home "$STATE" --shell /usr/sbin/nologin' "$WORK/lmscontrol/postinst" && ok ||
+    fail "postinst does not create the svcmode-lms system user"
+  grep -q 'install -d -o svcmode-lms -g svcmode-lms -m 0700 "$STATE"' "$WORK/lmscontrol/postinst" &&
+    ok || fail "postinst does not make the database's directory 0700 for svcmode-lms"
+  grep -q 'install -d -o root -g svcmode-lms -m 0750 "$CONF"' "$WORK/lmscontrol/postinst" &&
+    ok || fail "postinst does not make the folder of the secret"
+  grep -Eq 'openssl|urandom|vendor\.secret' "$WORK/lmscontrol/postinst" &&
+    fail "postinst makes or touches a secret" || ok
+  # The postinst run for real against a scratch root would need root and a
+  # dpkg database: run its commands with stand-ins that record them.
+  mkdir -p "$WORK/stub"
+  for c in getent adduser install; do
+    printf '#!/bin/sh\necho %s "$@" >>"%s"\n[ %s != getent ]\n' "$c" "$WORK/stub.log" "$c" \
+      >"$WORK/stub/$c"
+    chmod +x "$WORK/stub/$c"
+  done
+  PATH="$WORK/stub:$PATH" sh "$WORK/lmscontrol/postinst" configure >"$WORK/out" 2>"$WORK/err"
+  RC=$?
+  check_rc "svcmode-lms postinst configure" 0
+  grep -q '^adduser --quiet --system --group .* svcmode-lms$' "$WORK/stub.log" && ok ||
+    fail "postinst: no adduser --system svcmode-lms: $(cat "$WORK/stub.log")"
+  unit="$WORK/root/usr/lib/systemd/system/svcmode-lms.service"
+  grep -qx 'Documentation=man:svcmode-lms(8)' "$unit" && ok || fail "the unit names svcmode-lms(8)"
+  [ -e "$WORK/root/usr/share/man/man8/svcmode-lms.8.gz" ] && ok || fail "no svcmode-lms(8) installed"
+  if command -v systemd-analyze >/dev/null; then
+    # The packaged unit with ExecStart on the unpacked program.
+    mkdir -p "$WORK/lmsunits"
+    sed "s|/usr/bin/svcmode-lms|$WORK/root/usr/bin/svcmode-lms|" "$unit" \
+      >"$WORK/lmsunits/svcmode-lms.service"
+    systemd-analyze verify --man=no "$WORK/lmsunits/svcmode-lms.service" >"$WORK/out" 2>"$WORK/err"
+    RC=$?
+    check_rc "systemd-analyze verify svcmode-lms.service" 0
+    [ -s "$WORK/err" ] && fail "systemd-analyze: $(cat "$WORK/err")" || ok
+  fi
+fi
 finish

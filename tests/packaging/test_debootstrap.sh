@@ -13,7 +13,7 @@ R="$WORK/root"
 JOBS=2 sh "$SRC/packaging/build-deb.sh" "$WORK/build" >"$WORK/out" 2>"$WORK/build.log"
 RC=$?
 check_rc "build-deb.sh" 0
-DEB=$(cat "$WORK/out")
+DEB=$(sed -n 1p "$WORK/out")
 debootstrap --variant=minbase bookworm "$R" "$MIRROR" >"$WORK/debootstrap.log" 2>&1
 RC=$?
 check_rc "debootstrap bookworm" 0
