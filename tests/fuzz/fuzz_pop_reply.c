@@ -8,12 +8,18 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "catalog/keys.h"
 #include "mail_fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const struct pop_login_codes codes = { 802, 851, 852, 853, 855, 854, 856, 843 };
-static const char *const methods[] = { "Standard", "APOP", "POP AUTH", "Standard" };
+static const int methods[] = {
+	CHOICE_NETWORK_EMAIL_AUTH_POP_AUTH_METHOD_STANDARD,
+	CHOICE_NETWORK_EMAIL_AUTH_POP_AUTH_METHOD_APOP,
+	CHOICE_NETWORK_EMAIL_AUTH_POP_AUTH_METHOD_POP_AUTH,
+	CHOICE_NETWORK_EMAIL_AUTH_POP_AUTH_METHOD_STANDARD,
+};
 
 /* RETR of up to four messages, as mail_receive reads them. */
 static void
@@ -50,8 +56,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	mail_fuzz_session(&s, &err, data[0] & 4);
-	sb_reset(&s.cfg.pop_method);
-	sb_adds(&s.cfg.pop_method, methods[data[0] & 3]);
+	s.cfg.pop_method = methods[data[0] & 3];
 	if (mail_fuzz_conn(&c, &s, data + 1, size - 1, &peer) == 0) {
 		if (pop_replies(&s, &c, &codes) == 0 && pop_stat(&s, &c, &count, &bytes) == 0) {
 			if (count < 0 || bytes < 0)

@@ -34,7 +34,7 @@ mail_fuzz_session(struct mail_sess *s, struct svc_err *err, bool allow_plain)
 {
 	struct strbuf *all[] = { &s->cfg.smtp_host,     &s->cfg.pop_host,     &s->cfg.address,
 				 &s->cfg.pop_login,     &s->cfg.pop_password, &s->cfg.smtp_user,
-				 &s->cfg.smtp_password, &s->cfg.pop_method,   &s->cfg.keytab };
+				 &s->cfg.smtp_password, &s->cfg.keytab };
 
 	mail_fuzz_init();
 	memset(s, 0, sizeof *s);
@@ -61,7 +61,7 @@ mail_fuzz_session_end(struct mail_sess *s)
 {
 	struct strbuf *all[] = { &s->cfg.smtp_host,     &s->cfg.pop_host,     &s->cfg.address,
 				 &s->cfg.pop_login,     &s->cfg.pop_password, &s->cfg.smtp_user,
-				 &s->cfg.smtp_password, &s->cfg.pop_method,   &s->cfg.keytab };
+				 &s->cfg.smtp_password, &s->cfg.keytab };
 
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
 		sb_release(all[i]);
