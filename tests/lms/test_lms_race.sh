@@ -53,10 +53,10 @@ ncli=$(grep -lE '^[2-9A-HJ-NP-Z]{4}(-[2-9A-HJ-NP-Z]{4}){5}$' "$WORK"/cli.* 2>/de
 [ "$(grep -l 'was already used' "$WORK"/cli.* | wc -l)" -eq $((4 - ncli)) ] && ok ||
   fail "command-line losers told the number was used: $(cat "$WORK"/cli.*)"
 grep -l '"code":"NUMBER_USED"' "$WORK"/resp.* >/dev/null && ok || fail "losers told NUMBER_USED"
-[ "$(sqlite3 "$LMSDB" "SELECT count(*) FROM transfer")" = 1 ] && ok || fail "one transfer recorded"
-[ "$(sqlite3 "$LMSDB" "SELECT count(*) FROM license WHERE option = 'SEND' AND state = 'issued'")" = 1 ] &&
+[ "$(dbq "SELECT count(*) FROM transfer")" = 1 ] && ok || fail "one transfer recorded"
+[ "$(dbq "SELECT count(*) FROM license WHERE option = 'SEND' AND state = 'issued'")" = 1 ] &&
   ok || fail "one live SEND license in all"
-[ "$(sqlite3 "$LMSDB" "SELECT count(*) FROM audit WHERE action = 'transfer' AND result = 'ok'")" = 1 ] &&
+[ "$(dbq "SELECT count(*) FROM audit WHERE action = 'transfer' AND result = 'ok'")" = 1 ] &&
   ok || fail "one transfer audited as done"
 
 # --- one License Access Number, 32 clients at once ---------------------------------
@@ -68,9 +68,9 @@ curl -s --cacert "$WORK/cert.pem" --parallel --parallel-immediate --parallel-max
 [ "$(grep -c '^200$' "$WORK/codes")" = 1 ] && ok ||
   fail "one LAN: $(sort "$WORK/codes" | uniq -c | tr '\n' ' ')"
 [ "$(grep -c '^409$' "$WORK/codes")" = 31 ] && ok || fail "31 told LAN_USED"
-[ "$(sqlite3 "$LMSDB" "SELECT count(*) FROM license WHERE option = 'PCL'")" = 1 ] && ok ||
+[ "$(dbq "SELECT count(*) FROM license WHERE option = 'PCL'")" = 1 ] && ok ||
   fail "one PCL license issued"
-[ "$(sqlite3 "$LMSDB" "SELECT count(*) FROM lan WHERE serial IS NOT NULL")" = 1 ] && ok ||
+[ "$(dbq "SELECT count(*) FROM lan WHERE serial IS NOT NULL")" = 1 ] && ok ||
   fail "one redemption recorded"
 
 # --- bounded load: 64 clients, 640 verifications of a live number --------------------
