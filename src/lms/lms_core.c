@@ -365,7 +365,7 @@ lms_verify(struct lms_core *c, const char *from, const char *option, const char 
 }
 
 /* Tries before a serialization conflict is given up as BUSY. */
-#define LMS_TRIES 10
+#define LMS_TRIES 16
 
 /* Before try N+1: a random wait of up to 2^N ms (at most 64), so that the
  * transactions that met do not meet again. */
