@@ -73,6 +73,12 @@ curl -s --cacert "$WORK/cert.pem" --parallel --parallel-immediate --parallel-max
 [ "$(dbq "SELECT count(*) FROM lan WHERE serial IS NOT NULL")" = 1 ] && ok ||
   fail "one redemption recorded"
 
+[ "$(dbq "SELECT count(*) FROM audit WHERE result IN ('BUSY', 'INTERNAL')")" = 0 ] && ok ||
+  fail "a client refused as busy: the conflicts were not retried"
+if [ "${LMS_BACKEND:-sqlite}" = postgresql ]; then
+  echo "serialization conflicts retried: $(grep -c 'could not serialize' "$PGDIR/server.log")"
+fi
+
 # --- bounded load: 64 clients, 640 verifications of a live number --------------------
 device g GGG00001
 svc1 --db "$WORK/g.db" license install "$(lms issue --serial GGG00001 --option SEND; out)"
