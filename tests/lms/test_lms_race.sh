@@ -75,8 +75,32 @@ curl -s --cacert "$WORK/cert.pem" --parallel --parallel-immediate --parallel-max
 
 [ "$(dbq "SELECT count(*) FROM audit WHERE result IN ('BUSY', 'INTERNAL')")" = 0 ] && ok ||
   fail "a client refused as busy: the conflicts were not retried"
+
+# --- PostgreSQL: conflicts for certain, and tried again -----------------------------
+# A session holds a lock that lets the redemptions read but not mark the
+# LAN: they all begin on the same snapshot, then meet at once. All but one
+# fail to commit as serializable (40001), run again, and find it used.
 if [ "${LMS_BACKEND:-sqlite}" = postgresql ]; then
-  echo "serialization conflicts retried: $(grep -c 'could not serialize' "$PGDIR/server.log")"
+  lms lan create --option SPDF
+  LAN=$(out)
+  before=$(grep -c 'could not serialize' "$PGDIR/server.log")
+  psql -X -q -d "$LMSDB" -c 'BEGIN; LOCK TABLE lan IN SHARE ROW EXCLUSIVE MODE;
+    SELECT pg_sleep(2); COMMIT' >/dev/null &
+  HOLD=$!
+  sleep 0.5
+  parallel_config 16 /v1/redeem "{\"lan\":\"$LAN\",\"serial\":\"HHH000%s\"}"
+  curl -s --cacert "$WORK/cert.pem" --parallel --parallel-immediate --parallel-max 16 \
+    -K "$WORK/parallel.conf" >"$WORK/codes"
+  wait "$HOLD"
+  conflicts=$(($(grep -c 'could not serialize' "$PGDIR/server.log") - before))
+  [ "$conflicts" -gt 0 ] && ok || fail "the held lock made no serialization conflict"
+  echo "serialization conflicts, tried again: $conflicts"
+  [ "$(grep -c '^200$' "$WORK/codes")" = 1 ] && [ "$(grep -c '^409$' "$WORK/codes")" = 15 ] && ok ||
+    fail "one LAN after conflicts: $(sort "$WORK/codes" | uniq -c | tr '\n' ' ')"
+  [ "$(dbq "SELECT count(*) FROM license WHERE option = 'SPDF'")" = 1 ] && ok ||
+    fail "one SPDF license issued after conflicts"
+  [ "$(dbq "SELECT count(*) FROM audit WHERE result IN ('BUSY', 'INTERNAL')")" = 0 ] && ok ||
+    fail "a conflict reached a client"
 fi
 
 # --- bounded load: 64 clients, 640 verifications of a live number --------------------
