@@ -246,6 +246,9 @@ lms_db_rollback(struct lms_db *db)
 	write_unlock(db);
 }
 
+/* From here on, each call goes first to its twin in lms_db_pg.c when the
+ * database is PostgreSQL; the rest of each is SQLite's. */
+
 bool
 lms_db_conflict(const struct lms_db *db)
 {
