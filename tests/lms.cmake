@@ -11,3 +11,10 @@ if(TARGET svcmode-lms)
   svc_lms_test(lms_browser lms/test_lms_browser.sh slow)
   svc_lms_test(lms_service lms/test_lms_service.sh)
 endif()
+# The same two scripts against a real PostgreSQL 15 server that each starts
+# for itself (tests/lms/lib.sh pg_start): both backends, the same assertions.
+if(TARGET svcmode-lms)
+  svc_lms_test(lms_api_pg lms/test_lms_api.sh)
+  svc_lms_test(lms_race_pg lms/test_lms_race.sh)
+  set_property(TEST lms_api_pg lms_race_pg APPEND PROPERTY ENVIRONMENT "LMS_BACKEND=postgresql")
+endif()

@@ -356,17 +356,21 @@ static const struct lms_cmd cmds[] = {
 static void
 usage(FILE *f)
 {
-	fputs("usage: svcmode-lms [--db FILE] [--secret-file FILE] COMMAND [OPTIONS]\n\n"
+	fputs("usage: svcmode-lms [--db FILE|URI] [--secret-file FILE] COMMAND [OPTIONS]\n\n"
 	      "The license server (LMS) of svcmode's license scheme.\n\ncommands:\n",
 	      f);
 	for (size_t i = 0; i < NCMDS; i++)
 		fprintf(f, "  %-15s %s\n  %-15s %s\n", cmds[i].name, cmds[i].usage, "",
 			cmds[i].summary);
-	fputs("\n  --db FILE           the LMS database (or SVCMODE_LMS_DB); created if missing\n"
+	fputs("\n  --db FILE|URI       the LMS database (or SVCMODE_LMS_DB): a SQLite file, "
+	      "created\n"
+	      "                      if missing, or postgresql://USER@HOST:PORT/DB (password\n"
+	      "                      from PGPASSWORD or PGPASSFILE, not the URI)\n"
 	      "  --secret-file FILE  the vendor secret (or SVCMODE_LMS_SECRET_FILE), mode 0600;\n"
 	      "                      never on the command line\n"
 	      "\nexit codes: 0 ok, 64 usage, 65 refused (mistyped, used, not verifying),\n"
-	      "66 no input, 73 cannot create, 74 I/O, 75 busy, 77 secret file not private\n",
+	      "66 no input, 69 database server unreachable, 73 cannot create, 74 I/O, 75 busy,\n"
+	      "77 secret file not private\n",
 	      f);
 }
 

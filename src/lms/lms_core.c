@@ -56,11 +56,14 @@ lms_audit(struct lms_core *c, const char *action, const char *subject, const cha
 	(void)lms_db_audit_add(c->db, &a, &ignored);
 }
 
-/* Ends a failed action: rolls back, then audits the refusal. */
+/* Ends a failed action: rolls back, then audits the refusal; not a
+ * serialization conflict that lms_retry() will run again. */
 int
 lms_refused(struct lms_core *c, const char *action, const char *subject, struct svc_err *err)
 {
 	lms_db_rollback(c->db);
+	if (c->retry && lms_db_conflict(c->db))
+		return -1;
 	if (c->code == NULL)
 		c->code = err->code == EX_TEMPFAIL ? "BUSY" : "INTERNAL";
 	lms_audit(c, action, subject, c->code, err->msg);
@@ -351,9 +354,68 @@ lms_verify(struct lms_core *c, const char *from, const char *option, const char 
 	return 0;
 }
 
+/* Tries before a serialization conflict is given up as BUSY. */
+#define LMS_TRIES 16
+
+/* Before try N+1: a random wait of up to 2^N ms (at most 64), so that the
+ * transactions that met do not meet again. */
+static void
+retry_wait(int n)
+{
+	unsigned char r;
+	struct timespec ts = { 0, 0 };
+
+	if (RAND_bytes(&r, 1) != 1)
+		r = 128;
+	ts.tv_nsec = (long)(r % (1u << (n < 6 ? n : 6)) + 1) * 1000000L;
+	nanosleep(&ts, NULL);
+}
+
+static int transfer_once(struct lms_core *c, const char *from, const char *to, const char *option,
+			 const char *number, struct lms_grant *out, struct svc_err *err);
+static int redeem_once(struct lms_core *c, const char *text, const char *serial,
+		       struct lms_grant *out, struct svc_err *err);
+
+/* On PostgreSQL a transfer or redemption is one SERIALIZABLE transaction:
+ * of two that touch the same number, one fails to commit (40001) and runs
+ * again from the start, and then finds the number used. */
 int
 lms_transfer(struct lms_core *c, const char *from, const char *to, const char *option,
 	     const char *number, struct lms_grant *out, struct svc_err *err)
+{
+	int rc;
+
+	for (int n = 1;; n++) {
+		c->retry = n < LMS_TRIES;
+		rc = transfer_once(c, from, to, option, number, out, err);
+		if (rc == 0 || !c->retry || !lms_db_conflict(c->db))
+			break;
+		retry_wait(n);
+	}
+	c->retry = false;
+	return rc;
+}
+
+int
+lms_redeem(struct lms_core *c, const char *text, const char *serial, struct lms_grant *out,
+	   struct svc_err *err)
+{
+	int rc;
+
+	for (int n = 1;; n++) {
+		c->retry = n < LMS_TRIES;
+		rc = redeem_once(c, text, serial, out, err);
+		if (rc == 0 || !c->retry || !lms_db_conflict(c->db))
+			break;
+		retry_wait(n);
+	}
+	c->retry = false;
+	return rc;
+}
+
+static int
+transfer_once(struct lms_core *c, const char *from, const char *to, const char *option,
+	      const char *number, struct lms_grant *out, struct svc_err *err)
 {
 	struct lms_transfer t = { 0 };
 	struct lms_license lic = { 0 }, live;
@@ -524,9 +586,9 @@ fail:
 	return lms_refused(c, "lan-create", option, err);
 }
 
-int
-lms_redeem(struct lms_core *c, const char *text, const char *serial, struct lms_grant *out,
-	   struct svc_err *err)
+static int
+redeem_once(struct lms_core *c, const char *text, const char *serial, struct lms_grant *out,
+	    struct svc_err *err)
 {
 	const struct lic_option *opt;
 	struct lms_license live;

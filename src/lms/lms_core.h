@@ -27,6 +27,7 @@ struct lms_core {
 	int max_failures;    /* wrong numbers per account or address in the window */
 	int max_signin;      /* failed sign-ins per account or address in the window */
 	const char *code;    /* the stable code of the last refusal */
+	bool retry;          /* a conflict now means another try, not a refusal */
 };
 
 #define LMS_WINDOW 900  /* seconds over which failures are counted */

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lms/lms_db_pg.h"
 #include "store/store_sql.h"
 #include "util/blob.h"
 #include "util/strbuf.h"
@@ -19,9 +20,10 @@
 extern const struct svc_blob svc_lms_schema_files[];
 
 struct lms_db {
-	sqlite3 *db;
-	char *path;
-	bool writing; /* holds write_lock */
+	sqlite3 *db;       /* the file; on PostgreSQL, an in-memory one for JSON */
+	struct lms_pg *pg; /* PostgreSQL: every call goes there */
+	char *path;        /* as shown in messages: without a password */
+	bool writing;      /* holds write_lock */
 };
 
 /* The server's threads queue for the write lock here rather than in
@@ -40,28 +42,8 @@ write_unlock(struct lms_db *db)
 }
 
 #define LMS_APP_ID 0x4c4d5331 /* "LMS1" */
-#define NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
-
-static const char SQL_LIVE[] = "SELECT number, serial, option, state, issued FROM license "
-			       "WHERE serial = ?1 AND option = ?2 AND state = 'issued'";
-static const char SQL_LICENSES[] =
-	"SELECT number, serial, option, state, issued FROM license "
-	"WHERE (?1 IS NULL OR serial = ?1) AND (?2 IS NULL OR option = ?2) ORDER BY number";
-static const char SQL_LICENSE_ADD[] =
-	"INSERT INTO license (number, serial, option, state, issued) "
-	"VALUES ((SELECT coalesce(max(number), 0) + 1 FROM license), ?1, ?2, 'issued', " NOW ") "
-	"RETURNING number";
-static const char SQL_LICENSE_END[] =
-	"UPDATE license SET state = 'transferred' WHERE number = ?1 AND state = 'issued'";
-static const char SQL_TRANSFER_GET[] =
-	"SELECT number, from_serial, to_serial, option, counter, license, new_license, at "
-	"FROM transfer WHERE number = ?1";
-static const char SQL_TRANSFER_ADD[] =
-	"INSERT INTO transfer (number, from_serial, to_serial, option, counter, license, "
-	"new_license, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, " NOW ")";
-static const char SQL_TRANSFERS[] =
-	"SELECT number, from_serial, to_serial, option, counter, license, new_license, at "
-	"FROM transfer ORDER BY at, license";
+#define LMS_NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+#include "lms/lms_db_sql.h"
 
 static int
 lmsdb_fail(struct lms_db *db, const char *what, struct svc_err *err)
@@ -136,13 +118,37 @@ schema_latest(void)
 	return n;
 }
 
+/* A PostgreSQL database by its URI. SQLite stays, in memory, for the
+ * JSON of requests (lms_db_json_get): one parser for both backends. */
+static int
+open_pg(const char *uri, struct lms_db **out, struct svc_err *err)
+{
+	struct lms_db *db = xcalloc(1, sizeof *db);
+
+	db->path = lms_pg_masked(uri);
+	if (lms_pg_open(uri, &db->pg, err) != 0) {
+		lms_db_close(db);
+		return -1;
+	}
+	if (sqlite3_open_v2(":memory:", &db->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+		lmsdb_fail(db, "open", err);
+		lms_db_close(db);
+		return -1;
+	}
+	*out = db;
+	return 0;
+}
+
 int
 lms_db_open(const char *path, struct lms_db **out, struct svc_err *err)
 {
-	struct lms_db *db = xcalloc(1, sizeof *db);
+	struct lms_db *db;
 	int app = 0, version = 0, fd;
 
 	*out = NULL;
+	if (lms_pg_is_uri(path))
+		return open_pg(path, out, err);
+	db = xcalloc(1, sizeof *db);
 	db->path = xstrdup(path);
 	/* Created 0600 before SQLite opens it: it says who holds which license.
 	 * Only when missing: closing any descriptor of the file drops every
@@ -196,6 +202,7 @@ lms_db_close(struct lms_db *db)
 	if (db == NULL)
 		return;
 	write_unlock(db);
+	lms_pg_close(db->pg);
 	sqlite3_close(db->db);
 	free(db->path);
 	free(db);
@@ -204,6 +211,8 @@ lms_db_close(struct lms_db *db)
 int
 lms_db_begin(struct lms_db *db, struct svc_err *err)
 {
+	if (db->pg) /* no lock: SERIALIZABLE, and lms_db_conflict() */
+		return lms_pg_begin(db->pg, err);
 	if (!db->writing) {
 		pthread_mutex_lock(&write_lock);
 		db->writing = true;
@@ -217,6 +226,8 @@ lms_db_begin(struct lms_db *db, struct svc_err *err)
 int
 lms_db_commit(struct lms_db *db, struct svc_err *err)
 {
+	if (db->pg)
+		return lms_pg_commit(db->pg, err);
 	if (exec(db, "COMMIT", err) != 0)
 		return -1; /* still open: the caller rolls back */
 	write_unlock(db);
@@ -226,9 +237,22 @@ lms_db_commit(struct lms_db *db, struct svc_err *err)
 void
 lms_db_rollback(struct lms_db *db)
 {
+	if (db->pg) {
+		lms_pg_rollback(db->pg);
+		return;
+	}
 	if (sqlite3_get_autocommit(db->db) == 0)
 		sqlite3_exec(db->db, "ROLLBACK", NULL, NULL, NULL);
 	write_unlock(db);
+}
+
+/* From here on, each call goes first to its twin in lms_db_pg.c when the
+ * database is PostgreSQL; the rest of each is SQLite's. */
+
+bool
+lms_db_conflict(const struct lms_db *db)
+{
+	return db->pg && lms_pg_conflict(db->pg);
 }
 
 static void
@@ -260,6 +284,8 @@ int
 lms_db_live(struct lms_db *db, const char *serial, const char *option, struct lms_license *out,
 	    struct svc_err *err)
 {
+	if (db->pg)
+		return lms_pg_live(db->pg, serial, option, out, err);
 	sqlite3_stmt *s = lmsdb_prep(db, SQL_LIVE, err);
 	int rc;
 
@@ -281,6 +307,8 @@ int
 lms_db_licenses(struct lms_db *db, const char *serial, const char *option, lms_license_fn fn,
 		void *arg, struct svc_err *err)
 {
+	if (db->pg)
+		return lms_pg_licenses(db->pg, serial, option, fn, arg, err);
 	sqlite3_stmt *s = lmsdb_prep(db, SQL_LICENSES, err);
 	struct lms_license l;
 	int rc;
@@ -304,6 +332,8 @@ int
 lms_db_license_add(struct lms_db *db, const char *serial, const char *option, int64_t *number,
 		   struct svc_err *err)
 {
+	if (db->pg)
+		return lms_pg_license_add(db->pg, serial, option, number, err);
 	sqlite3_stmt *s = lmsdb_prep(db, SQL_LICENSE_ADD, err);
 	int rc, done;
 
@@ -326,6 +356,8 @@ lms_db_license_add(struct lms_db *db, const char *serial, const char *option, in
 int
 lms_db_license_end(struct lms_db *db, int64_t number, struct svc_err *err)
 {
+	if (db->pg)
+		return lms_pg_license_end(db->pg, number, err);
 	sqlite3_stmt *s = lmsdb_prep(db, SQL_LICENSE_END, err);
 	int rc;
 
@@ -345,6 +377,8 @@ int
 lms_db_transfer_get(struct lms_db *db, const char *number, struct lms_transfer *out,
 		    struct svc_err *err)
 {
+	if (db->pg)
+		return lms_pg_transfer_get(db->pg, number, out, err);
 	sqlite3_stmt *s = lmsdb_prep(db, SQL_TRANSFER_GET, err);
 	int rc;
 
@@ -364,6 +398,8 @@ lms_db_transfer_get(struct lms_db *db, const char *number, struct lms_transfer *
 int
 lms_db_transfer_add(struct lms_db *db, const struct lms_transfer *t, struct svc_err *err)
 {
+	if (db->pg)
+		return lms_pg_transfer_add(db->pg, t, err);
 	sqlite3_stmt *s = lmsdb_prep(db, SQL_TRANSFER_ADD, err);
 	int rc;
 
@@ -384,6 +420,8 @@ lms_db_transfer_add(struct lms_db *db, const struct lms_transfer *t, struct svc_
 int
 lms_db_transfers(struct lms_db *db, lms_transfer_fn fn, void *arg, struct svc_err *err)
 {
+	if (db->pg)
+		return lms_pg_transfers(db->pg, fn, arg, err);
 	sqlite3_stmt *s = lmsdb_prep(db, SQL_TRANSFERS, err);
 	struct lms_transfer t;
 	int rc;
@@ -404,30 +442,6 @@ lms_db_transfers(struct lms_db *db, lms_transfer_fn fn, void *arg, struct svc_er
 /* --- the network service's tables (schema/lms/002_service.sql) ---------- */
 
 static const char SQL_JSON[] = "SELECT json_type(?1), json_type(?1, ?2), ?1 ->> ?2";
-static const char SQL_ACCOUNT_GET[] = "SELECT name, role, password FROM account WHERE name = ?1";
-static const char SQL_ACCOUNT_ADD[] =
-	"INSERT INTO account (name, role, password, created) VALUES (?1, ?2, ?3, ?4) "
-	"ON CONFLICT (name) DO NOTHING";
-static const char SQL_SESSION_ADD[] =
-	"INSERT INTO session (token, account, expires) VALUES (?1, ?2, ?3)";
-static const char SQL_SESSION_GET[] =
-	"SELECT a.name, a.role, a.password FROM session s JOIN account a ON a.name = s.account "
-	"WHERE s.token = ?1 AND s.expires > ?2";
-static const char SQL_SESSION_PURGE[] = "DELETE FROM session WHERE expires <= ?1";
-static const char SQL_LAN_ADD[] =
-	"INSERT INTO lan (hash, hint, option, created, creator) VALUES (?1, ?2, ?3, ?4, ?5)";
-static const char SQL_LAN_GET[] = "SELECT hint, option, serial, license, created, redeemed "
-				  "FROM lan WHERE hash = ?1";
-static const char SQL_LAN_REDEEM[] = "UPDATE lan SET serial = ?2, license = ?3, redeemed = ?4 "
-				     "WHERE hash = ?1 AND serial IS NULL";
-static const char SQL_AUDIT_ADD[] =
-	"INSERT INTO audit (at, account, address, action, subject, result, detail) "
-	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
-static const char SQL_AUDIT_FAILURES[] =
-	"SELECT count(*) FROM audit WHERE instr(?1, ',' || action || ',') > 0 AND at >= ?4 AND "
-	"result NOT IN ('ok', 'RATE_LIMITED') AND (account = ?2 OR address = ?3)";
-static const char SQL_AUDIT[] = "SELECT id, at, account, address, action, subject, result, "
-				"detail FROM audit ORDER BY id DESC LIMIT ?1";
 
 int
 lms_db_json_get(struct lms_db *db, const char *body, const char *path, char **out, char type[16],
@@ -482,6 +496,8 @@ int
 lms_db_account_get(struct lms_db *db, const char *name, struct lms_account *out,
 		   struct svc_err *err)
 {
+	if (db->pg)
+		return lms_pg_account_get(db->pg, name, out, err);
 	sqlite3_stmt *s = lmsdb_prep(db, SQL_ACCOUNT_GET, err);
 
 	memset(out, 0, sizeof *out);
@@ -494,6 +510,8 @@ lms_db_account_get(struct lms_db *db, const char *name, struct lms_account *out,
 int
 lms_db_account_add(struct lms_db *db, const struct lms_account *a, int64_t now, struct svc_err *err)
 {
+	if (db->pg)
+		return lms_pg_account_add(db->pg, a, now, err);
 	sqlite3_stmt *s = lmsdb_prep(db, SQL_ACCOUNT_ADD, err);
 
 	if (s == NULL)
@@ -513,6 +531,8 @@ int
 lms_db_session_add(struct lms_db *db, const char *token_hash, const char *account, int64_t expires,
 		   struct svc_err *err)
 {
+	if (db->pg)
+		return lms_pg_session_add(db->pg, token_hash, account, expires, err);
 	sqlite3_stmt *s = lmsdb_prep(db, SQL_SESSION_PURGE, err);
 
 	/* Expired sessions go as new ones come: the table stays small. */
@@ -534,6 +554,8 @@ int
 lms_db_session_get(struct lms_db *db, const char *token_hash, int64_t now, struct lms_account *out,
 		   struct svc_err *err)
 {
+	if (db->pg)
+		return lms_pg_session_get(db->pg, token_hash, now, out, err);
 	sqlite3_stmt *s = lmsdb_prep(db, SQL_SESSION_GET, err);
 
 	memset(out, 0, sizeof *out);
@@ -548,6 +570,8 @@ int
 lms_db_lan_add(struct lms_db *db, const char *hash, const struct lms_lan *lan, const char *creator,
 	       struct svc_err *err)
 {
+	if (db->pg)
+		return lms_pg_lan_add(db->pg, hash, lan, creator, err);
 	sqlite3_stmt *s = lmsdb_prep(db, SQL_LAN_ADD, err);
 
 	if (s == NULL)
@@ -563,6 +587,8 @@ lms_db_lan_add(struct lms_db *db, const char *hash, const struct lms_lan *lan, c
 int
 lms_db_lan_get(struct lms_db *db, const char *hash, struct lms_lan *out, struct svc_err *err)
 {
+	if (db->pg)
+		return lms_pg_lan_get(db->pg, hash, out, err);
 	sqlite3_stmt *s = lmsdb_prep(db, SQL_LAN_GET, err);
 	int rc;
 
@@ -589,6 +615,8 @@ int
 lms_db_lan_redeem(struct lms_db *db, const char *hash, const char *serial, int64_t license,
 		  int64_t now, struct svc_err *err)
 {
+	if (db->pg)
+		return lms_pg_lan_redeem(db->pg, hash, serial, license, now, err);
 	sqlite3_stmt *s = lmsdb_prep(db, SQL_LAN_REDEEM, err);
 
 	if (s == NULL)
@@ -609,6 +637,8 @@ static int audit_insert(struct lms_db *db, const struct lms_audit *a, struct svc
 int
 lms_db_audit_add(struct lms_db *db, const struct lms_audit *a, struct svc_err *err)
 {
+	if (db->pg)
+		return lms_pg_audit_add(db->pg, a, err);
 	bool alone = !db->writing; /* not inside a transaction: a write of its own */
 	int rc;
 
@@ -643,6 +673,8 @@ int
 lms_db_audit_failures(struct lms_db *db, const char *action, const char *account,
 		      const char *address, int64_t since, int64_t *n, struct svc_err *err)
 {
+	if (db->pg)
+		return lms_pg_audit_failures(db->pg, action, account, address, since, n, err);
 	sqlite3_stmt *s = lmsdb_prep(db, SQL_AUDIT_FAILURES, err);
 	int rc;
 
@@ -677,6 +709,8 @@ read_audit(sqlite3_stmt *s, struct lms_audit *a)
 int
 lms_db_audit(struct lms_db *db, int64_t limit, lms_audit_fn fn, void *arg, struct svc_err *err)
 {
+	if (db->pg)
+		return lms_pg_audit(db->pg, limit, fn, arg, err);
 	sqlite3_stmt *s = lmsdb_prep(db, SQL_AUDIT, err);
 	struct lms_audit a;
 	int rc;

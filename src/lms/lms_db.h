@@ -1,12 +1,15 @@
 /*
- * The license server's own SQLite file: licenses issued and transfers
- * accepted (schema/lms/). The only code of svcmode-lms that talks to
- * SQLite. Errors as in
- * store.h (EX_CANTCREAT, EX_DATAERR for a foreign file, EX_TEMPFAIL busy).
+ * The license server's database: licenses issued and transfers accepted
+ * (schema/lms/). A SQLite file by default; a PostgreSQL database when the
+ * target is a postgresql:// or postgres:// URI (lms_db_pg.c, on libpq).
+ * The only code of svcmode-lms that talks to either. Errors as in
+ * store.h (EX_CANTCREAT, EX_DATAERR for a foreign file, EX_TEMPFAIL busy
+ * or a serialization failure, EX_UNAVAILABLE no PostgreSQL server).
  */
 #ifndef SVC_LMS_DB_H
 #define SVC_LMS_DB_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "util/err.h"
@@ -32,12 +35,17 @@ struct lms_transfer {
 	char at[32];
 };
 
-/* Opens PATH, creating it (0600) with its schema if missing. */
+/* Opens PATH, creating it (0600) with its schema if missing; or the
+ * PostgreSQL database of the URI PATH, its schema brought up to date. */
 int lms_db_open(const char *path, struct lms_db **out, struct svc_err *err);
 void lms_db_close(struct lms_db *db);
-int lms_db_begin(struct lms_db *db, struct svc_err *err); /* BEGIN IMMEDIATE */
+/* SQLite: BEGIN IMMEDIATE. PostgreSQL: BEGIN ISOLATION LEVEL SERIALIZABLE. */
+int lms_db_begin(struct lms_db *db, struct svc_err *err);
 int lms_db_commit(struct lms_db *db, struct svc_err *err);
 void lms_db_rollback(struct lms_db *db);
+/* True when the last statement failed on a serialization conflict
+ * (PostgreSQL only): roll back and run the whole action again. */
+bool lms_db_conflict(const struct lms_db *db);
 
 /* The live (issued) license of SERIAL/OPTION: 1 and OUT, or 0. */
 int lms_db_live(struct lms_db *db, const char *serial, const char *option, struct lms_license *out,

@@ -53,10 +53,10 @@ ncli=$(grep -lE '^[2-9A-HJ-NP-Z]{4}(-[2-9A-HJ-NP-Z]{4}){5}$' "$WORK"/cli.* 2>/de
 [ "$(grep -l 'was already used' "$WORK"/cli.* | wc -l)" -eq $((4 - ncli)) ] && ok ||
   fail "command-line losers told the number was used: $(cat "$WORK"/cli.*)"
 grep -l '"code":"NUMBER_USED"' "$WORK"/resp.* >/dev/null && ok || fail "losers told NUMBER_USED"
-[ "$(sqlite3 "$LMSDB" "SELECT count(*) FROM transfer")" = 1 ] && ok || fail "one transfer recorded"
-[ "$(sqlite3 "$LMSDB" "SELECT count(*) FROM license WHERE option = 'SEND' AND state = 'issued'")" = 1 ] &&
+[ "$(dbq "SELECT count(*) FROM transfer")" = 1 ] && ok || fail "one transfer recorded"
+[ "$(dbq "SELECT count(*) FROM license WHERE option = 'SEND' AND state = 'issued'")" = 1 ] &&
   ok || fail "one live SEND license in all"
-[ "$(sqlite3 "$LMSDB" "SELECT count(*) FROM audit WHERE action = 'transfer' AND result = 'ok'")" = 1 ] &&
+[ "$(dbq "SELECT count(*) FROM audit WHERE action = 'transfer' AND result = 'ok'")" = 1 ] &&
   ok || fail "one transfer audited as done"
 
 # --- one License Access Number, 32 clients at once ---------------------------------
@@ -68,10 +68,40 @@ curl -s --cacert "$WORK/cert.pem" --parallel --parallel-immediate --parallel-max
 [ "$(grep -c '^200$' "$WORK/codes")" = 1 ] && ok ||
   fail "one LAN: $(sort "$WORK/codes" | uniq -c | tr '\n' ' ')"
 [ "$(grep -c '^409$' "$WORK/codes")" = 31 ] && ok || fail "31 told LAN_USED"
-[ "$(sqlite3 "$LMSDB" "SELECT count(*) FROM license WHERE option = 'PCL'")" = 1 ] && ok ||
+[ "$(dbq "SELECT count(*) FROM license WHERE option = 'PCL'")" = 1 ] && ok ||
   fail "one PCL license issued"
-[ "$(sqlite3 "$LMSDB" "SELECT count(*) FROM lan WHERE serial IS NOT NULL")" = 1 ] && ok ||
+[ "$(dbq "SELECT count(*) FROM lan WHERE serial IS NOT NULL")" = 1 ] && ok ||
   fail "one redemption recorded"
+
+[ "$(dbq "SELECT count(*) FROM audit WHERE result IN ('BUSY', 'INTERNAL')")" = 0 ] && ok ||
+  fail "a client refused as busy: the conflicts were not retried"
+
+# --- PostgreSQL: conflicts for certain, and tried again -----------------------------
+# A session holds a lock that lets the redemptions read but not mark the
+# LAN: they all begin on the same snapshot, then meet at once. All but one
+# fail to commit as serializable (40001), run again, and find it used.
+if [ "${LMS_BACKEND:-sqlite}" = postgresql ]; then
+  lms lan create --option SPDF
+  LAN=$(out)
+  before=$(grep -c 'could not serialize' "$PGDIR/server.log")
+  psql -X -q -d "$LMSDB" -c 'BEGIN; LOCK TABLE lan IN SHARE ROW EXCLUSIVE MODE;
+    SELECT pg_sleep(2); COMMIT' >/dev/null &
+  HOLD=$!
+  sleep 0.5
+  parallel_config 16 /v1/redeem "{\"lan\":\"$LAN\",\"serial\":\"HHH000%s\"}"
+  curl -s --cacert "$WORK/cert.pem" --parallel --parallel-immediate --parallel-max 16 \
+    -K "$WORK/parallel.conf" >"$WORK/codes"
+  wait "$HOLD"
+  conflicts=$(($(grep -c 'could not serialize' "$PGDIR/server.log") - before))
+  [ "$conflicts" -gt 0 ] && ok || fail "the held lock made no serialization conflict"
+  echo "serialization conflicts, tried again: $conflicts"
+  [ "$(grep -c '^200$' "$WORK/codes")" = 1 ] && [ "$(grep -c '^409$' "$WORK/codes")" = 15 ] && ok ||
+    fail "one LAN after conflicts: $(sort "$WORK/codes" | uniq -c | tr '\n' ' ')"
+  [ "$(dbq "SELECT count(*) FROM license WHERE option = 'SPDF'")" = 1 ] && ok ||
+    fail "one SPDF license issued after conflicts"
+  [ "$(dbq "SELECT count(*) FROM audit WHERE result IN ('BUSY', 'INTERNAL')")" = 0 ] && ok ||
+    fail "a conflict reached a client"
+fi
 
 # --- bounded load: 64 clients, 640 verifications of a live number --------------------
 device g GGG00001
