@@ -25,7 +25,9 @@ install(FILES ${SVC_PKG_BIN}/changelog.gz ${SVC_PKG_SRC}/debian/copyright
 set(CPACK_DEBIAN_LMS_PACKAGE_NAME svcmode-lms)
 set(CPACK_DEBIAN_LMS_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_LMS_PACKAGE_SECTION admin)
-set(CPACK_DEBIAN_LMS_PACKAGE_DEPENDS "adduser")
+# libpq5's shlibs file names no version: the PostgreSQL 15 client is the
+# one built and tested against.
+set(CPACK_DEBIAN_LMS_PACKAGE_DEPENDS "adduser, libpq5 (>= 15)")
 set(CPACK_DEBIAN_LMS_DESCRIPTION "license server of svcmode devices (HTTPS API and web pages)\n\
 svcmode-lms is the vendor's license server for svcmode printer/fax\n\
 controllers: it issues license access numbers and license keys for a\n\
