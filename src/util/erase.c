@@ -225,8 +225,8 @@ batch_verify(struct erase_stats *st)
 	}
 }
 
-/* Unlinking: each unlink waits for the file system (about 4 ms on an
- * ext4 mounted with discard, whatever the file's size), so the files go
+/* Unlinking: each unlink waits for the file system, about 4 ms on an
+ * ext4 mounted with discard, whatever the file's size; so the files go
  * from UNLINKERS threads at once, which the file system overlaps. */
 #define UNLINKERS 8
 
