@@ -80,6 +80,29 @@ if(SVC_STATIC_GSASL)
     ${SVC_GSASL_STATIC} ${CMAKE_DL_LIBS})
 endif()
 
+# libarchive likewise, with only what ZIP needs (zlib, bzip2, xz, zstd,
+# nettle for its AES): the shared library pulls in 15 libraries (libxml2
+# and ICU among them), which made the backup commands' peak RSS 13 MiB
+# (docs/benchmarks.md). With the static archives only the objects svcmode
+# calls are linked. Off (the Debian package): libarchive.so.13 is opened
+# with dlopen() when a backup command runs (src/backup/archive_lazy.c).
+option(SVC_STATIC_ARCHIVE "Link libarchive statically (smaller backup commands)" ON)
+if(SVC_STATIC_ARCHIVE)
+  foreach(lib archive nettle lzma bz2 zstd z)
+    find_library(SVC_LIB${lib}_A NAMES lib${lib}.a HINTS ${ARCHIVE_LIBRARY_DIRS})
+    if(NOT SVC_LIB${lib}_A)
+      message(FATAL_ERROR "static lib${lib} not found: apt-get install libarchive-dev nettle-dev "
+        "liblzma-dev libbz2-dev libzstd-dev zlib1g-dev, or -DSVC_STATIC_ARCHIVE=OFF")
+    endif()
+    list(APPEND SVC_ARCHIVE_STATIC ${SVC_LIB${lib}_A})
+  endforeach()
+  # Executables that link it drop the sections nothing calls: libarchive's
+  # objects hold every format (xar's writer would need libxml2) beside the
+  # ZIP code svcmode uses.
+  set_property(TARGET PkgConfig::ARCHIVE PROPERTY INTERFACE_LINK_LIBRARIES ${SVC_ARCHIVE_STATIC})
+  set_property(TARGET PkgConfig::ARCHIVE PROPERTY INTERFACE_LINK_OPTIONS -Wl,--gc-sections)
+endif()
+
 # Relative relocations packed (DT_RELR): a smaller, faster-starting binary.
 include(CheckLinkerFlag)
 check_linker_flag(C "-Wl,-z,pack-relative-relocs" SVC_HAVE_RELR)

@@ -22,7 +22,7 @@ ldflags=$(dpkg-buildflags --get LDFLAGS)
 # of all four then reach svcmode without a rebuild (a few ms of start-up each run).
 # No demo vendor secret in the package: its stores are provisioned.
 cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release -DSVC_TESTS=OFF -DSVC_DEMO_KEY=OFF \
-	-DSVC_STATIC_OPENSSL=OFF -DSVC_STATIC_SQLITE=OFF -DSVC_STATIC_NCURSES=OFF -DSVC_STATIC_GSASL=OFF \
+	-DSVC_STATIC_OPENSSL=OFF -DSVC_STATIC_SQLITE=OFF -DSVC_STATIC_NCURSES=OFF -DSVC_STATIC_GSASL=OFF -DSVC_STATIC_ARCHIVE=OFF \
 	-DCMAKE_C_FLAGS="$cflags" -DCMAKE_EXE_LINKER_FLAGS="$ldflags" >&2
 cmake --build "$build" -j "${JOBS:-2}" >&2
 rm -f "$build"/svcmode_*.deb "$build"/svcmode-lms_*.deb

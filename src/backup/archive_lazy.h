@@ -6,7 +6,9 @@
  * opens it with dlopen() when it runs.
  *
  * Include this header instead of <archive.h>: the libarchive calls below
- * then go through pointers that archive_lazy_load() fills.
+ * then go through pointers that archive_lazy_load() fills. With
+ * SVC_ARCHIVE_STATIC (the default build) libarchive is linked statically
+ * with only the objects ZIP needs, and the calls are direct.
  */
 #ifndef SVC_ARCHIVE_LAZY_H
 #define SVC_ARCHIVE_LAZY_H
@@ -55,15 +57,27 @@
 	X(archive_write_set_passphrase)                                                            \
 	X(archive_write_zip_set_compression_store)
 
+#ifndef SVC_ARCHIVE_STATIC
 #define X(name) extern __typeof__(name) *lazy_##name;
 ARCHIVE_LAZY_FUNCS(X)
 #undef X
+#endif
 
+#ifdef SVC_ARCHIVE_STATIC
+/* Linked statically (SVC_STATIC_ARCHIVE): nothing to load. */
+static inline int
+archive_lazy_load(struct svc_err *err)
+{
+	(void)err;
+	return 0;
+}
+#else
 /* Loads libarchive once; EX_UNAVAILABLE naming the Debian package if it is
  * missing. Safe to call again. */
 int archive_lazy_load(struct svc_err *err);
+#endif
 
-#ifndef ARCHIVE_LAZY_IMPL
+#if !defined(ARCHIVE_LAZY_IMPL) && !defined(SVC_ARCHIVE_STATIC)
 #define archive_entry_free (*lazy_archive_entry_free)
 #define archive_entry_is_encrypted (*lazy_archive_entry_is_encrypted)
 #define archive_entry_new (*lazy_archive_entry_new)

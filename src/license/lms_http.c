@@ -1,19 +1,22 @@
 /*
  * HTTPS requests to the LMS through libcurl, JSON in and out (license_int.h).
  * libcurl rather than a hand-made HTTP client: TLS, redirects refused,
- * timeouts and chunked answers are its daily work; it is built here on
- * OpenSSL, so the trust store can be the same X509_STORE the mail client
- * uses (system bundle plus the store's CA certificates).
+ * timeouts and chunked answers are its daily work. It is opened on first
+ * use (curl_lazy.h) and brings its own OpenSSL, so the trust store goes to
+ * it as PEM text (the system bundle plus the store's CA certificates), not
+ * as objects of svcmode's OpenSSL.
  */
-#include <curl/curl.h>
-#include <openssl/ssl.h>
+#include <openssl/crypto.h>
+#include <openssl/x509.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "license/curl_lazy.h"
 #include "license/license_int.h"
 #include "store/store.h"
 #include "tls/tls.h"
+#include "util/fsutil.h"
 
 #define LMS_MAX_ANSWER (256 * 1024)
 #define LMS_TIMEOUT 30L
@@ -36,22 +39,22 @@ on_data(char *p, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
-/* The system bundle and the store's CA certificates, read at every
- * request so that removing a CA stops trusting it at once. */
-static CURLcode
-on_ssl_ctx(CURL *curl, void *ctx, void *arg)
+/* The trust store as PEM: the system bundle (where OpenSSL's default
+ * paths find it, SSL_CERT_FILE included) and the store's CA certificates,
+ * read at every request so that removing a CA stops trusting it at once. */
+static int
+trust_pem(struct device *dev, struct strbuf *pem, struct svc_err *err)
 {
-	struct device *dev = arg;
-	X509_STORE *xs = X509_STORE_new();
-	struct svc_err err = { 0 };
+	const char *file = getenv(X509_get_default_cert_file_env());
+	struct svc_err ignored = { 0 };
 
-	(void)curl;
-	if (xs == NULL || X509_STORE_set_default_paths(xs) != 1 || tls_ca_load(dev, xs, &err) < 0) {
-		X509_STORE_free(xs);
-		return CURLE_SSL_CACERT_BADFILE;
-	}
-	SSL_CTX_set_cert_store(ctx, xs); /* the context owns it now */
-	return CURLE_OK;
+	if (file == NULL || *file == '\0')
+		file = X509_get_default_cert_file();
+	/* No system bundle is no error: the store's CAs may be enough. */
+	if (fs_read(file, 16u << 20, pem, &ignored) != 0)
+		sb_reset(pem);
+	sb_adds(pem, "\n");
+	return tls_ca_pem(dev, pem, err) < 0 ? -1 : 0;
 }
 
 /* The message of an {"error":{"code","message"}} answer. */
@@ -102,11 +105,12 @@ int
 lic_http(struct device *dev, const char *url, const char *path, const char *token, const char *body,
 	 struct strbuf *out, long *status, struct svc_err *err)
 {
-	struct strbuf full = STRBUF_INIT, auth = STRBUF_INIT;
+	struct strbuf full = STRBUF_INIT, auth = STRBUF_INIT, trust = STRBUF_INIT;
 	struct curl_slist *hdr = NULL;
+	struct curl_blob blob;
 	struct answer a = { out, false };
 	char detail[CURL_ERROR_SIZE] = "";
-	CURL *c;
+	CURL *c = NULL;
 	CURLcode rc;
 	int ret = -1;
 
@@ -114,8 +118,15 @@ lic_http(struct device *dev, const char *url, const char *path, const char *toke
 	*status = 0;
 	if (strncmp(url, "https://", 8) != 0)
 		return svc_errf(err, EX_USAGE, "LMS URL '%s' is not https://HOST[:PORT]", url);
-	if ((c = curl_easy_init()) == NULL)
-		return svc_errf(err, EX_SOFTWARE, "libcurl could not start");
+	if (curl_lazy_load(err) != 0 || trust_pem(dev, &trust, err) != 0)
+		goto out;
+	if ((c = curl_easy_init()) == NULL) {
+		svc_errf(err, EX_SOFTWARE, "libcurl could not start");
+		goto out;
+	}
+	blob.data = trust.buf;
+	blob.len = trust.len;
+	blob.flags = CURL_BLOB_NOCOPY;
 	sb_adds(&full, url);
 	while (full.len > 8 && full.buf[full.len - 1] == '/')
 		full.buf[--full.len] = '\0';
@@ -135,8 +146,7 @@ lic_http(struct device *dev, const char *url, const char *path, const char *toke
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, detail);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &a);
-	curl_easy_setopt(c, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
-	curl_easy_setopt(c, CURLOPT_SSL_CTX_DATA, dev);
+	curl_easy_setopt(c, CURLOPT_CAINFO_BLOB, &blob);
 	if (body)
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
 	rc = curl_easy_perform(c);
@@ -156,8 +166,11 @@ lic_http(struct device *dev, const char *url, const char *path, const char *toke
 	}
 	ret = 0;
 out:
-	curl_slist_free_all(hdr);
-	curl_easy_cleanup(c);
+	if (c != NULL) {
+		curl_slist_free_all(hdr);
+		curl_easy_cleanup(c);
+	}
+	sb_release(&trust);
 	if (auth.buf)
 		OPENSSL_cleanse(auth.buf, auth.len); /* the session token */
 	sb_release(&auth);

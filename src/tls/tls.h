@@ -125,6 +125,8 @@ int tls_ca_delete(struct device *dev, const char *fp, struct svc_err *err);
 /* Adds every stored CA certificate to STORE (for the mail client);
  * returns how many. */
 int tls_ca_load(struct device *dev, X509_STORE *store, struct svc_err *err);
+/* Appends every stored CA certificate to OUT as PEM (for libcurl). */
+int tls_ca_pem(struct device *dev, struct strbuf *out, struct svc_err *err);
 
 /* Loads the key pair in use (its certificate, chain and private key) into
  * CTX, the device's side of a TLS server (SMTP reception's STARTTLS);

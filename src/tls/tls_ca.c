@@ -240,3 +240,17 @@ tls_ca_load(struct device *dev, X509_STORE *store, struct svc_err *err)
 		return -1;
 	return lc.n;
 }
+
+static int
+ca_pem_one(void *arg, const struct store_tls_ca *ca)
+{
+	sb_adds(arg, ca->cert_pem);
+	sb_adds(arg, "\n");
+	return 0;
+}
+
+int
+tls_ca_pem(struct device *dev, struct strbuf *out, struct svc_err *err)
+{
+	return store_tls_ca_each(device_store(dev), NULL, ca_pem_one, out, err);
+}
