@@ -188,10 +188,10 @@ set(CPACK_DEBIAN_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${SVC_PKG_MAINTAINER}")
 # Depends: the libraries actually linked (dpkg-shlibdeps), adduser for the
-# postinst, and libarchive, which backup opens with dlopen() on first use
-# (so dpkg-shlibdeps cannot see it).
+# postinst, and libarchive and libcurl, which backup and the online license
+# commands open with dlopen() on first use (so dpkg-shlibdeps cannot see them).
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_SVCMODE_PACKAGE_DEPENDS "adduser, libarchive13 (>= 3.6.2)")
+set(CPACK_DEBIAN_SVCMODE_PACKAGE_DEPENDS "adduser, libarchive13 (>= 3.6.2), libcurl4 (>= 7.88)")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "bash-completion")
 set(CPACK_DEBIAN_SVCMODE_PACKAGE_CONTROL_EXTRA
   ${SVC_PKG_SRC}/debian/postinst ${SVC_PKG_SRC}/debian/postrm)

@@ -62,12 +62,13 @@ for pd in $PKGS; do
   # Depends: exactly the packages of the shared libraries the installed
   # programs need (their ELF NEEDED entries, resolved by the dynamic linker,
   # owner by dpkg -S), each with a version, plus adduser for the postinst
-  # and, for svcmode, libarchive13, which backup opens with dlopen().
+  # and, for svcmode, libarchive13 and libcurl4, which backup and the online
+  # license commands open with dlopen().
   mkdir -p "$WORK/pkg"
   dpkg-deb -x "$deb" "$WORK/pkg/$name"
   dpkg-deb -x "$deb" "$WORK/root"
   want=adduser
-  [ "$name" = svcmode ] && want="$want libarchive13"
+  [ "$name" = svcmode ] && want="$want libarchive13 libcurl4"
   for exe in "$WORK/pkg/$name"/usr/bin/*; do
     needed=$(readelf -d "$exe" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
     [ -n "$needed" ] && ok || fail "readelf finds no NEEDED library in $exe"
