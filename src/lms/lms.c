@@ -16,8 +16,8 @@
 
 #include "license/scheme.h"
 #include "lms/lms_core.h"
-#include "lms/lms_db.h"
 #include "lms/lms_http.h"
+#include "store/lms/lms_db.h"
 #include "util/fsutil.h"
 #include "util/hex.h"
 #include "util/strbuf.h"

@@ -2,6 +2,7 @@
 #include "lms/lms_core.h"
 #include "lms/lms_core_int.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -130,10 +131,17 @@ grant_set(struct lms_grant *g, const char *serial, const struct lic_option *opt,
 	g->number = number;
 }
 
-int
-lms_issue(struct lms_core *c, const char *serial, const char *option, struct lms_grant *out,
-	  struct svc_err *err)
+struct issue_args {
+	const char *serial, *option;
+	struct lms_grant *out;
+};
+
+static int
+issue_once(struct lms_core *c, void *args, struct svc_err *err)
 {
+	const struct issue_args *a = args;
+	const char *serial = a->serial;
+	struct lms_grant *out = a->out;
 	const struct lic_option *opt;
 	struct lms_license live;
 	int64_t number = 0;
@@ -142,7 +150,7 @@ lms_issue(struct lms_core *c, const char *serial, const char *option, struct lms
 
 	memset(out, 0, sizeof *out);
 	c->code = NULL;
-	opt = lms_find_option(c, option, err);
+	opt = lms_find_option(c, a->option, err);
 	if (opt == NULL || lms_check_serial(c, serial, err) != 0 || lms_db_begin(c->db, err) != 0)
 		return lms_refused(c, "issue", serial, err);
 	have = lms_db_live(c->db, serial, opt->name, &live, err);
@@ -160,6 +168,17 @@ lms_issue(struct lms_core *c, const char *serial, const char *option, struct lms
 		return lms_refused(c, "issue", serial, err);
 	grant_set(out, serial, opt, number);
 	return have; /* 1: the same key again */
+}
+
+int
+lms_issue(struct lms_core *c, const char *serial, const char *option, struct lms_grant *out,
+	  struct svc_err *err)
+{
+	struct issue_args a = { serial, option, NULL };
+
+	memset(out, 0, sizeof *out);
+	a.out = out;
+	return lms_retry(c, issue_once, &a, err);
 }
 
 /* --- transfer numbers ----------------------------------------------------- */
@@ -354,7 +373,7 @@ lms_verify(struct lms_core *c, const char *from, const char *option, const char 
 	return 0;
 }
 
-/* Tries before a serialization conflict is given up as BUSY. */
+/* Tries before a conflict is given up as BUSY. */
 #define LMS_TRIES 16
 
 /* Before try N+1: a random wait of up to 2^N ms (at most 64), so that the
@@ -371,52 +390,68 @@ retry_wait(int n)
 	nanosleep(&ts, NULL);
 }
 
-static int transfer_once(struct lms_core *c, const char *from, const char *to, const char *option,
-			 const char *number, struct lms_grant *out, struct svc_err *err);
-static int redeem_once(struct lms_core *c, const char *text, const char *serial,
-		       struct lms_grant *out, struct svc_err *err);
-
-/* On PostgreSQL a transfer or redemption is one SERIALIZABLE transaction:
- * of two that touch the same number, one fails to commit (40001) and runs
- * again from the start, and then finds the number used. */
+/* Every action that writes is one transaction: SERIALIZABLE on PostgreSQL,
+ * where of two that meet one fails to commit (40001, or a deadlock) and
+ * runs again from the start, and BEGIN IMMEDIATE on SQLite, where another
+ * process may hold the file past the busy timeout. */
 int
-lms_transfer(struct lms_core *c, const char *from, const char *to, const char *option,
-	     const char *number, struct lms_grant *out, struct svc_err *err)
+lms_retry(struct lms_core *c, lms_action_fn once, void *args, struct svc_err *err)
 {
 	int rc;
 
 	for (int n = 1;; n++) {
 		c->retry = n < LMS_TRIES;
-		rc = transfer_once(c, from, to, option, number, out, err);
-		if (rc == 0 || !c->retry || !lms_db_conflict(c->db))
+		rc = once(c, args, err);
+		if (rc >= 0 || !c->retry || !lms_db_conflict(c->db))
 			break;
 		retry_wait(n);
 	}
 	c->retry = false;
 	return rc;
 }
+
+struct transfer_args {
+	const char *from, *to, *option, *number;
+	struct lms_grant *out;
+};
+
+static int transfer_once(struct lms_core *c, void *args, struct svc_err *err);
+
+int
+lms_transfer(struct lms_core *c, const char *from, const char *to, const char *option,
+	     const char *number, struct lms_grant *out, struct svc_err *err)
+{
+	struct transfer_args a = { from, to, option, number, NULL };
+
+	memset(out, 0, sizeof *out);
+	a.out = out;
+	return lms_retry(c, transfer_once, &a, err);
+}
+
+struct redeem_args {
+	const char *text, *serial;
+	struct lms_grant *out;
+};
+
+static int redeem_once(struct lms_core *c, void *args, struct svc_err *err);
 
 int
 lms_redeem(struct lms_core *c, const char *text, const char *serial, struct lms_grant *out,
 	   struct svc_err *err)
 {
-	int rc;
+	struct redeem_args a = { text, serial, NULL };
 
-	for (int n = 1;; n++) {
-		c->retry = n < LMS_TRIES;
-		rc = redeem_once(c, text, serial, out, err);
-		if (rc == 0 || !c->retry || !lms_db_conflict(c->db))
-			break;
-		retry_wait(n);
-	}
-	c->retry = false;
-	return rc;
+	memset(out, 0, sizeof *out);
+	a.out = out;
+	return lms_retry(c, redeem_once, &a, err);
 }
 
 static int
-transfer_once(struct lms_core *c, const char *from, const char *to, const char *option,
-	      const char *number, struct lms_grant *out, struct svc_err *err)
+transfer_once(struct lms_core *c, void *args, struct svc_err *err)
 {
+	const struct transfer_args *a = args;
+	const char *from = a->from, *to = a->to;
+	struct lms_grant *out = a->out;
 	struct lms_transfer t = { 0 };
 	struct lms_license lic = { 0 }, live;
 	const struct lic_option *opt;
@@ -433,7 +468,7 @@ transfer_once(struct lms_core *c, const char *from, const char *to, const char *
 	}
 	if (lms_rate_check(c, ",verify,transfer,redeem,", c->max_failures, err) != 0 ||
 	    lms_db_begin(c->db, err) != 0 ||
-	    verify_in(c, from, option, number, out, &lic, err) != 0)
+	    verify_in(c, from, a->option, a->number, out, &lic, err) != 0)
 		return lms_refused(c, "transfer", to, err);
 	grant_from(out, &lic);
 	opt = lic_option_find(lic.option);
@@ -543,10 +578,19 @@ lan_make(char out[LMS_LAN_TEXT])
 	OPENSSL_cleanse(r, sizeof r);
 }
 
-int
-lms_lan_create(struct lms_core *c, const char *option, int count,
-	       void (*fn)(void *arg, const char *lan), void *arg, struct svc_err *err)
+struct lan_args {
+	const char *option;
+	int count;
+	void (*fn)(void *arg, const char *lan);
+	void *arg;
+};
+
+static int
+lan_create_once(struct lms_core *c, void *args, struct svc_err *err)
 {
+	const struct lan_args *a = args;
+	const char *option = a->option;
+	int count = a->count;
 	const struct lic_option *opt;
 	struct lms_lan lan = { .created = (int64_t)time(NULL) };
 	char(*made)[LMS_LAN_TEXT];
@@ -576,7 +620,7 @@ lms_lan_create(struct lms_core *c, const char *option, int count,
 		goto fail;
 	/* Shown only once they are stored: a number handed out always works. */
 	for (int i = 0; i < count; i++)
-		fn(arg, made[i]);
+		a->fn(a->arg, made[i]);
 	OPENSSL_cleanse(made, (size_t)count * sizeof *made);
 	free(made);
 	return 0;
@@ -586,10 +630,21 @@ fail:
 	return lms_refused(c, "lan-create", option, err);
 }
 
-static int
-redeem_once(struct lms_core *c, const char *text, const char *serial, struct lms_grant *out,
-	    struct svc_err *err)
+int
+lms_lan_create(struct lms_core *c, const char *option, int count,
+	       void (*fn)(void *arg, const char *lan), void *arg, struct svc_err *err)
 {
+	struct lan_args a = { option, count, fn, arg };
+
+	return lms_retry(c, lan_create_once, &a, err);
+}
+
+static int
+redeem_once(struct lms_core *c, void *args, struct svc_err *err)
+{
+	const struct redeem_args *a = args;
+	const char *text = a->text, *serial = a->serial;
+	struct lms_grant *out = a->out;
 	const struct lic_option *opt;
 	struct lms_license live;
 	struct lms_lan lan;
@@ -671,4 +726,66 @@ lms_licenses(struct lms_core *c, const char *serial, lms_grant_fn fn, void *arg,
 		return lms_refused(c, "licenses", serial, err);
 	lms_audit(c, "licenses", serial, "ok", "");
 	return 0;
+}
+
+/* --- the address of the service ------------------------------------------ */
+
+int
+lms_listen_parse(const char *listen, struct lms_listen *out, struct svc_err *err)
+{
+	struct sockaddr_in *v4 = (struct sockaddr_in *)&out->addr;
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&out->addr;
+	const char *s = listen ? listen : "", *host = s, *colon;
+	size_t hlen;
+	char *end = NULL;
+	long port;
+	bool bracket = s[0] == '[';
+
+	memset(out, 0, sizeof *out);
+	if (bracket) {
+		host = s + 1;
+		colon = strchr(host, ']');
+		hlen = colon ? (size_t)(colon - host) : 0;
+		colon = colon && colon[1] == ':' ? colon + 1 : NULL;
+	} else {
+		colon = strrchr(s, ':');
+		hlen = colon ? (size_t)(colon - s) : 0;
+	}
+	if (colon == NULL || hlen == 0 || hlen >= sizeof out->host)
+		return svc_errf(err, EX_USAGE,
+				"invalid --listen '%s': expected HOST:PORT, or [IPV6]:PORT", s);
+	memcpy(out->host, host, hlen);
+	out->host[hlen] = '\0';
+	port = strtol(colon + 1, &end, 10);
+	if (end == colon + 1 || *end || port < 0 || port > 65535) {
+		memset(out, 0, sizeof *out);
+		return svc_errf(err, EX_USAGE, "invalid port '%s' in --listen: 0-65535", colon + 1);
+	}
+	if (!bracket && inet_pton(AF_INET, out->host, &v4->sin_addr) == 1) {
+		v4->sin_family = AF_INET;
+		v4->sin_port = htons((uint16_t)port);
+		out->len = sizeof *v4;
+		return 0;
+	}
+	if (bracket && inet_pton(AF_INET6, out->host, &v6->sin6_addr) == 1) {
+		v6->sin6_family = AF_INET6;
+		v6->sin6_port = htons((uint16_t)port);
+		out->len = sizeof *v6;
+		return 0;
+	}
+	svc_errf(err, EX_USAGE,
+		 bracket ? "invalid host '%s' in --listen: an IPv6 address in brackets, like [::1]"
+			 : "invalid host '%s' in --listen: an IPv4 address, like 127.0.0.1, or an "
+			   "IPv6 one in brackets, like [::1]",
+		 out->host);
+	memset(out, 0, sizeof *out);
+	return -1;
+}
+
+void
+lms_listen_name(const struct lms_listen *l, unsigned port, char out[80])
+{
+	bool v6 = l->addr.ss_family == AF_INET6;
+
+	snprintf(out, 80, "%s%s%s:%u", v6 ? "[" : "", l->host, v6 ? "]" : "", port);
 }

@@ -12,11 +12,13 @@
 #ifndef SVC_LMS_CORE_H
 #define SVC_LMS_CORE_H
 
+#include <netinet/in.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "license/scheme.h"
-#include "lms/lms_db.h"
+#include "store/lms/lms_db.h"
 
 struct lms_core {
 	struct lms_db *db;
@@ -77,6 +79,19 @@ int lms_signin(struct lms_core *c, const char *user, const char *password, int64
 /* The account of a live session TOKEN: 0 and OUT, or -1 (UNAUTHORIZED). */
 int lms_session(struct lms_core *c, const char *token, struct lms_account *out,
 		struct svc_err *err);
+
+/* The address `serve --listen` names: an IPv4 address, or an IPv6 one in
+ * brackets (RFC 3986), and a port (0: any free one). */
+struct lms_listen {
+	struct sockaddr_storage addr; /* a sockaddr_in or sockaddr_in6 */
+	socklen_t len;
+	char host[INET6_ADDRSTRLEN]; /* without brackets: "127.0.0.1", "::1" */
+};
+/* Parses LISTEN ("127.0.0.1:8443", "[::1]:8443", "[::]:0") into OUT; -1
+ * and EX_USAGE naming the part that is wrong, OUT zeroed. */
+int lms_listen_parse(const char *listen, struct lms_listen *out, struct svc_err *err);
+/* "HOST:PORT", or "[HOST]:PORT" for IPv6, for messages: OUT[80]. */
+void lms_listen_name(const struct lms_listen *l, unsigned port, char out[80]);
 
 /* Records an action of c->account at c->address. */
 void lms_audit(struct lms_core *c, const char *action, const char *subject, const char *result,

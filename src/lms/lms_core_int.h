@@ -7,6 +7,14 @@
 /* Refuses with CODE: sets it and fills ERR (a variable in scope). */
 #define REFUSE(c, ecode, ex, ...) ((c)->code = (ecode), svc_errf(err, (ex), __VA_ARGS__))
 
+/* One try of an action that writes: its transaction, begun, and ended by
+ * lms_commit_ok() or lms_refused(); >= 0 done, -1 refused. */
+typedef int (*lms_action_fn)(struct lms_core *c, void *args, struct svc_err *err);
+/* Runs ONCE(C, ARGS, ERR) again while it fails on a conflict with another
+ * writer (lms_db_conflict()), a bounded number of times with a short random
+ * wait between: ONCE's result. While another try is due, lms_refused()
+ * neither audits the conflict nor sets c->code. */
+int lms_retry(struct lms_core *c, lms_action_fn once, void *args, struct svc_err *err);
 /* Ends a failed ACTION: rolls back, then audits the refusal; -1. */
 int lms_refused(struct lms_core *c, const char *action, const char *subject, struct svc_err *err);
 /* Ends a successful ACTION: its audit row and the commit, together. */

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Builds the libFuzzer targets with clang and runs each for SECONDS
+# Builds the libFuzzer targets with clang (warnings as errors) and runs each for SECONDS
 # (default 30), starting from its seed corpus. Prints executions and
 # coverage per target; exits non-zero on the first crash, leaving the
 # crashing input as crash-* in the build directory. FUZZ_JOBS targets run
@@ -11,7 +11,7 @@ secs=${1:-30}; [ $# -gt 0 ] && shift
 build=build-fuzz
 export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$PWD/tests/fuzz/lsan.supp"
 CC=clang cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DSVC_FUZZ=ON -DSVC_TESTS=ON \
-  -DSVC_STATIC_OPENSSL=OFF >/dev/null
+  -DSVC_STATIC_OPENSSL=OFF -DSVC_WERROR=ON >/dev/null
 cmake --build "$build" -j2 --target $(ls tests/fuzz/fuzz_*.c | sed 's|.*/\(fuzz_[a-z_]*\)\.c|\1|') >/dev/null
 targets=${*:-$(ls tests/fuzz/fuzz_*.c | sed 's|.*/\(fuzz_[a-z_]*\)\.c|\1|')}
 # FUZZ_JOBS targets at a time (default: the number of CPUs): each libFuzzer

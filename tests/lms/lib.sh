@@ -69,32 +69,34 @@ lms() {
 }
 out() { cat "$WORK/out"; }
 
-# make_cert: a self-signed certificate for 127.0.0.1 in $WORK/cert.pem.
+# make_cert: a self-signed certificate for 127.0.0.1 and ::1 in $WORK/cert.pem.
 make_cert() {
   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
-    -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
+    -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1,IP:::1 \
     -keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null ||
     { echo "openssl cannot make a certificate"; exit 1; }
 }
 
-# serve NAME ARGS...: starts the server (TLS, free port) with ARGS; sets
-# $URL and $PID; its log in $WORK/NAME.log.
+# serve NAME ARGS...: starts the server (TLS, free port) on $LISTEN
+# (127.0.0.1:0 unless set) with ARGS; sets $URL (the address it says it
+# serves on), $port and $PID; its log in $WORK/NAME.log.
 serve() {
   name=$1
   shift
-  "$LMS" --db "$LMSDB" --secret-file "$WORK/vendor.secret" serve --listen 127.0.0.1:0 \
+  "$LMS" --db "$LMSDB" --secret-file "$WORK/vendor.secret" serve --listen "${LISTEN:-127.0.0.1:0}" \
     --tls-cert "$WORK/cert.pem" --tls-key "$WORK/key.pem" "$@" 2>"$WORK/$name.log" &
   PID=$!
   SERVER_PIDS="$SERVER_PIDS $PID"
-  port=
+  at=
   for _ in $(seq 100); do
-    port=$(sed -n 's/^svcmode-lms: serving https on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$WORK/$name.log")
-    [ -n "$port" ] && break
+    at=$(sed -n 's/^svcmode-lms: serving https on \(.*:[0-9]*\)$/\1/p' "$WORK/$name.log")
+    [ -n "$at" ] && break
     kill -0 "$PID" 2>/dev/null || break
     sleep 0.1
   done
-  [ -n "$port" ] || { echo "the server did not start:"; cat "$WORK/$name.log"; exit 1; }
-  URL="https://127.0.0.1:$port"
+  [ -n "$at" ] || { echo "the server did not start:"; cat "$WORK/$name.log"; exit 1; }
+  port=${at##*:}
+  URL="https://$at"
 }
 
 # api METHOD PATH [BODY] [TOKEN]: one request over TLS, the certificate
@@ -128,4 +130,52 @@ svc2() { SVCMODE_SERVICE_CODE=2828282 SVCMODE_SERVICE2_CODE=8282828 svc "$@"; }
 account() {
   printf '%s\n' "$2" | "$LMS" --db "$LMSDB" account add "$1" ${3:-} 2>"$WORK/err" ||
     { echo "cannot add account $1"; cat "$WORK/err"; exit 1; }
+}
+
+# parallel_config N PATH BODY: a curl config of N POSTs, BODY's %s
+# replaced by the request's number (00, 01, ...).
+parallel_config() {
+  i=0
+  while [ "$i" -lt "$1" ]; do
+    n=$(printf '%02d' "$i")
+    printf "$3" "$n" >"$WORK/body.$n"
+    [ "$i" -gt 0 ] && echo next # options hold until "next": each block has them all
+    printf 'url = "%s%s"\ncacert = "%s/cert.pem"\nsilent\n' "$URL" "$2" "$WORK"
+    [ -n "${TOKEN:-}" ] && printf 'header = "Authorization: Bearer %s"\n' "$TOKEN"
+    printf 'header = "Content-Type: application/json"\ndata-binary = "@%s/body.%s"\n' "$WORK" "$n"
+    printf 'output = "%s/resp.%s"\nwrite-out = "%%{http_code}\\n"\n' "$WORK" "$n"
+    i=$((i + 1))
+  done >"$WORK/parallel.conf"
+  rm -f "$WORK"/resp.*
+}
+# parallel N: runs the N requests of parallel.conf at once; their status
+# codes, one a line, in $WORK/codes.
+parallel() {
+  curl -s --no-progress-meter --cacert "$WORK/cert.pem" --parallel --parallel-immediate --parallel-max "$1" \
+    -K "$WORK/parallel.conf" >"$WORK/codes"
+}
+
+# hold_writes SECONDS: in the background ($HOLD), another client holds
+# what the LMS's writes need for SECONDS. PostgreSQL: a lock on the audit
+# table, which every successful action writes last: the transactions
+# under way meet there and then commit at once, so that SERIALIZABLE
+# refuses some (40001). SQLite: the write lock of the file, past the busy
+# timeout (5 s) of every write that waits for it.
+hold_writes() {
+  if [ "${LMS_BACKEND:-sqlite}" = postgresql ]; then
+    psql -X -q -d "$LMSDB" -c "BEGIN; LOCK TABLE audit IN SHARE ROW EXCLUSIVE MODE;
+      SELECT pg_sleep($1); COMMIT" >/dev/null &
+  else
+    printf 'BEGIN IMMEDIATE;\n.shell sleep %s\nCOMMIT;\n' "$1" | sqlite3 "$LMSDB" >/dev/null &
+  fi
+  HOLD=$!
+  sleep 0.5
+}
+# conflicts: the serialization failures PostgreSQL has logged so far (0 on SQLite).
+conflicts() {
+  if [ "${LMS_BACKEND:-sqlite}" = postgresql ]; then
+    grep -c 'could not serialize' "$PGDIR/server.log"
+  else
+    echo 0
+  fi
 }

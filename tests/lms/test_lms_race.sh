@@ -18,31 +18,13 @@ TR=$(out)
 serve race --rate 0 --max-failures 0 --threads 8
 signin eng 'engineer password 1'
 
-# parallel_config N PATH BODY: a curl config of N POSTs, BODY's %s
-# replaced by the request's number (00, 01, ...).
-parallel_config() {
-  i=0
-  while [ "$i" -lt "$1" ]; do
-    n=$(printf '%02d' "$i")
-    printf "$3" "$n" >"$WORK/body.$n"
-    [ "$i" -gt 0 ] && echo next # options hold until "next": each block has them all
-    printf 'url = "%s%s"\ncacert = "%s/cert.pem"\nsilent\n' "$URL" "$2" "$WORK"
-    printf 'header = "Authorization: Bearer %s"\n' "$TOKEN"
-    printf 'header = "Content-Type: application/json"\ndata-binary = "@%s/body.%s"\n' "$WORK" "$n"
-    printf 'output = "%s/resp.%s"\nwrite-out = "%%{http_code}\\n"\n' "$WORK" "$n"
-    i=$((i + 1))
-  done >"$WORK/parallel.conf"
-  rm -f "$WORK"/resp.*
-}
-
 # --- one transfer number, 32 clients and 4 command-line transfers at once -------
 parallel_config 32 /v1/transfers "{\"number\":\"$TR\",\"serial\":\"DDD000%s\"}"
 for k in 1 2 3 4; do
   "$LMS" --db "$LMSDB" --secret-file "$WORK/vendor.secret" transfer --from AAA00001 \
     --to "EEE0000$k" --option SEND --number "$TR" >"$WORK/cli.$k" 2>&1 &
 done
-curl -s --cacert "$WORK/cert.pem" --parallel --parallel-immediate --parallel-max 32 \
-  -K "$WORK/parallel.conf" >"$WORK/codes"
+parallel 32
 sleep 2 # the command-line transfers wait at most their busy timeout
 n200=$(grep -c '^200$' "$WORK/codes")
 n409=$(grep -c '^409$' "$WORK/codes")
@@ -63,8 +45,7 @@ grep -l '"code":"NUMBER_USED"' "$WORK"/resp.* >/dev/null && ok || fail "losers t
 lms lan create --option PCL
 LAN=$(out)
 parallel_config 32 /v1/redeem "{\"lan\":\"$LAN\",\"serial\":\"FFF000%s\"}"
-curl -s --cacert "$WORK/cert.pem" --parallel --parallel-immediate --parallel-max 32 \
-  -K "$WORK/parallel.conf" >"$WORK/codes"
+parallel 32
 [ "$(grep -c '^200$' "$WORK/codes")" = 1 ] && ok ||
   fail "one LAN: $(sort "$WORK/codes" | uniq -c | tr '\n' ' ')"
 [ "$(grep -c '^409$' "$WORK/codes")" = 31 ] && ok || fail "31 told LAN_USED"
@@ -89,8 +70,7 @@ if [ "${LMS_BACKEND:-sqlite}" = postgresql ]; then
   HOLD=$!
   sleep 0.5
   parallel_config 16 /v1/redeem "{\"lan\":\"$LAN\",\"serial\":\"HHH000%s\"}"
-  curl -s --cacert "$WORK/cert.pem" --parallel --parallel-immediate --parallel-max 16 \
-    -K "$WORK/parallel.conf" >"$WORK/codes"
+  parallel 16
   wait "$HOLD"
   conflicts=$(($(grep -c 'could not serialize' "$PGDIR/server.log") - before))
   [ "$conflicts" -gt 0 ] && ok || fail "the held lock made no serialization conflict"
@@ -112,8 +92,7 @@ check_rc "G invalidates SPDF" 0
 TRG=$(out)
 parallel_config 640 /v1/transfers/verify "{\"number\":\"$TRG\",\"x\":\"%s\"}"
 start=$(date +%s)
-curl -s --cacert "$WORK/cert.pem" --parallel --parallel-immediate --parallel-max 64 \
-  -K "$WORK/parallel.conf" >"$WORK/codes"
+parallel 64
 took=$(( $(date +%s) - start ))
 [ "$(grep -c '^200$' "$WORK/codes")" = 640 ] && ok ||
   fail "640 verifications: $(sort "$WORK/codes" | uniq -c | tr '\n' ' ')"

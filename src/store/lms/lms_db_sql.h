@@ -1,14 +1,13 @@
 /*
- * The statements of the LMS database, written once for both dialects
- * (lms_db.c on SQLite, lms_db_pg.c on PostgreSQL): placeholders as ?N
- * (lms_db_pg.c turns them into $N), the time of day as LMS_NOW, which the
- * includer defines, new numbers (license, audit id) from the key column's
- * own default (SQLite's rowid, PostgreSQL's identity), upserts as
- * ON CONFLICT, which both know. Included once by each of the two files.
+ * The statements of the LMS database, written once for both dialects and
+ * run by lms_db.c on either backend: placeholders as ?N (lms_db_pg.c turns
+ * them into $N), the time of day as a parameter (ISO 8601 in UTC, made by
+ * lms_db.c: the same text on both), new numbers (license, audit id) from
+ * the key column's own default (SQLite's rowid, PostgreSQL's identity),
+ * upserts as ON CONFLICT, which both know. Included by lms_db.c only.
  */
-#ifndef LMS_NOW
-#error "define LMS_NOW before including lms_db_sql.h"
-#endif
+#ifndef SVC_LMS_DB_SQL_H
+#define SVC_LMS_DB_SQL_H
 
 static const char SQL_LIVE[] = "SELECT number, serial, option, state, issued FROM license "
 			       "WHERE serial = ?1 AND option = ?2 AND state = 'issued'";
@@ -16,7 +15,7 @@ static const char SQL_LICENSES[] = "SELECT number, serial, option, state, issued
 				   "WHERE (CAST(?1 AS TEXT) IS NULL OR serial = ?1) "
 				   "AND (CAST(?2 AS TEXT) IS NULL OR option = ?2) ORDER BY number";
 static const char SQL_LICENSE_ADD[] = "INSERT INTO license (serial, option, state, issued) "
-				      "VALUES (?1, ?2, 'issued', " LMS_NOW ") RETURNING number";
+				      "VALUES (?1, ?2, 'issued', ?3) RETURNING number";
 static const char SQL_LICENSE_END[] =
 	"UPDATE license SET state = 'transferred' WHERE number = ?1 AND state = 'issued'";
 static const char SQL_TRANSFER_GET[] =
@@ -24,7 +23,7 @@ static const char SQL_TRANSFER_GET[] =
 	"FROM transfer WHERE number = ?1";
 static const char SQL_TRANSFER_ADD[] =
 	"INSERT INTO transfer (number, from_serial, to_serial, option, counter, license, "
-	"new_license, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, " LMS_NOW ")";
+	"new_license, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 static const char SQL_TRANSFERS[] =
 	"SELECT number, from_serial, to_serial, option, counter, license, new_license, at "
 	"FROM transfer ORDER BY at, license";
@@ -52,3 +51,7 @@ static const char SQL_AUDIT_FAILURES[] =
 	"result NOT IN ('ok', 'RATE_LIMITED') AND (account = ?2 OR address = ?3)";
 static const char SQL_AUDIT[] = "SELECT id, at, account, address, action, subject, result, "
 				"detail FROM audit ORDER BY id DESC LIMIT ?1";
+/* SQLite's JSON functions parse the requests' bodies, on either backend. */
+static const char SQL_JSON[] = "SELECT json_type(?1), json_type(?1, ?2), ?1 ->> ?2";
+
+#endif

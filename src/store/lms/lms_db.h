@@ -1,10 +1,12 @@
 /*
  * The license server's database: licenses issued and transfers accepted
- * (schema/lms/). A SQLite file by default; a PostgreSQL database when the
- * target is a postgresql:// or postgres:// URI (lms_db_pg.c, on libpq).
- * The only code of svcmode-lms that talks to either. Errors as in
- * store.h (EX_CANTCREAT, EX_DATAERR for a foreign file, EX_TEMPFAIL busy
- * or a serialization failure, EX_UNAVAILABLE no PostgreSQL server).
+ * (schema/lms/). A SQLite file by default (lms_db_lite.c); a PostgreSQL
+ * database when the target is a postgresql:// or postgres:// URI
+ * (lms_db_pg.c, on libpq). Part of the store layer, in its own library
+ * svc_store_lms that only svcmode-lms links: the only code of svcmode-lms
+ * that talks to either. Errors as in store.h (EX_CANTCREAT, EX_DATAERR for
+ * a foreign file, EX_TEMPFAIL busy or a serialization failure,
+ * EX_UNAVAILABLE no PostgreSQL server).
  */
 #ifndef SVC_LMS_DB_H
 #define SVC_LMS_DB_H
@@ -43,8 +45,9 @@ void lms_db_close(struct lms_db *db);
 int lms_db_begin(struct lms_db *db, struct svc_err *err);
 int lms_db_commit(struct lms_db *db, struct svc_err *err);
 void lms_db_rollback(struct lms_db *db);
-/* True when the last statement failed on a serialization conflict
- * (PostgreSQL only): roll back and run the whole action again. */
+/* True when the last statement failed on a conflict with another writer
+ * (PostgreSQL: a serialization failure or deadlock; SQLite: busy or
+ * locked): roll back and run the whole action again. */
 bool lms_db_conflict(const struct lms_db *db);
 
 /* The live (issued) license of SERIAL/OPTION: 1 and OUT, or 0. */
@@ -65,7 +68,7 @@ int lms_db_transfer_add(struct lms_db *db, const struct lms_transfer *t, struct 
 typedef int (*lms_transfer_fn)(void *arg, const struct lms_transfer *t);
 int lms_db_transfers(struct lms_db *db, lms_transfer_fn fn, void *arg, struct svc_err *err);
 
-/* --- the network service (lms_db_svc.c, schema/lms/002_service.sql) ---- */
+/* --- the network service (schema/lms/002_service.sql) ------------------ */
 
 struct lms_account {
 	char name[64];
