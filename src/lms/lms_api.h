@@ -28,6 +28,21 @@ struct lms_serve_opts {
 	int threads;
 };
 
+/* Bearer sessions that a server thread found live this second. Nothing
+ * ends a session before it expires and the database compares expiry to
+ * the second (lms_db_session_get: expires > now), so within that second
+ * it would answer the same: a cached session is not asked for again
+ * until the clock moves on. Keyed by the token's SHA-256. */
+#define LMS_SESSION_SLOTS 8
+struct lms_session_cache {
+	int64_t second;
+	int n;
+	struct {
+		unsigned char digest[32];
+		struct lms_account who; /* without the password hash */
+	} slot[LMS_SESSION_SLOTS];
+};
+
 struct lms_req {
 	const char *method, *path;
 	const char *body; /* NUL-terminated */
@@ -37,7 +52,8 @@ struct lms_req {
 	char address[64];
 	const struct lms_serve_opts *opts;
 	struct lms_core core;
-	struct lms_account who; /* signed in: core.account points into it */
+	struct lms_account who;             /* signed in: core.account points into it */
+	struct lms_session_cache *sessions; /* the thread's, or NULL: none */
 	/* the response */
 	int status;
 	const char *type;

@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <openssl/crypto.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -39,7 +40,8 @@ struct bucket {
 struct server {
 	const struct lms_serve_opts *o;
 	pthread_key_t db_key;
-	pthread_mutex_t lock; /* the buckets */
+	pthread_key_t sessions_key; /* the thread's struct lms_session_cache */
+	pthread_mutex_t lock;       /* the buckets */
 	struct bucket *buckets;
 };
 
@@ -63,6 +65,27 @@ thread_db(struct server *s, struct svc_err *err)
 	if (db == NULL && lms_db_open(s->o->db_path, &db, err) == 0)
 		pthread_setspecific(s->db_key, db);
 	return db;
+}
+
+static void
+sessions_free(void *p)
+{
+	if (p)
+		OPENSSL_cleanse(p, sizeof(struct lms_session_cache));
+	free(p);
+}
+
+/* The calling thread's session cache, made on first use. */
+static struct lms_session_cache *
+thread_sessions(struct server *s)
+{
+	struct lms_session_cache *sc = pthread_getspecific(s->sessions_key);
+
+	if (sc == NULL) {
+		sc = xcalloc(1, sizeof *sc);
+		pthread_setspecific(s->sessions_key, sc);
+	}
+	return sc;
 }
 
 static double
@@ -182,6 +205,7 @@ dispatch(struct server *s, struct MHD_Connection *c, const char *url, const char
 	r.conn = c;
 	peer_address(c, r.address);
 	r.core.db = thread_db(s, &err);
+	r.sessions = thread_sessions(s);
 	r.core.secret = s->o->secret;
 	r.core.secret_len = s->o->secret_len;
 	r.core.address = r.address;
@@ -330,6 +354,7 @@ lms_serve(const struct lms_serve_opts *o, struct svc_err *err)
 	signal(SIGPIPE, SIG_IGN);
 	pthread_mutex_init(&s.lock, NULL);
 	pthread_key_create(&s.db_key, db_free);
+	pthread_key_create(&s.sessions_key, sessions_free);
 	s.buckets = xcalloc(BUCKETS, sizeof *s.buckets);
 	d = start(&s, &sa, o->tls_cert ? cert.buf : NULL, key.buf);
 	if (d == NULL) {
@@ -346,6 +371,7 @@ lms_serve(const struct lms_serve_opts *o, struct svc_err *err)
 	rc = 0;
 out_threads:
 	free(s.buckets);
+	pthread_key_delete(s.sessions_key);
 	pthread_key_delete(s.db_key);
 	pthread_mutex_destroy(&s.lock);
 out:
