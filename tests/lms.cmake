@@ -26,9 +26,8 @@ if(TARGET svcmode-lms)
   set_property(TEST lms_writes_pg APPEND PROPERTY ENVIRONMENT "LMS_BACKEND=postgresql")
 endif()
 # The service on IPv6 ([::1]:PORT, [::]:PORT): skipped (77) without an IPv6
-# loopback. The address parser is lms_listen_parse (src/lms/lms_core.c);
-# disabled until lms_serve (src/lms/lms_http.c) binds with it.
+# loopback. The address parser is lms_listen_parse (src/lms/lms_core.c).
 if(TARGET svcmode-lms)
   svc_lms_test(lms_ipv6 lms/test_lms_ipv6.sh)
-  set_tests_properties(lms_ipv6 PROPERTIES SKIP_RETURN_CODE 77 DISABLED TRUE)
+  set_tests_properties(lms_ipv6 PROPERTIES SKIP_RETURN_CODE 77)
 endif()

@@ -45,6 +45,23 @@ valid_name(const char *s)
 	return true;
 }
 
+/* The write of lms_account_add: one try (lms_retry). */
+static int
+account_add_once(struct lms_core *c, void *args, struct svc_err *err)
+{
+	const struct lms_account *a = args;
+
+	if (lms_db_begin(c->db, err) != 0)
+		return lms_refused(c, "account-add", a->name, err);
+	if (lms_db_account_add(c->db, a, (int64_t)time(NULL), err) != 0) {
+		c->code = err->code == EX_DATAERR ? "ACCOUNT_EXISTS" : NULL;
+		return lms_refused(c, "account-add", a->name, err);
+	}
+	if (lms_commit_ok(c, "account-add", a->name, a->role, err) != 0)
+		return lms_refused(c, "account-add", a->name, err);
+	return 0;
+}
+
 int
 lms_account_add(struct lms_core *c, const char *name, const char *role, const char *password,
 		struct svc_err *err)
@@ -74,15 +91,7 @@ lms_account_add(struct lms_core *c, const char *name, const char *role, const ch
 	strlcpy_(a.role, role, sizeof a.role);
 	snprintf(a.password, sizeof a.password, "pbkdf2-sha256$%d$%s$%s", PBKDF2_ITER, salt_hex,
 		 hash_hex);
-	if (lms_db_begin(c->db, err) != 0)
-		return lms_refused(c, "account-add", name, err);
-	if (lms_db_account_add(c->db, &a, (int64_t)time(NULL), err) != 0) {
-		c->code = err->code == EX_DATAERR ? "ACCOUNT_EXISTS" : NULL;
-		return lms_refused(c, "account-add", name, err);
-	}
-	if (lms_commit_ok(c, "account-add", name, role, err) != 0)
-		return lms_refused(c, "account-add", name, err);
-	return 0;
+	return lms_retry(c, account_add_once, &a, err);
 }
 
 /* Whether PASSWORD matches STORED (constant time in the hash). */
@@ -118,10 +127,30 @@ token_hash(const char *token, char hex[65])
 	lms_sha256_hex(token, hex);
 }
 
+struct signin_args {
+	const char *hash;
+	const struct lms_account *a;
+	int64_t expires;
+};
+
+/* The write of lms_signin, the session and its audit: one try (lms_retry). */
+static int
+signin_once(struct lms_core *c, void *args, struct svc_err *err)
+{
+	const struct signin_args *sa = args;
+
+	if (lms_db_begin(c->db, err) != 0 ||
+	    lms_db_session_add(c->db, sa->hash, sa->a->name, sa->expires, err) != 0 ||
+	    lms_commit_ok(c, "signin", sa->a->name, sa->a->role, err) != 0)
+		return lms_refused(c, "signin", sa->a->name, err);
+	return 0;
+}
+
 int
 lms_signin(struct lms_core *c, const char *user, const char *password, int64_t ttl, char token[65],
 	   int64_t *expires, struct svc_err *err)
 {
+	struct signin_args sa;
 	struct lms_account a;
 	unsigned char raw[32];
 	char hash[65];
@@ -149,12 +178,13 @@ lms_signin(struct lms_core *c, const char *user, const char *password, int64_t t
 	OPENSSL_cleanse(raw, sizeof raw);
 	token_hash(token, hash);
 	*expires = (int64_t)time(NULL) + ttl;
-	if (lms_db_begin(c->db, err) != 0 ||
-	    lms_db_session_add(c->db, hash, a.name, *expires, err) != 0 ||
-	    lms_commit_ok(c, "signin", a.name, a.role, err) != 0) {
+	sa.hash = hash;
+	sa.a = &a;
+	sa.expires = *expires;
+	if (lms_retry(c, signin_once, &sa, err) != 0) { /* refused and audited there */
 		OPENSSL_cleanse(token, 65);
 		token[0] = '\0';
-		return lms_refused(c, "signin", user, err);
+		return -1;
 	}
 	return 0;
 }

@@ -271,41 +271,17 @@ on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 	}
 }
 
-static int
-parse_listen(const char *listen, struct sockaddr_in *sa, struct svc_err *err)
-{
-	char host[64];
-	const char *colon = listen ? strrchr(listen, ':') : NULL;
-	char *end = NULL;
-	long port;
-
-	memset(sa, 0, sizeof *sa);
-	if (colon == NULL || (size_t)(colon - listen) >= sizeof host)
-		return svc_errf(err, EX_USAGE, "invalid --listen '%s': expected HOST:PORT",
-				listen ? listen : "");
-	memcpy(host, listen, (size_t)(colon - listen));
-	host[colon - listen] = '\0';
-	port = strtol(colon + 1, &end, 10);
-	if (end == colon + 1 || *end || port < 0 || port > 65535)
-		return svc_errf(err, EX_USAGE, "invalid port '%s' in --listen: 0-65535", colon + 1);
-	sa->sin_family = AF_INET;
-	sa->sin_port = htons((uint16_t)port);
-	if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
-		return svc_errf(err, EX_USAGE,
-				"invalid host '%s' in --listen: an IPv4 address, like 127.0.0.1",
-				host);
-	return 0;
-}
-
 static struct MHD_Daemon *
-start(struct server *s, const struct sockaddr_in *sa, const char *cert, const char *key)
+start(struct server *s, const struct lms_listen *la, const char *cert, const char *key)
 {
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
 
 	if (cert)
 		flags |= MHD_USE_TLS;
+	if (la->addr.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
 	return MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, sa,
+		flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &la->addr,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->o->threads, MHD_OPTION_CONNECTION_TIMEOUT,
 		15u, MHD_OPTION_CONNECTION_LIMIT, 512u, MHD_OPTION_PER_IP_CONNECTION_LIMIT, 256u,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536, MHD_OPTION_NOTIFY_COMPLETED,
@@ -330,13 +306,14 @@ lms_serve(const struct lms_serve_opts *o, struct svc_err *err)
 	struct server s = { .o = o };
 	struct strbuf cert = STRBUF_INIT, key = STRBUF_INIT;
 	struct MHD_Daemon *d = NULL;
-	struct sockaddr_in sa;
+	struct lms_listen la;
+	char name[80];
 	struct lms_db *probe = NULL;
 	const union MHD_DaemonInfo *info;
 	sigset_t set;
 	int rc = -1, sig;
 
-	if (parse_listen(o->listen, &sa, err) != 0)
+	if (lms_listen_parse(o->listen, &la, err) != 0)
 		return -1;
 	if ((o->tls_cert == NULL) != (o->tls_key == NULL))
 		return svc_errf(err, EX_USAGE, "TLS needs both --tls-cert FILE and --tls-key FILE");
@@ -356,15 +333,15 @@ lms_serve(const struct lms_serve_opts *o, struct svc_err *err)
 	pthread_key_create(&s.db_key, db_free);
 	pthread_key_create(&s.sessions_key, sessions_free);
 	s.buckets = xcalloc(BUCKETS, sizeof *s.buckets);
-	d = start(&s, &sa, o->tls_cert ? cert.buf : NULL, key.buf);
+	d = start(&s, &la, o->tls_cert ? cert.buf : NULL, key.buf);
 	if (d == NULL) {
 		svc_errf(err, EX_UNAVAILABLE, "cannot serve on %s (in use, or a bad certificate?)",
 			 o->listen);
 		goto out_threads;
 	}
 	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-	fprintf(stderr, "svcmode-lms: serving %s on %s:%u\n", o->tls_cert ? "https" : "http",
-		inet_ntoa(sa.sin_addr), info ? (unsigned)info->port : 0u);
+	lms_listen_name(&la, info ? (unsigned)info->port : 0u, name);
+	fprintf(stderr, "svcmode-lms: serving %s on %s\n", o->tls_cert ? "https" : "http", name);
 	sig = wait_signal(&set);
 	fprintf(stderr, "svcmode-lms: signal %d: stopping\n", sig);
 	MHD_stop_daemon(d);

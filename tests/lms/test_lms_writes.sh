@@ -65,6 +65,18 @@ wait_kids
 [ "$(dbq "SELECT count(*) FROM audit WHERE action = 'lan-create' AND result = 'ok'")" = 20 ] &&
   ok || fail "20 LAN creations audited as done"
 
+# --- sign-ins: 16 at once (sessions and their audit rows) --------------------------
+TOKEN=
+parallel_config 16 /v1/sessions '{"user":"root","password":"admin password 1","x":"%s"}'
+hold_writes 7
+parallel 16
+wait_kids
+[ "$(grep -c '^201$\|^200$' "$WORK/codes")" = 16 ] && ok ||
+  fail "16 sign-ins at once: $(sort "$WORK/codes" | uniq -c | tr '\n' ' ') $(cat "$WORK"/resp.* | head -3)"
+[ "$(dbq "SELECT count(*) FROM audit WHERE action = 'signin' AND result = 'ok'")" = 17 ] && ok ||
+  fail "17 sign-ins audited as done: $(dbq "SELECT result, count(*) FROM audit WHERE action = 'signin' GROUP BY result")"
+[ "$(dbq "SELECT count(*) FROM session")" -ge 17 ] && ok || fail "17 sessions stored"
+
 [ "$(dbq "SELECT count(*) FROM audit WHERE result IN ('BUSY', 'INTERNAL')")" = 0 ] && ok ||
   fail "a writer refused as busy: $(dbq "SELECT action, detail FROM audit WHERE result IN ('BUSY', 'INTERNAL')" | head -3)"
 echo "conflicts met and tried again: $(($(conflicts) - before)) (PostgreSQL's log; 0 on SQLite)"
