@@ -1,7 +1,8 @@
 #!/bin/sh
-# The package on a clean Debian 12: a minimal bookworm root made with
-# debootstrap, the .deb installed into it with apt (its Depends resolved
-# from the Debian archive), the maintainer scripts run for real. Needs root,
+# The packages on a clean Debian 12: a minimal bookworm root made with
+# debootstrap, svcmode's and then svcmode-lms's .deb installed into it with
+# apt (their Depends resolved from the Debian archive), the maintainer
+# scripts run for real. Needs root,
 # debootstrap and the Debian archive (DEBOOTSTRAP_MIRROR, default
 # deb.debian.org); takes several minutes, so it is registered only with
 # cmake -DSVC_TEST_DEBOOTSTRAP=ON. Mounts nothing: the root is a directory.
@@ -14,6 +15,7 @@ JOBS=2 sh "$SRC/packaging/build-deb.sh" "$WORK/build" >"$WORK/out" 2>"$WORK/buil
 RC=$?
 check_rc "build-deb.sh" 0
 DEB=$(sed -n 1p "$WORK/out")
+LMSDEB=$(sed -n 2p "$WORK/out")
 debootstrap --variant=minbase bookworm "$R" "$MIRROR" >"$WORK/debootstrap.log" 2>&1
 RC=$?
 check_rc "debootstrap bookworm" 0
@@ -91,4 +93,43 @@ inroot getent passwd svcmode
 check_rc "purge keeps the account" 0
 inroot test -e /usr/bin/svcmode
 check_rc "purge removes the program" 1
+
+# --- svcmode-lms, the license server's package, on the same root -----------
+cp "$LMSDEB" "$R/tmp/"
+lmsdeb="/tmp/$(basename "$LMSDEB")"
+inroot apt-get install -y -q "$lmsdeb"
+check_rc "apt-get install ./svcmode-lms.deb on a clean Debian 12" 0
+check_grep "install" out "Setting up svcmode-lms"
+inroot getent passwd svcmode-lms
+grep -Eq '^svcmode-lms:x:[0-9]+:[0-9]+:[^:]*:/var/lib/svcmode-lms:/usr/sbin/nologin$' "$WORK/out" &&
+  ok || fail "server account: $(cat "$WORK/out")"
+uid=$(cut -d: -f3 "$WORK/out")
+[ -n "$uid" ] && [ "$uid" -lt 1000 ] && ok || fail "svcmode-lms is not a system account (uid $uid)"
+inroot stat -c '%U:%G %a' /var/lib/svcmode-lms /etc/svcmode-lms
+check_out "server folders" "svcmode-lms:svcmode-lms 700
+root:svcmode-lms 750"
+for f in /usr/lib/systemd/system/svcmode-lms.service /usr/lib/sysusers.d/svcmode-lms.conf \
+  /usr/lib/tmpfiles.d/svcmode-lms.conf /usr/share/man/man8/svcmode-lms.8.gz; do
+  inroot test -f "$f"
+  check_rc "$f installed" 0
+done
+# The server's user works with its database and a secret only it reads.
+inroot sh -c 'head -c 32 /dev/urandom | od -An -tx1 | tr -d " \n" >/etc/svcmode-lms/secret &&
+  chown svcmode-lms /etc/svcmode-lms/secret && chmod 0600 /etc/svcmode-lms/secret'
+check_rc "vendor secret installed" 0
+inroot runuser -u svcmode-lms -- svcmode-lms --db /var/lib/svcmode-lms/lms.db \
+  --secret-file /etc/svcmode-lms/secret issue --serial DBS00001 --option SEND
+check_rc "issue as the server's user" 0
+grep -Eq '^[2-9A-HJ-NP-Z]{4}(-[2-9A-HJ-NP-Z]{4}){5}$' "$WORK/out" && ok ||
+  fail "issue printed no key: $(cat "$WORK/out" "$WORK/err")"
+inroot stat -c '%U %a' /var/lib/svcmode-lms/lms.db
+check_out "database file" "svcmode-lms 600"
+# The device's package brings no license server, and purging the server's
+# keeps its database (every issued license) and its account.
+inroot apt-get purge -y -q svcmode-lms
+check_rc "purge svcmode-lms" 0
+inroot test -e /usr/bin/svcmode-lms
+check_rc "purge removes the server" 1
+inroot test -f /var/lib/svcmode-lms/lms.db
+check_rc "purge keeps the database" 0
 finish

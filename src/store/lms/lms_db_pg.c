@@ -15,10 +15,17 @@
 
 extern const struct svc_blob svc_lms_schema_files[];
 
+/* Statements are prepared once per connection (PostgreSQL then parses and
+ * plans each once, not at every request): the statement texts are the
+ * constants of lms_db_sql.h, so the text's address names it. */
+#define PG_MAX_PREPARED 32
+
 struct lms_pg {
 	PGconn *conn;
 	char *shown; /* the URI without its password */
 	bool conflict;
+	const char *prepared[PG_MAX_PREPARED]; /* statement sN is prepared[N] */
+	int nprepared;
 };
 
 int
@@ -117,9 +124,61 @@ pg_num(const struct lms_row *row, int col)
 	return strtoll(PQgetvalue(row->res, row->i, col), NULL, 10);
 }
 
+/* ST's text in PostgreSQL's words: $N for ?N. To free. */
+static char *
+pg_text_of(const struct lms_stmt *st)
+{
+	char *q = xstrdup(st->sql);
+
+	for (char *p = q; (p = strchr(p, '?')) != NULL; p++)
+		*p = '$';
+	return q;
+}
+
+static PGresult *
+pg_exec_params(struct lms_pg *pg, const struct lms_stmt *st, const char *const *v)
+{
+	char *q = pg_text_of(st);
+	PGresult *r = PQexecParams(pg->conn, q, st->n, NULL, v, NULL, NULL, 0);
+
+	free(q);
+	return r;
+}
+
+/* The name of ST's prepared statement in NAME, prepared on first use on
+ * this connection; "" when all PG_MAX_PREPARED names are taken (then it
+ * runs unprepared). */
+static int
+pg_prepare(struct lms_pg *pg, const struct lms_stmt *st, char name[16], struct svc_err *err)
+{
+	PGresult *r;
+	char *q;
+	int i, ok;
+
+	for (i = 0; i < pg->nprepared && pg->prepared[i] != st->sql; i++)
+		;
+	name[0] = '\0';
+	if (i == PG_MAX_PREPARED)
+		return 0;
+	snprintf(name, 16, "s%d", i);
+	if (i < pg->nprepared)
+		return 0;
+	q = pg_text_of(st);
+	r = PQprepare(pg->conn, name, q, st->n, NULL);
+	free(q);
+	ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	if (!ok)
+		pg_fail(pg, st->what, r, err);
+	PQclear(r);
+	if (!ok)
+		return -1;
+	pg->prepared[pg->nprepared++] = st->sql;
+	return 0;
+}
+
 #define PG_MAX_PARAMS 8
 
-/* The one place a statement runs: ?N turned into $N, the parameters into
+/* The one place a statement runs, prepared (pg_prepare), the parameters into
  * text, each row of the result to ST->row. Without parameters, as it is. */
 static int
 pg_run(void *conn, struct lms_stmt *st, struct svc_err *err)
@@ -127,8 +186,7 @@ pg_run(void *conn, struct lms_stmt *st, struct svc_err *err)
 	struct lms_pg *pg = conn;
 	struct lms_row row = { pg_text, pg_num, NULL, 0 };
 	const char *v[PG_MAX_PARAMS];
-	char nums[PG_MAX_PARAMS][24];
-	char *q;
+	char nums[PG_MAX_PARAMS][24], name[16];
 	PGresult *r;
 	ExecStatusType status;
 	int n;
@@ -141,15 +199,14 @@ pg_run(void *conn, struct lms_stmt *st, struct svc_err *err)
 		snprintf(nums[i], sizeof nums[i], "%lld", (long long)st->p[i].num);
 		v[i] = st->p[i].is_int ? nums[i] : st->p[i].text;
 	}
-	if (st->n == 0) { /* the text as it is: schema files hold several statements */
+	if (st->n == 0) /* the text as it is: schema files hold several statements */
 		r = PQexec(pg->conn, st->sql);
-	} else {
-		q = xstrdup(st->sql);
-		for (char *p = q; (p = strchr(p, '?')) != NULL; p++)
-			*p = '$';
-		r = PQexecParams(pg->conn, q, st->n, NULL, v, NULL, NULL, 0);
-		free(q);
-	}
+	else if (pg_prepare(pg, st, name, err) != 0)
+		return -1;
+	else if (*name)
+		r = PQexecPrepared(pg->conn, name, st->n, v, NULL, NULL, 0);
+	else
+		r = pg_exec_params(pg, st, v);
 	status = PQresultStatus(r);
 	if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
 		pg_fail(pg, st->what, r, err);
