@@ -15,10 +15,12 @@ from selenium.webdriver.support.ui import WebDriverWait
 URL, WORK, TR, LAN, LAN2 = sys.argv[1:6]
 KEY_RE = re.compile(r"^[2-9A-HJ-NP-Z]{4}(-[2-9A-HJ-NP-Z]{4}){5}$")
 failed = 0
+step = "start"
 
 
 def check(name, cond):
-    global failed
+    global failed, step
+    step = name
     if not cond:
         failed += 1
         print("FAIL: " + name)
@@ -34,16 +36,17 @@ def browser(javascript):
         opts.add_experimental_option(
             "prefs", {"profile.managed_default_content_settings.javascript": 2})
     d = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
-    d.set_page_load_timeout(30)
+    d.set_page_load_timeout(90)
     return d
 
 
 def submit(d, css):
     """Clicks a submit button and waits for the next page (a sign-in runs a
-    slow password hash first)."""
+    slow password hash first, and the suite runs under AddressSanitizer on
+    a busy machine: the waits are generous)."""
     old = d.find_element(By.TAG_NAME, "html")
     d.find_element(By.CSS_SELECTOR, css).click()
-    WebDriverWait(d, 30).until(EC.staleness_of(old))
+    WebDriverWait(d, 90).until(EC.staleness_of(old))
 
 
 def sign_in(d):
@@ -66,6 +69,20 @@ def fits_phone(d, page):
 
 def groups_of(number):
     return number.split("-")
+
+
+def broke(d, e, name):
+    """An exception instead of a page: says where (after which check) and
+    what, without the driver's stack, and keeps the page for a look."""
+    global failed
+    failed += 1
+    first = (getattr(e, "msg", None) or str(e) or "").strip().splitlines()
+    print("FAIL: %s: after '%s': %s: %s" % (name, step, type(e).__name__, first[0] if first else ""))
+    try:
+        with open("%s/browser.%s.html" % (WORK, name.replace(" ", "-")), "w") as f:
+            f.write(d.current_url + "\n" + d.page_source)
+    except Exception:
+        pass
 
 
 keys = []
@@ -113,6 +130,8 @@ try:
     submit(d, "form.signout button")
     d.get(URL + "/history")
     check("signed out", d.current_url.endswith("/signin"))
+except Exception as e:
+    broke(d, e, "with JavaScript")
 finally:
     d.quit()
 
@@ -141,6 +160,8 @@ try:
     key = d.find_element(By.ID, "key").text
     check("redeem works without JavaScript", KEY_RE.match(key) is not None)
     keys.append("B " + key)
+except Exception as e:
+    broke(d, e, "without JavaScript")
 finally:
     d.quit()
 

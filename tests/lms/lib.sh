@@ -156,15 +156,17 @@ parallel() {
 }
 
 # hold_writes SECONDS: in the background ($HOLD), another client holds
-# what the LMS's writes need for SECONDS. PostgreSQL: a lock on the audit
-# table, which every successful action writes last: the transactions
-# under way meet there and then commit at once, so that SERIALIZABLE
-# refuses some (40001). SQLite: the write lock of the file, past the busy
-# timeout (5 s) of every write that waits for it.
+# what the LMS's writes need. PostgreSQL: a lock on the audit table, which
+# every successful action writes last, for 3 s at most: the transactions
+# under way (one a server thread) meet there and then commit at once, so
+# that SERIALIZABLE refuses some (40001); longer would only keep the
+# requests queued behind them waiting, past the server's 15 s connection
+# timeout on a busy machine. SQLite: the write lock of the file for
+# SECONDS, past the busy timeout (5 s) of every write that waits for it.
 hold_writes() {
   if [ "${LMS_BACKEND:-sqlite}" = postgresql ]; then
     psql -X -q -d "$LMSDB" -c "BEGIN; LOCK TABLE audit IN SHARE ROW EXCLUSIVE MODE;
-      SELECT pg_sleep($1); COMMIT" >/dev/null &
+      SELECT pg_sleep($(($1 < 3 ? $1 : 3))); COMMIT" >/dev/null &
   else
     printf 'BEGIN IMMEDIATE;\n.shell sleep %s\nCOMMIT;\n' "$1" | sqlite3 "$LMSDB" >/dev/null &
   fi
