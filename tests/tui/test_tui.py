@@ -25,7 +25,7 @@ WORK = tempfile.mkdtemp(prefix="svcmode-tui.")
 MGR = ("7654321", "7654321")
 BUDGET_DOWN = 40
 BUDGET_SCROLL = 60
-FIRST_SCREEN = 700
+FIRST_SCREEN = 450  # the top menu: 313 bytes
 
 
 class Case:
@@ -308,6 +308,9 @@ def vt100_output_is_ascii_without_colour():
     c = Case(args=("--ascii",))
     check(b"\x0e" not in c.t.raw and b"\x1b(0" not in c.t.raw, "--ascii: no ACS switch")
     check(c.t.line(1).startswith("-----"), "--ascii: plain lines", c)
+    title = c.t.line(0).split("  ")[0]
+    check(c.t.line(1).rstrip() == "-" * len(title),
+          "the title underlined, as wide as the title only: %r" % c.t.line(1), c)
     c.close()
 
 
