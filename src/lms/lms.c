@@ -48,7 +48,7 @@ enum {
 	O_KEY = 256,
 	O_ADMIN = 512,
 	O_COUNT = 1024,
-	O_TUNE = 2048, /* --rate, --max-failures, --max-signin-failures, --token-ttl, --threads */
+	O_TUNE = 2048, /* serve's numbers: --rate, --threads, --timeout, ... */
 };
 #define NOPTS 12
 
@@ -411,6 +411,7 @@ static const struct option longopts[] = {
 	{ "max-signin-failures", required_argument, NULL, 'S' },
 	{ "token-ttl", required_argument, NULL, 'T' },
 	{ "threads", required_argument, NULL, 'P' },
+	{ "timeout", required_argument, NULL, 'W' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -433,6 +434,7 @@ num_option(struct lms *l, int c, const char *name, struct svc_err *err)
 		break;
 	case 'T': rc = num_opt(optarg, name, 1, 86400 * 30, &v, err), l->serve.token_ttl = v; break;
 	case 'P': rc = num_opt(optarg, name, 1, 64, &v, err), l->serve.threads = (int)v; break;
+	case 'W': rc = num_opt(optarg, name, 1, 3600, &v, err), l->serve.timeout = (int)v; break;
 	default: break;
 	}
 	return rc;
@@ -468,6 +470,7 @@ parse_opts(struct lms *l, int argc, char **argv, int *given, struct svc_err *err
 		case 'S':
 		case 'T':
 		case 'P':
+		case 'W':
 			*given |= c == 'N' ? O_COUNT : O_TUNE;
 			if (num_option(l, c, longopts[idx].name, err) != 0)
 				return -1;
@@ -579,9 +582,12 @@ main(int argc, char **argv)
 	struct svc_err err = { 0 };
 	int rc;
 
-	l.serve = (struct lms_serve_opts){
-		.rate = 50, .max_failures = 10, .max_signin = 5, .token_ttl = 8 * 3600, .threads = 4
-	};
+	l.serve = (struct lms_serve_opts){ .rate = 50,
+					   .max_failures = 10,
+					   .max_signin = 5,
+					   .token_ttl = 8 * 3600,
+					   .threads = 4,
+					   .timeout = 30 };
 	l.db_path = getenv("SVCMODE_LMS_DB");
 	l.secret_file = getenv("SVCMODE_LMS_SECRET_FILE");
 	rc = run(&l, argc, argv, &err);

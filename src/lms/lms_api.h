@@ -26,6 +26,7 @@ struct lms_serve_opts {
 	int max_signin;   /* failed sign-ins per account or address in 15 minutes */
 	int64_t token_ttl;
 	int threads;
+	int timeout; /* seconds a connection may sit without a byte either way */
 };
 
 /* Bearer sessions that a server thread found live this second. Nothing

@@ -283,10 +283,11 @@ start(struct server *s, const struct lms_listen *la, const char *cert, const cha
 	return MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &la->addr,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->o->threads, MHD_OPTION_CONNECTION_TIMEOUT,
-		15u, MHD_OPTION_CONNECTION_LIMIT, 512u, MHD_OPTION_PER_IP_CONNECTION_LIMIT, 256u,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536, MHD_OPTION_NOTIFY_COMPLETED,
-		on_completed, s, cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert,
-		MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_END);
+		(unsigned)s->o->timeout, MHD_OPTION_CONNECTION_LIMIT, 512u,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, 256u, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+		(size_t)65536, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert, MHD_OPTION_HTTPS_MEM_KEY,
+		key, MHD_OPTION_END);
 }
 
 /* Waits for SIGTERM or SIGINT (blocked in every thread). */

@@ -212,12 +212,35 @@ check_grep "says it stops" main.log "signal 15: stopping"
 # --- limits: tokens expire, failed sign-ins and wrong numbers ---------------------
 # Expiry on a server of its own: a 1-second token would also expire in the
 # middle of the failure counts below on a loaded machine.
-serve expiry --token-ttl 1
+serve expiry --token-ttl 1 --timeout 2
 signin eng 'engineer password 1'
 sleep 2
 api GET '/v1/licenses?serial=BBB00002'
 check_code "an expired token" 401
 check_grep "says expired" out "expired"
+# A client that connects and says nothing, or sends half a request over
+# TLS, is let go after --timeout (2 s here): the server closes the
+# connection (a TLS alert at most).
+for said in '' 'GET /v1/health HTTP/1.1\r\nHost: x\r\n'; do
+  /usr/bin/python3 -c '
+import socket, ssl, sys, time
+host, port = sys.argv[1].rsplit(":", 1)
+s = socket.create_connection((host.strip("[]"), int(port)))
+if sys.argv[2]:
+    s = ssl._create_unverified_context().wrap_socket(s)
+    s.sendall(sys.argv[2].encode().decode("unicode_escape").encode())
+t = time.monotonic()
+s.settimeout(30)
+try:
+    while s.recv(256):
+        pass
+except (ssl.SSLError, ConnectionResetError):
+    pass
+print("closed", int(time.monotonic() - t))' "${URL#https://}" "$said" >"$WORK/out" 2>&1
+  read -r got secs <"$WORK/out"
+  [ "$got" = closed ] && [ "$secs" -ge 1 ] && [ "$secs" -le 10 ] && ok ||
+    fail "an idle connection ('$said') closed after the 2 s timeout: $(cat "$WORK/out")"
+done
 kill -TERM "$PID"
 wait "$PID"
 serve short --max-signin-failures 3 --max-failures 3
