@@ -16,9 +16,10 @@
 #include "util/strbuf.h"
 
 #define CHUNK (64 * 1024)
-/* Reads of the archive: 1 MiB at a time (16 times fewer system calls than
- * 64 KiB; libarchive hands stored entries back from this buffer). */
-#define RD_CHUNK (1024 * 1024)
+/* Reads of the archive: 256 KiB at a time (4 times fewer system calls than
+ * 64 KiB; libarchive hands stored entries back from this buffer). 1 MiB
+ * was no faster and was an eighth of the backup commands' peak memory. */
+#define RD_CHUNK (256 * 1024)
 #define MANIFEST_NAME "svcmode-backup.json"
 #define SUMS_NAME "SHA256SUMS"
 /* 100 inboxes x 100 documents need about 4 MiB; more is not a backup of ours. */
