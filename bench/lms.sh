@@ -9,7 +9,8 @@
 # verifications/s, p99 under 100 ms.
 #
 #   bench/lms.sh [BUILD_DIR [postgresql://USER@HOST:PORT/DB]]
-#     (default build; BENCH_N numbers, default 2000). The PostgreSQL
+#     (default build; BENCH_N numbers, default 2000; BENCH_THREADS server
+#     threads, default 8). The PostgreSQL
 #     database must be empty; its password comes from PGPASSWORD or
 #     PGPASSFILE. psql reads the counts there, sqlite3 on SQLite.
 set -eu
@@ -42,7 +43,7 @@ done
 "$DIR/lms_numbers" "$DIR/secret" SEND "$N" >"$DIR/numbers"
 printf 'bench password 1\n' | lms account add bench 2>/dev/null
 "$LMS" --db "$DB" --secret-file "$DIR/secret" serve --listen 127.0.0.1:0 --tls-cert "$DIR/cert.pem" --tls-key "$DIR/key.pem" --rate 0 \
-  --max-failures 0 --threads 8 2>"$DIR/serve.log" &
+  --max-failures 0 --threads "${BENCH_THREADS:-8}" 2>"$DIR/serve.log" &
 PID=$!
 for _ in $(seq 50); do grep -q serving "$DIR/serve.log" && break; sleep 0.1; done
 URL=https://127.0.0.1:$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\)$/\1/p' "$DIR/serve.log")
