@@ -9,10 +9,10 @@
 # verifications/s, p99 under 100 ms.
 #
 #   bench/lms.sh [BUILD_DIR [postgresql://USER@HOST:PORT/DB]]
-#     (default build; BENCH_N numbers, default 2000; BENCH_THREADS server
-#     threads, default 8). The PostgreSQL
-#     database must be empty; its password comes from PGPASSWORD or
-#     PGPASSFILE. psql reads the counts there, sqlite3 on SQLite.
+#     (default build; BENCH_N numbers, default 2000; BENCH_THREADS
+#     server threads, default 8). The PostgreSQL database must be empty;
+#     its password comes from PGPASSWORD or PGPASSFILE. psql reads the
+#     counts there, sqlite3 on SQLite.
 set -eu
 cd "$(dirname "$0")/.."
 build=${1:-build}

@@ -160,8 +160,8 @@ parallel() {
 # every successful action writes last, for 3 s at most: the transactions
 # under way (one a server thread) meet there and then commit at once, so
 # that SERIALIZABLE refuses some (40001); longer would only keep the
-# requests queued behind them waiting, past the server's 15 s connection
-# timeout on a busy machine. SQLite: the write lock of the file for
+# requests queued behind them waiting, towards the server's connection
+# timeout (serve --timeout) on a busy machine. SQLite: the write lock of the file for
 # SECONDS, past the busy timeout (5 s) of every write that waits for it.
 hold_writes() {
   if [ "${LMS_BACKEND:-sqlite}" = postgresql ]; then
