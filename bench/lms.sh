@@ -8,11 +8,13 @@
 # Issue 18's target (with PostgreSQL): 500 transfers/s, 2,000
 # verifications/s, p99 under 100 ms.
 #
-#   bench/lms.sh [BUILD_DIR [postgresql://USER@HOST:PORT/DB]]
+#   bench/lms.sh [BUILD_DIR [postgresql | postgresql://USER@HOST:PORT/DB]]
 #     (default build; BENCH_N numbers, default 2000; BENCH_THREADS
-#     server threads, default 8). The PostgreSQL database must be empty;
-#     its password comes from PGPASSWORD or PGPASSFILE. psql reads the
-#     counts there, sqlite3 on SQLite.
+#     server threads, default 8). "postgresql" alone: a PostgreSQL 15
+#     server of the benchmark's own on 127.0.0.1, started as the tests
+#     start it (tests/lms/pg.sh). A given database must be empty; its
+#     password comes from PGPASSWORD or PGPASSFILE. psql reads the counts
+#     there, sqlite3 on SQLite.
 set -eu
 cd "$(dirname "$0")/.."
 build=${1:-build}
@@ -20,12 +22,17 @@ N=${BENCH_N:-2000}
 LMS=$build/src/lms/svcmode-lms
 DIR=$(mktemp -d "${BENCH_DIR:-/tmp}/lms-bench.XXXXXX")
 DB=${2:-$DIR/lms.db}
+. tests/lms/pg.sh
+PID=
+trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; pg_stop; rm -rf "$DIR"' EXIT
+if [ "$DB" = postgresql ]; then
+  pg_start >/dev/null
+  DB=$LMSDB
+fi
 case $DB in
 postgres://* | postgresql://*) q() { psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$DB" -c "$1"; } ;;
 *) q() { sqlite3 "$DB" "$1"; } ;;
 esac
-PID=
-trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$DIR"' EXIT
 umask 077
 printf 'benchmark vendor secret, not for use\n' >"$DIR/secret"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=127.0.0.1 \

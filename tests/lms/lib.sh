@@ -6,46 +6,12 @@ LMS=${LMS:-$BUILD/src/lms/svcmode-lms}
 umask 077
 printf 'test vendor secret, not the demo one\n' >"$WORK/vendor.secret"
 SERVER_PIDS=
-PGDIR=
 
 # The backend: a SQLite file, or with LMS_BACKEND=postgresql a real
-# PostgreSQL 15 server of this test's own (pg_start), so that the same
-# assertions hold for both. dbq SQL: one query on what the LMS stored.
-PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
-pg_as() { # the server runs as an unprivileged user: as nobody under root
-  if [ "$(id -u)" = 0 ]; then
-    (cd "$PGDIR" && setpriv --reuid=nobody --regid=nogroup --clear-groups "$@")
-  else
-    (cd "$PGDIR" && "$@")
-  fi
-}
-pg_start() {
-  PGDIR=$(mktemp -d "${TMPDIR:-/tmp}/lms-pg.XXXXXX")
-  openssl rand -hex 16 >"$PGDIR/pw"
-  [ "$(id -u)" = 0 ] && chown -R nobody:nogroup "$PGDIR"
-  pg_as "$PGBIN/initdb" -D "$PGDIR/data" -U lms --pwfile="$PGDIR/pw" --auth=scram-sha-256 \
-    -E UTF8 --no-sync >"$PGDIR/initdb.log" 2>&1 || { echo "initdb failed:"; cat "$PGDIR/initdb.log"; exit 1; }
-  for _ in 1 2 3 4 5; do
-    PGPORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    pg_as "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -w -t 30 \
-      -o "-h 127.0.0.1 -p $PGPORT -k $PGDIR -c fsync=off -c max_connections=200" start >/dev/null 2>&1 && break
-    PGPORT=
-  done
-  [ -n "$PGPORT" ] || { echo "PostgreSQL did not start:"; cat "$PGDIR/server.log"; exit 1; }
-  # The password from the environment, not the connection string: it
-  # stays out of argv (libpq reads PGPASSWORD).
-  PGPASSWORD=$(cat "$PGDIR/pw")
-  export PGPASSWORD
-  psql -X -q -d "postgresql://lms@127.0.0.1:$PGPORT/postgres" -c 'CREATE DATABASE lms' ||
-    { echo "cannot create the database"; exit 1; }
-  LMSDB="postgresql://lms@127.0.0.1:$PGPORT/lms"
-}
-pg_stop() {
-  [ -n "$PGDIR" ] || return 0
-  pg_as "$PGBIN/pg_ctl" -D "$PGDIR/data" -m immediate -w stop >/dev/null 2>&1
-  rm -rf "$PGDIR"
-  PGDIR=
-}
+# PostgreSQL 15 server of this test's own (pg_start, tests/lms/pg.sh), so
+# that the same assertions hold for both. dbq SQL: one query on what the
+# LMS stored.
+. "$SRC/tests/lms/pg.sh"
 stop_servers() { for p in $SERVER_PIDS; do kill "$p" 2>/dev/null; done; }
 trap 'stop_servers; pg_stop; rm -rf "$WORK"' EXIT
 if [ "${LMS_BACKEND:-sqlite}" = postgresql ]; then
