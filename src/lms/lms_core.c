@@ -315,7 +315,6 @@ refuse_used(struct lms_core *c, const char *norm, struct svc_err *err)
 
 	lms_db_rollback(c->db);
 	used = lms_db_transfer_get(c->db, norm, &t, NULL);
-
 	if (used <= 0)
 		return -1; /* the search's own refusal stands */
 	return REFUSE(c, "NUMBER_USED", EX_DATAERR,
