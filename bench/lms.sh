@@ -26,11 +26,11 @@ DB=${2:-$DIR/lms.db}
 PID=
 trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; pg_stop; rm -rf "$DIR"' EXIT
 if [ "$DB" = postgresql ]; then
-  pg_start >/dev/null
+  pg_start
   DB=$LMSDB
 fi
 case $DB in
-postgres://* | postgresql://*) q() { psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$DB" -c "$1"; } ;;
+postgres://* | postgresql://*) q() { pg_query "$DB" "$1"; } ;;
 *) q() { sqlite3 "$DB" "$1"; } ;;
 esac
 umask 077

@@ -361,7 +361,10 @@ verify_in(struct lms_core *c, const char *from, const char *option, const char *
 		rc = verify_known(c, from, opt, number, g->transfer, lic, err);
 	else
 		rc = verify_scan(c, from, opt, number, g->transfer, lic, err);
-	if (rc != 0 && c->code != NULL && strcmp(c->code, "WRONG_OPTION") != 0)
+	/* Refused because no live license matched (not for a wrong option,
+	 * nor a database error): perhaps because the number was used. */
+	if (rc != 0 && c->code != NULL &&
+	    (strcmp(c->code, "NO_LICENSE") == 0 || strcmp(c->code, "NUMBER_INVALID") == 0))
 		refuse_used(c, g->transfer, err);
 	return rc;
 }

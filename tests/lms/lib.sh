@@ -16,7 +16,7 @@ stop_servers() { for p in $SERVER_PIDS; do kill "$p" 2>/dev/null; done; }
 trap 'stop_servers; pg_stop; rm -rf "$WORK"' EXIT
 if [ "${LMS_BACKEND:-sqlite}" = postgresql ]; then
   pg_start
-  dbq() { psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$LMSDB" -c "$1"; }
+  dbq() { pg_query "$LMSDB" "$1"; }
   # intact: no transaction left open by a server that has stopped
   db_intact() {
     dbq "SELECT CASE count(*) WHEN 0 THEN 'ok' ELSE 'open' END FROM pg_stat_activity
@@ -127,8 +127,9 @@ parallel() {
 # under way (one a server thread) meet there and then commit at once, so
 # that SERIALIZABLE refuses some (40001); longer would only keep the
 # requests queued behind them waiting, towards the server's connection
-# timeout (serve --timeout) on a busy machine. SQLite: the write lock of the file for
-# SECONDS, past the busy timeout (5 s) of every write that waits for it.
+# timeout (serve --timeout) on a busy machine. SQLite: the write lock of
+# the file for SECONDS, past the busy timeout (5 s) of every write that
+# waits for it.
 hold_writes() {
   if [ "${LMS_BACKEND:-sqlite}" = postgresql ]; then
     psql -X -q -d "$LMSDB" -c "BEGIN; LOCK TABLE audit IN SHARE ROW EXCLUSIVE MODE;

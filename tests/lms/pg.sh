@@ -5,6 +5,7 @@
 #              libpq reads it, so it stays out of argv) and LMSDB, the
 #              connection string.
 #   pg_stop    stops it and removes the folder.
+#   pg_query DB SQL   one query, its rows unaligned, stopping on an error.
 # fsync=off: a test or a benchmark measures the LMS, not the disk.
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 PGDIR=
@@ -40,3 +41,4 @@ pg_stop() {
   rm -rf "$PGDIR"
   PGDIR=
 }
+pg_query() { psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$1" -c "$2"; }
