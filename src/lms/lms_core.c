@@ -131,6 +131,27 @@ grant_set(struct lms_grant *g, const char *serial, const struct lic_option *opt,
 	g->number = number;
 }
 
+/* A new live license of OPTION for SERIAL, in the action's transaction.
+ * When SERIAL holds OPTION already (the database's key says so: no read
+ * first, see lms_db_license_add), the action is refused with what it left
+ * undone (THEN), naming the license SERIAL holds; that read comes after the
+ * rollback, so that it locks nothing. */
+static int
+license_new(struct lms_core *c, const char *serial, const char *option, const char *then,
+	    int64_t *number, struct svc_err *err)
+{
+	struct lms_license live;
+	int rc = lms_db_license_add(c->db, serial, option, number, err);
+
+	if (rc <= 0)
+		return rc;
+	lms_db_rollback(c->db);
+	if (lms_db_live(c->db, serial, option, &live, NULL) <= 0)
+		live.number = 0;
+	return REFUSE(c, "ALREADY_LICENSED", EX_DATAERR, "%s already holds %s license %06lld: %s",
+		      serial, option, (long long)live.number, then);
+}
+
 struct issue_args {
 	const char *serial, *option;
 	struct lms_grant *out;
@@ -154,7 +175,8 @@ issue_once(struct lms_core *c, void *args, struct svc_err *err)
 	if (opt == NULL || lms_check_serial(c, serial, err) != 0 || lms_db_begin(c->db, err) != 0)
 		return lms_refused(c, "issue", serial, err);
 	have = lms_db_live(c->db, serial, opt->name, &live, err);
-	if (have < 0 || (!have && lms_db_license_add(c->db, serial, opt->name, &number, err) != 0))
+	if (have < 0 ||
+	    (!have && license_new(c, serial, opt->name, "nothing issued", &number, err) != 0))
 		return lms_refused(c, "issue", serial, err);
 	if (have) {
 		number = live.number;
@@ -478,10 +500,9 @@ transfer_once(struct lms_core *c, void *args, struct svc_err *err)
 	const char *from = a->from, *to = a->to;
 	struct lms_grant *out = a->out;
 	struct lms_transfer t = { 0 };
-	struct lms_license lic = { 0 }, live;
+	struct lms_license lic = { 0 };
 	const struct lic_option *opt;
 	char detail[160];
-	int have;
 
 	memset(out, 0, sizeof *out);
 	c->code = NULL;
@@ -503,13 +524,6 @@ transfer_once(struct lms_core *c, void *args, struct svc_err *err)
 		       out->transfer, to);
 		return lms_refused(c, "transfer", to, err);
 	}
-	have = lms_db_live(c->db, to, lic.option, &live, err);
-	if (have > 0)
-		REFUSE(c, "ALREADY_LICENSED", EX_DATAERR,
-		       "%s already holds %s license %06lld: nothing moved", to, lic.option,
-		       (long long)live.number);
-	if (have != 0)
-		return lms_refused(c, "transfer", to, err);
 	strlcpy_(t.number, out->transfer, sizeof t.number);
 	strlcpy_(t.from, lic.serial, sizeof t.from);
 	strlcpy_(t.to, to, sizeof t.to);
@@ -519,7 +533,7 @@ transfer_once(struct lms_core *c, void *args, struct svc_err *err)
 	snprintf(detail, sizeof detail, "%s: %s license %06lld of %s", out->transfer, lic.option,
 		 (long long)lic.number, lic.serial);
 	if (lms_db_license_end(c->db, lic.number, err) != 0 ||
-	    lms_db_license_add(c->db, to, lic.option, &t.new_license, err) != 0 ||
+	    license_new(c, to, lic.option, "nothing moved", &t.new_license, err) != 0 ||
 	    lms_db_transfer_add(c->db, &t, err) != 0 ||
 	    lms_make_key(c, to, opt, t.new_license, out->key, err) != 0 ||
 	    lms_commit_ok(c, "transfer", to, detail, err) != 0)
@@ -671,7 +685,6 @@ redeem_once(struct lms_core *c, void *args, struct svc_err *err)
 	const char *text = a->text, *serial = a->serial;
 	struct lms_grant *out = a->out;
 	const struct lic_option *opt;
-	struct lms_license live;
 	struct lms_lan lan;
 	char norm[LMS_LAN_TEXT], hash[65], detail[160];
 	int64_t number = 0;
@@ -696,15 +709,10 @@ redeem_once(struct lms_core *c, void *args, struct svc_err *err)
 	if (!have || lan.serial[0])
 		return lms_refused(c, "redeem", serial, err);
 	opt = lic_option_find(lan.option);
-	have = lms_db_live(c->db, serial, lan.option, &live, err);
-	if (have > 0)
-		REFUSE(c, "ALREADY_LICENSED", EX_DATAERR,
-		       "%s already holds %s license %06lld: the number stays unused", serial,
-		       lan.option, (long long)live.number);
-	if (have != 0 || opt == NULL)
+	if (opt == NULL)
 		return lms_refused(c, "redeem", serial, err);
 	snprintf(detail, sizeof detail, "%s...: %s", lan.hint, lan.option);
-	if (lms_db_license_add(c->db, serial, lan.option, &number, err) != 0 ||
+	if (license_new(c, serial, lan.option, "the number stays unused", &number, err) != 0 ||
 	    lms_db_lan_redeem(c->db, hash, serial, number, (int64_t)time(NULL), err) != 0 ||
 	    lms_make_key(c, serial, opt, number, out->key, err) != 0 ||
 	    lms_commit_ok(c, "redeem", serial, detail, err) != 0)

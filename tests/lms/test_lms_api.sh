@@ -162,6 +162,25 @@ check_grep "used" out '"code":"LAN_USED"'
 api POST /v1/redeem "{\"lan\":\"$LAN2\",\"serial\":\"CCC00003\"}"
 check_code "C holds SEND already" 409
 check_grep "already licensed" out '"code":"ALREADY_LICENSED"'
+check_grep "names C's license" out 'CCC00003 already holds SEND license 000003: the number stays unused'
+[ "$(dbq "SELECT count(*) FROM lan WHERE hint = '${LAN2%%-*}' AND serial IS NULL")" = 1 ] && ok ||
+  fail "the refused LAN stays unredeemed"
+# Nothing reads C's licenses first: the key of license_live refuses the
+# second SEND, and the whole transfer is rolled back.
+svc2 --db "$WORK/b.db" license invalidate SEND --yes
+check_rc "B invalidates the SEND it was given" 0
+TRB=$(out)
+NLIC=$(dbq "SELECT count(*) FROM license")
+api POST /v1/transfers "{\"number\":\"$TRB\",\"serial\":\"CCC00003\"}"
+check_code "a transfer to C, which holds SEND" 409
+check_grep "already licensed" out '"code":"ALREADY_LICENSED"'
+check_grep "names C's license, and that nothing moved" out \
+  'CCC00003 already holds SEND license 000003: nothing moved'
+[ "$(dbq "SELECT count(*) FROM license")" = "$NLIC" ] && ok || fail "the refused transfer added a license"
+[ "$(dbq "SELECT count(*) FROM license_live WHERE serial = 'BBB00002' AND option = 'SEND'")" = 1 ] &&
+  ok || fail "B's SEND stays live"
+api POST /v1/transfers/verify "{\"number\":\"$TRB\"}"
+check_code "B's number still verifies" 200
 api POST /v1/redeem "{\"lan\":\"$LANCLI\",\"serial\":\"CCC00003\"}"
 check_code "a LAN made on the command line" 200
 check_grep "PCL" out '"option":"PCL"'
@@ -277,6 +296,13 @@ done
 kill -TERM "$PID"
 wait "$PID"
 
+# The live licenses (license_live) are the issued ones, and no others.
+dbq "SELECT serial || ' ' || option || ' ' || number FROM license WHERE state = 'issued'
+  ORDER BY 1" >"$WORK/issued"
+dbq "SELECT serial || ' ' || option || ' ' || license FROM license_live ORDER BY 1" >"$WORK/live"
+[ -s "$WORK/live" ] && cmp -s "$WORK/issued" "$WORK/live" && ok ||
+  fail "license_live is not the issued licenses: $(diff "$WORK/issued" "$WORK/live" | tr '\n' ' ')"
+
 # --- PostgreSQL: the same schema as SQLite; the connection string --------------------
 if [ "${LMS_BACKEND:-sqlite}" = postgresql ]; then
   sqlite3 "$WORK/other.db" "SELECT m.name || '.' || p.name FROM sqlite_master m,
@@ -299,5 +325,25 @@ if [ "${LMS_BACKEND:-sqlite}" = postgresql ]; then
   RC=$?
   check_rc "postgres:// from SVCMODE_LMS_DB" 0
   check_grep "the same database" out "license 000001 -> 000002"
+else
+  # A file of version 3 (a partial index for the live licenses) is brought
+  # up to date: its issued license becomes the live one, the ended not.
+  for f in "$SRC"/schema/lms/00[1-3]_*.sql; do sqlite3 "$WORK/v3.db" <"$f"; done
+  sqlite3 "$WORK/v3.db" "INSERT INTO license VALUES
+    (1, 'DDD00004', 'SEND', 'transferred', '2026-01-01T00:00:00Z'),
+    (2, 'EEE00005', 'SEND', 'issued', '2026-01-01T00:00:00Z')"
+  v3() { "$LMS" --db "$WORK/v3.db" --secret-file "$WORK/vendor.secret" "$@" >"$WORK/out" 2>"$WORK/err"; RC=$?; }
+  v3 list
+  check_rc "a version 3 file opens" 0
+  [ "$(sqlite3 "$WORK/v3.db" "PRAGMA user_version")" = "$(ls "$SRC"/schema/lms/*.sql | wc -l)" ] &&
+    ok || fail "a version 3 file is migrated"
+  [ "$(sqlite3 "$WORK/v3.db" "SELECT serial || ' ' || option || ' ' || license FROM license_live")" = \
+    "EEE00005 SEND 2" ] && ok || fail "its issued license, and only it, is live"
+  v3 issue --serial EEE00005 --option SEND
+  check_rc "issued again" 0
+  v3 issue --serial DDD00004 --option SEND
+  check_rc "a new license where the old one ended" 0
+  [ "$(sqlite3 "$WORK/v3.db" "SELECT group_concat(license, ' ') FROM (SELECT license FROM license_live ORDER BY 1)")" = "2 3" ] &&
+    ok || fail "the same license again, and one new"
 fi
 finish

@@ -282,6 +282,8 @@ lms_db_license_add(struct lms_db *db, const char *serial, const char *option, in
 {
 	char now[32];
 	const struct lms_param p[] = { LMS_TEXT(serial), LMS_TEXT(option), LMS_TEXT(now) };
+	struct lms_param q[] = { LMS_TEXT(serial), LMS_TEXT(option), LMS_INT(0) };
+	long live = 0;
 	int rc;
 
 	*number = 0;
@@ -293,6 +295,24 @@ lms_db_license_add(struct lms_db *db, const char *serial, const char *option, in
 		*number = 0;
 		return svc_errf(err, EX_SOFTWARE, "add license: no number");
 	}
+	q[2].num = *number;
+	if (run(db, SQL_LIVE_ADD, q, 3, "add license", NULL, NULL, &live, err) < 0)
+		return -1;
+	return live == 1 ? 0 : 1; /* 1: SERIAL holds OPTION already */
+}
+
+/* The license's serial and option, as its end returns them. */
+struct ended {
+	char serial[16], option[16];
+};
+
+static int
+read_ended(void *ctx, const struct lms_row *r)
+{
+	struct ended *e = ctx;
+
+	strlcpy_(e->serial, r->text(r, 0), sizeof e->serial);
+	strlcpy_(e->option, r->text(r, 1), sizeof e->option);
 	return 0;
 }
 
@@ -300,12 +320,20 @@ int
 lms_db_license_end(struct lms_db *db, int64_t number, struct svc_err *err)
 {
 	const struct lms_param p[] = { LMS_INT(number) };
+	struct ended e = { "", "" };
+	const struct lms_param q[] = { LMS_TEXT(e.serial), LMS_TEXT(e.option), LMS_INT(number) };
 	long changed = 0;
 
-	if (run(db, SQL_LICENSE_END, p, 1, "end license", NULL, NULL, &changed, err) < 0)
+	if (run(db, SQL_LICENSE_END, p, 1, "end license", read_ended, &e, &changed, err) < 0)
 		return -1;
 	if (changed != 1)
 		return svc_errf(err, EX_DATAERR, "license %06lld is not live", (long long)number);
+	if (run(db, SQL_LIVE_END, q, 3, "end license", NULL, NULL, &changed, err) < 0)
+		return -1;
+	if (changed != 1)
+		return svc_errf(err, EX_SOFTWARE,
+				"license %06lld: issued, but not the live one of %s",
+				(long long)number, e.serial);
 	return 0;
 }
 

@@ -57,9 +57,12 @@ typedef int (*lms_license_fn)(void *arg, const struct lms_license *l);
 /* Licenses of SERIAL (NULL: all), of OPTION (NULL: all), oldest first. */
 int lms_db_licenses(struct lms_db *db, const char *serial, const char *option, lms_license_fn fn,
 		    void *arg, struct svc_err *err);
-/* A new issued license; *number is its license number. */
+/* A new issued license; *number is its license number. 1 when SERIAL holds
+ * a live OPTION already: its key (table license_live) refuses the second,
+ * and the caller rolls back. Nothing is read first (see schema/lms/004). */
 int lms_db_license_add(struct lms_db *db, const char *serial, const char *option, int64_t *number,
 		       struct svc_err *err);
+/* Ends the live license NUMBER (transferred); EX_DATAERR if it is not live. */
 int lms_db_license_end(struct lms_db *db, int64_t number, struct svc_err *err);
 
 int lms_db_transfer_get(struct lms_db *db, const char *number, struct lms_transfer *out,

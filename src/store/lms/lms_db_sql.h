@@ -17,7 +17,13 @@ static const char SQL_LICENSES[] = "SELECT number, serial, option, state, issued
 static const char SQL_LICENSE_ADD[] = "INSERT INTO license (serial, option, state, issued) "
 				      "VALUES (?1, ?2, 'issued', ?3) RETURNING number";
 static const char SQL_LICENSE_END[] =
-	"UPDATE license SET state = 'transferred' WHERE number = ?1 AND state = 'issued'";
+	"UPDATE license SET state = 'transferred' "
+	"WHERE number = ?1 AND state = 'issued' RETURNING serial, option";
+/* A serial's live license of an option: its key refuses a second one. */
+static const char SQL_LIVE_ADD[] = "INSERT INTO license_live (serial, option, license) "
+				   "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING";
+static const char SQL_LIVE_END[] =
+	"DELETE FROM license_live WHERE serial = ?1 AND option = ?2 AND license = ?3";
 static const char SQL_TRANSFER_GET[] =
 	"SELECT number, from_serial, to_serial, option, counter, license, new_license, at "
 	"FROM transfer WHERE number = ?1";
