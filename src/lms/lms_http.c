@@ -6,9 +6,10 @@
  * this one; it has the limits a public service needs (connection timeout,
  * connections per address, memory per connection) as options.
  *
- * Threads: a pool of MHD threads, each with its own SQLite connection
- * (opened on first use, closed when the thread ends); transactions are
- * BEGIN IMMEDIATE, so requests on different threads serialize in SQLite.
+ * Threads: a pool of MHD threads, each with its own database connection
+ * (opened before serving, taken on first use, closed when the thread
+ * ends); on SQLite transactions are BEGIN IMMEDIATE, so requests on
+ * different threads serialize there.
  * SIGTERM or SIGINT stops the daemon: requests under way finish, then
  * the threads and their connections close.
  */
@@ -41,8 +42,14 @@ struct server {
 	const struct lms_serve_opts *o;
 	pthread_key_t db_key;
 	pthread_key_t sessions_key; /* the thread's struct lms_session_cache */
-	pthread_mutex_t lock;       /* the buckets */
+	pthread_mutex_t lock;       /* the buckets, the ready connections */
 	struct bucket *buckets;
+	/* Connections opened before serving, one per thread: a thread takes
+	 * one on its first request, which then does not wait for the
+	 * connection's set-up (on PostgreSQL a SCRAM sign-in and the schema
+	 * check, a few ms each, all threads at once). */
+	struct lms_db **ready;
+	int nready;
 };
 
 struct conn_state {
@@ -56,15 +63,43 @@ db_free(void *p)
 	lms_db_close(p);
 }
 
-/* The calling thread's database, opened on first use. */
+/* The calling thread's database: one opened before serving, or opened now
+ * when those have gone to other threads. */
 static struct lms_db *
 thread_db(struct server *s, struct svc_err *err)
 {
 	struct lms_db *db = pthread_getspecific(s->db_key);
 
-	if (db == NULL && lms_db_open(s->o->db_path, &db, err) == 0)
+	if (db != NULL)
+		return db;
+	pthread_mutex_lock(&s->lock);
+	if (s->nready > 0)
+		db = s->ready[--s->nready];
+	pthread_mutex_unlock(&s->lock);
+	if (db != NULL || lms_db_open(s->o->db_path, &db, err) == 0)
 		pthread_setspecific(s->db_key, db);
 	return db;
+}
+
+/* One connection per thread, opened before serving: a wrong --db also
+ * fails here, at start, rather than on each request. */
+static int
+ready_open(struct server *s, struct svc_err *err)
+{
+	s->ready = xcalloc((size_t)s->o->threads, sizeof *s->ready);
+	for (; s->nready < s->o->threads; s->nready++)
+		if (lms_db_open(s->o->db_path, &s->ready[s->nready], err) != 0)
+			return -1;
+	return 0;
+}
+
+static void
+ready_close(struct server *s)
+{
+	while (s->nready > 0)
+		lms_db_close(s->ready[--s->nready]);
+	free(s->ready);
+	s->ready = NULL;
 }
 
 static void
@@ -309,7 +344,6 @@ lms_serve(const struct lms_serve_opts *o, struct svc_err *err)
 	struct MHD_Daemon *d = NULL;
 	struct lms_listen la;
 	char name[80];
-	struct lms_db *probe = NULL;
 	const union MHD_DaemonInfo *info;
 	sigset_t set;
 	int rc = -1, sig;
@@ -321,10 +355,8 @@ lms_serve(const struct lms_serve_opts *o, struct svc_err *err)
 	if (o->tls_cert && (fs_read(o->tls_cert, 1 << 20, &cert, err) != 0 ||
 			    fs_read(o->tls_key, 1 << 20, &key, err) != 0))
 		goto out;
-	/* Opened once here so that a wrong --db fails at start, not per request. */
-	if (lms_db_open(o->db_path, &probe, err) != 0)
+	if (ready_open(&s, err) != 0)
 		goto out;
-	lms_db_close(probe);
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
@@ -353,6 +385,7 @@ out_threads:
 	pthread_key_delete(s.db_key);
 	pthread_mutex_destroy(&s.lock);
 out:
+	ready_close(&s);
 	sb_release(&cert);
 	sb_release(&key);
 	return rc;
