@@ -86,7 +86,7 @@ thread_db(struct server *s, struct svc_err *err)
 static int
 ready_open(struct server *s, struct svc_err *err)
 {
-	s->ready = xcalloc((size_t)s->o->threads, sizeof *s->ready);
+	s->ready = xcalloc((size_t)s->o->threads, sizeof(struct lms_db *));
 	for (; s->nready < s->o->threads; s->nready++)
 		if (lms_db_open(s->o->db_path, &s->ready[s->nready], err) != 0)
 			return -1;
