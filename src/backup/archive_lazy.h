@@ -41,6 +41,7 @@
 	X(archive_read_open1)                                                                      \
 	X(archive_read_set_callback_data)                                                          \
 	X(archive_read_set_read_callback)                                                          \
+	X(archive_read_set_options)                                                                \
 	X(archive_read_set_seek_callback)                                                          \
 	X(archive_read_support_format_zip_seekable)                                                \
 	X(archive_set_error)                                                                       \
@@ -98,6 +99,7 @@ int archive_lazy_load(struct svc_err *err);
 #define archive_read_open1 (*lazy_archive_read_open1)
 #define archive_read_set_callback_data (*lazy_archive_read_set_callback_data)
 #define archive_read_set_read_callback (*lazy_archive_read_set_read_callback)
+#define archive_read_set_options (*lazy_archive_read_set_options)
 #define archive_read_set_seek_callback (*lazy_archive_read_set_seek_callback)
 #define archive_read_support_format_zip_seekable (*lazy_archive_read_support_format_zip_seekable)
 #define archive_set_error (*lazy_archive_set_error)

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/hashjob.h"
+
 struct plan {
 	struct parsed *p;
 	struct device *dev;
@@ -15,6 +17,7 @@ struct plan {
 	int *no;          /* the number it will have */
 	char (*file)[80]; /* its new file once written */
 	struct mailbox_file *cur;
+	struct hashjob *hj; /* hashes each document beside its write */
 	struct collect old; /* documents of replaced inboxes */
 	int written;
 	int ndocs; /* entries of take, no, file */
@@ -32,7 +35,11 @@ sink_begin(void *arg, int i, struct svc_err *err)
 
 	if (!pl->take[i])
 		return 0;
-	return mailbox_file_begin(pl->dev, &pl->cur, err) == 0 ? 1 : -1;
+	if (mailbox_file_begin(pl->dev, &pl->cur, err) != 0)
+		return -1;
+	if (pl->hj)
+		mailbox_file_hash_beside(pl->cur, pl->hj);
+	return 1;
 }
 
 static int
@@ -91,6 +98,7 @@ plan_free(struct plan *pl)
 	free(pl->no);
 	free(pl->file);
 	free(pl->old.v);
+	hashjob_free(pl->hj);
 }
 
 /* Removes the files written for a restore that did not commit. */
@@ -320,6 +328,7 @@ restore_one_pass(struct plan *pl, int fd, const char *path, const char *passphra
 {
 	struct sink sink = { sink_ready, sink_begin, sink_write, sink_end, pl };
 
+	pl->hj = hashjob_new(); /* NULL: hashed inline, only slower */
 	if (backup_read(pl->dev, fd, path, passphrase, p, &sink, true, pl->cb, "restoring", err) !=
 	    0) {
 		mailbox_file_abort(pl->cur);

@@ -15,6 +15,7 @@
 #include "access/seal.h"
 
 #include "util/fsutil.h"
+#include "util/hashjob.h"
 #include "util/hex.h"
 #include "util/text.h"
 
@@ -79,12 +80,26 @@ mailbox_write_error(const char *path, int e, struct svc_err *err)
 	return svc_errf(err, EX_IOERR, "cannot write '%s': %s", path, strerror(e));
 }
 
+void
+mailbox_file_hash_beside(struct mailbox_file *f, struct hashjob *hj)
+{
+	f->hj = hj;
+}
+
 int
 mailbox_file_write(struct mailbox_file *f, const void *buf, size_t len, struct svc_err *err)
 {
-	if (fs_write_all(f->fd, buf, len) != 0)
-		return mailbox_write_error(f->tmp, errno, err);
-	if (EVP_DigestUpdate(f->md, buf, len) != 1)
+	int wr, e, hashed;
+
+	if (f->hj)
+		hashjob_start(f->hj, f->md, buf, len);
+	wr = fs_write_all(f->fd, buf, len);
+	e = errno;
+	/* BUF is the caller's again only once the thread is done with it. */
+	hashed = f->hj ? hashjob_wait(f->hj) : EVP_DigestUpdate(f->md, buf, len) == 1 ? 0 : -1;
+	if (wr != 0)
+		return mailbox_write_error(f->tmp, e, err);
+	if (hashed != 0)
 		return svc_errf(err, EX_SOFTWARE, "SHA-256 failed");
 	f->size += (int64_t)len;
 	return 0;

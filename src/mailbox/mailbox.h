@@ -144,6 +144,10 @@ int mailbox_file_begin(struct device *dev, struct mailbox_file **out, struct svc
 int mailbox_file_write(struct mailbox_file *f, const void *buf, size_t len, struct svc_err *err);
 int mailbox_file_finish(struct mailbox_file *f, bool sync, char file[80], int64_t *size,
 			char sha256[65], struct svc_err *err);
+/* _write then hashes each block on HJ's thread while it writes it (HJ
+ * stays the caller's and must outlive F). */
+struct hashjob;
+void mailbox_file_hash_beside(struct mailbox_file *f, struct hashjob *hj);
 /* Flushes the documents directory to the disk (syncfs). */
 int mailbox_sync(struct device *dev, struct svc_err *err);
 void mailbox_file_abort(struct mailbox_file *f);

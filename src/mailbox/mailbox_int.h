@@ -23,6 +23,7 @@ struct mailbox_file {
 	char file[80];
 	int64_t size;
 	EVP_MD_CTX *md;
+	struct hashjob *hj; /* hashes beside the write, if set; not owned */
 };
 
 /* The error for a failed write of PATH (errno E): a full disk says so. */

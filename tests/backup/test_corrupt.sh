@@ -34,7 +34,7 @@ refused "flipped byte in a document" "$WORK/doc.zip" "damaged"
 
 cp "$WORK/good.zip" "$WORK/man.zip"
 $EDIT flip "$WORK/man.zip" '"name": "scan 2.pdf"'
-refused "flipped byte in the manifest" "$WORK/man.zip" "damaged"
+refused "flipped byte in the manifest" "$WORK/man.zip" "damaged or tampered with: svcmode-backup.json does not match SHA256SUMS"
 
 size=$(stat -c %s "$WORK/good.zip")
 head -c $((size - 10)) "$WORK/good.zip" >"$WORK/cut1.zip"
