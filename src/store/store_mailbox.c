@@ -355,6 +355,29 @@ store_mailbox_clear(struct store *st, int64_t *docs, int64_t *inboxes, struct sv
 
 /* --- manifests --- */
 
+/*
+ * The manifest's statements read JSON that can be megabytes long: bound
+ * SQLITE_STATIC, it is not copied (a copy was the largest block on the
+ * heap of a backup). man_done clears the binding so that the cached
+ * statement never holds the caller's pointer past the call.
+ */
+static sqlite3_stmt *
+man_stmt(struct store *st, const char *sql, const char *json, struct svc_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, sql, err);
+
+	if (s)
+		sqlite3_bind_text(s, 1, json, -1, SQLITE_STATIC);
+	return s;
+}
+
+static void
+man_done(sqlite3_stmt *s)
+{
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+}
+
 static bool
 is_int(sqlite3_stmt *s, int col)
 {
@@ -384,16 +407,15 @@ int
 store_manifest_head(struct store *st, const char *json, struct store_manifest_head *out,
 		    struct svc_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_MAN_HEAD, err);
+	sqlite3_stmt *s = man_stmt(st, SQL_MAN_HEAD, json, err);
 	int rc, bad;
 
 	memset(out, 0, sizeof *out);
 	if (s == NULL)
 		return -1;
-	store_bind_text(s, 1, json);
 	/* json_extract raises an error on malformed JSON. */
 	if (sqlite3_step(s) != SQLITE_ROW) {
-		sqlite3_reset(s);
+		man_done(s);
 		return svc_errf(err, EX_DATAERR, "the backup manifest is not valid JSON");
 	}
 	bad = sqlite3_column_int(s, 6) != 1 || !is_int(s, 5);
@@ -402,8 +424,9 @@ store_manifest_head(struct store *st, const char *json, struct store_manifest_he
 	strlcpy_(out->model, store_col(s, 2), sizeof out->model);
 	strlcpy_(out->serial, store_col(s, 3), sizeof out->serial);
 	strlcpy_(out->created, store_col(s, 4), sizeof out->created);
-	rc = sqlite3_step(s);
-	if (step_done(st, s, rc, "reading the manifest", err) != 0)
+	rc = step_done(st, s, sqlite3_step(s), "reading the manifest", err);
+	sqlite3_clear_bindings(s);
+	if (rc != 0)
 		return -1;
 	if (bad)
 		return svc_errf(err, EX_DATAERR, "the backup manifest has no format number");
@@ -414,35 +437,34 @@ int
 store_manifest_inboxes(struct store *st, const char *json, store_inbox_fn fn, void *arg,
 		       struct svc_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_MAN_INBOXES, err);
+	sqlite3_stmt *s = man_stmt(st, SQL_MAN_INBOXES, json, err);
 	struct store_inbox in;
 	int rc;
 
 	if (s == NULL)
 		return -1;
-	store_bind_text(s, 1, json);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (!is_int(s, 5) || !is_int(s, 6) || sqlite3_column_type(s, 1) != SQLITE_TEXT ||
 		    sqlite3_column_type(s, 2) != SQLITE_TEXT) {
-			sqlite3_reset(s);
+			man_done(s);
 			return svc_errf(err, EX_DATAERR,
 					"the backup manifest has a malformed inbox");
 		}
 		if (in_range(s, 0, "box", 0, 99, err) != 0) {
-			sqlite3_reset(s);
+			man_done(s);
 			return -1;
 		}
 		inbox_row(s, &in);
 		if (fn(arg, &in) != 0) {
-			sqlite3_reset(s);
+			man_done(s);
 			return -1;
 		}
 	}
 	if (rc != SQLITE_DONE) {
-		sqlite3_reset(s);
+		man_done(s);
 		return svc_errf(err, EX_DATAERR, "the backup manifest's inboxes are malformed");
 	}
-	sqlite3_reset(s);
+	man_done(s);
 	return 0;
 }
 
@@ -450,13 +472,12 @@ int
 store_manifest_docs(struct store *st, const char *json, store_doc_fn fn, void *arg,
 		    struct svc_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_MAN_DOCS, err);
+	sqlite3_stmt *s = man_stmt(st, SQL_MAN_DOCS, json, err);
 	struct store_doc d;
 	int rc;
 
 	if (s == NULL)
 		return -1;
-	store_bind_text(s, 1, json);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		bool ok = true;
 		for (int c = 8; c <= 12; c++)
@@ -467,7 +488,7 @@ store_manifest_docs(struct store *st, const char *json, store_doc_fn fn, void *a
 		     strlen(store_col(s, 7)) < sizeof d.file &&
 		     strlen(store_col(s, 2)) < sizeof d.name;
 		if (!ok) {
-			sqlite3_reset(s);
+			man_done(s);
 			return svc_errf(err, EX_DATAERR,
 					"the backup manifest has a malformed document entry");
 		}
@@ -476,19 +497,19 @@ store_manifest_docs(struct store *st, const char *json, store_doc_fn fn, void *a
 		    in_range(s, 3, "stored", MAN_TIME_MIN, MAN_TIME_MAX, err) != 0 ||
 		    in_range(s, 4, "pages", 0, 1000000, err) != 0 ||
 		    in_range(s, 5, "size", 0, INT64_MAX, err) != 0) {
-			sqlite3_reset(s);
+			man_done(s);
 			return -1;
 		}
 		doc_row(s, &d);
 		if (fn(arg, &d) != 0) {
-			sqlite3_reset(s);
+			man_done(s);
 			return -1;
 		}
 	}
 	if (rc != SQLITE_DONE) {
-		sqlite3_reset(s);
+		man_done(s);
 		return svc_errf(err, EX_DATAERR, "the backup manifest's documents are malformed");
 	}
-	sqlite3_reset(s);
+	man_done(s);
 	return 0;
 }
