@@ -126,7 +126,7 @@ dlg_input(struct tui *t, const char *title, const char *text, const char *initia
 			mvprintw(b.y + r + 1, b.x + 2, "%.*s", b.w - 4, msg);
 		hint(&b, "Enter:OK Esc:cancel");
 		move(b.y + r, b.x + 3 + (int)(v.len - off));
-		refresh();
+		tui_refresh(t);
 		ch = tui_getkey(t);
 		if (ch == ERR || ch == 27 || ch == CTRL('c')) {
 			rc = -1;
@@ -194,7 +194,7 @@ dlg_choice(struct tui *t, const char *title, const char *const *items, int n, in
 				 b.w - 5, items[top + i]);
 		hint(&b, "Enter:OK Esc:cancel");
 		move(b.y + 1 + cur - top, b.x + 1);
-		refresh();
+		tui_refresh(t);
 		ch = tui_getkey(t);
 		switch (ch) {
 		case KEY_UP:
@@ -247,7 +247,7 @@ dlg_yesno(struct tui *t, const char *title, const char *text)
 		box_text(&b, 1, text);
 		hint(&b, "y:yes n:no");
 		move(b.y + b.h - 2, b.x + 2);
-		refresh();
+		tui_refresh(t);
 		ch = tui_getkey(t);
 		if (ch == 'y' || ch == 'Y')
 			return tui_paint(t), 1;
@@ -288,7 +288,7 @@ dlg_text(struct tui *t, const char *title, const char *text)
 				 lines[top + i]);
 		hint(&b, n > vis ? "j/k:scroll Enter:close" : "Enter:close");
 		move(b.y + b.h - 1, b.x + 1);
-		refresh();
+		tui_refresh(t);
 		ch = tui_getkey(t);
 		if ((ch == KEY_DOWN || ch == 'j') && top + vis < n)
 			top++;
@@ -344,5 +344,5 @@ dlg_progress(struct tui *t, const char *title, const char *what, double fraction
 	printw("] %3d%%", (int)(fraction * 100 + 0.5));
 	mvprintw(b.y + 3, b.x + 2, "elapsed %s  left %s", el, left);
 	move(b.y + 2, b.x + 3 + fill);
-	refresh();
+	tui_refresh(t);
 }

@@ -203,7 +203,8 @@ void
 tui_show(struct tui *t)
 {
 	tui_paint(t);
-	refresh();
+	if (!tui_scroll_step(t))
+		tui_refresh(t);
 }
 
 /* --- frames ------------------------------------------------------------ */

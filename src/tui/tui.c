@@ -3,7 +3,7 @@
  * of the tree, or the rows of an ACTION_LIST. Each key repaints the whole
  * frame into curses' buffer; curses then sends only what differs from the
  * terminal, so moving the highlight costs a few bytes (the '>' marker
- * column), scrolling a list uses the terminal's scrolling region, and a
+ * column), scrolling a list costs its new line (scroll.c), and a
  * 9600-baud line is never flooded.
  *
  * This file: the keys, idle logout and the main loop; the frames and their
@@ -198,6 +198,7 @@ setup_terminal(struct tui *t, struct svc_err *err)
 	if (t->screen == NULL)
 		return svc_errf(err, EX_USAGE, "unknown terminal type '%s' (set TERM, e.g. vt100)",
 				term ? term : "");
+	tui_scroll_init(t);
 	raw();
 	noecho();
 	nonl();
@@ -212,7 +213,7 @@ setup_terminal(struct tui *t, struct svc_err *err)
 		seq[1] = 'O';
 		define_key(seq, arrows[i].key);
 	}
-	idlok(stdscr, TRUE); /* lets a scrolled list use the scrolling region */
+	idlok(stdscr, TRUE); /* curses' own scrolling, where scroll.c does not step */
 	t->color = !t->opts->mono && has_colors() && !(getenv("NO_COLOR") && *getenv("NO_COLOR"));
 	if (t->color) {
 		start_color();
@@ -265,6 +266,7 @@ tui_run(struct device *dev, const struct tui_opts *opts, struct svc_err *err)
 	int rc = 0;
 
 	memset(&t, 0, sizeof t);
+	t.devnull = -1;
 	t.dev = dev;
 	t.cat = device_catalog(dev);
 	t.opts = opts;
@@ -313,6 +315,7 @@ tui_run(struct device *dev, const struct tui_opts *opts, struct svc_err *err)
 	while (t.depth > 1)
 		tui_pop(&t);
 	tui_free_rows(&t.stack[0]);
+	tui_scroll_end(&t);
 	endwin();
 	delscreen(t.screen);
 	device_set_asker(dev, NULL, NULL);

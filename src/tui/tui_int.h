@@ -63,6 +63,8 @@ struct tui {
 	bool color;
 	bool quit;
 	chtype hl, vl, ul, ur, ll, lr; /* line drawing: ACS or +-| */
+	int devnull; /* where curses' refresh goes after a step by hand; -1: no steps */
+	bool region; /* the body's scrolling region is set on the terminal */
 };
 
 /* Seconds on the monotonic clock. */
@@ -100,6 +102,17 @@ int tui_list_rows(struct tui *t, struct frame *f, struct svc_err *err);
 int tui_ask_creds(void *arg, unsigned doors, struct device_creds *c, struct svc_err *err);
 /* Opens one of DOORS (asking); the status line says why not. */
 int tui_enter(struct tui *t, unsigned doors, const char *what);
+
+/* Scrolling by hand (scroll.c). _init after newterm, _end before endwin. */
+void tui_scroll_init(struct tui *t);
+void tui_scroll_end(struct tui *t);
+/* Sends a one-line scroll of a list's body by hand if that is what stdscr
+ * holds over the terminal; false: nothing sent, refresh as usual. */
+bool tui_scroll_step(struct tui *t);
+/* Gives the terminal its whole screen back as the scrolling region. */
+void tui_scroll_release(struct tui *t);
+/* refresh(), after giving the region back: every refresh goes here. */
+void tui_refresh(struct tui *t);
 
 /* Repaints the frame under any dialog (into curses' buffer, no output). */
 void tui_paint(struct tui *t);
