@@ -1,4 +1,5 @@
 /* svcmode: service-mode maintenance of the device store. */
+#include <malloc.h>
 #include <stdio.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -22,9 +23,22 @@ no_core_dumps(void)
 #endif
 }
 
+/* Blocks of 64 KiB and more (archive buffers, a manifest, its parse) are
+ * mapped on their own and given back when freed; grown, they are moved by
+ * mremap rather than copied. glibc's default threshold rises to the
+ * largest block ever freed, after which such blocks fragment the heap:
+ * a backup's heap was twice what it held at any moment. */
+static void
+big_blocks_mapped(void)
+{
+	mallopt(M_MMAP_THRESHOLD, 64 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 128 * 1024);
+}
+
 int
 main(int argc, char **argv)
 {
 	no_core_dumps();
+	big_blocks_mapped();
 	return cli_main(argc, argv);
 }

@@ -64,9 +64,11 @@ void backup_parsed_free(struct parsed *p);
  * starts zeroed); EX_DATAERR names what is wrong. */
 int backup_parse_manifest(struct device *dev, const char *path, const char *json, struct parsed *p,
 			  struct svc_err *err);
-/* SHA256SUMS for the manifest's hash and the documents (.file: archive path). */
+/* SHA256SUMS for the manifest's hash and the documents: their .file is
+ * the archive path, or with STORE_DOCS the store's file (the archive path
+ * is then made from the box, number and name). */
 void backup_sums_text(const char *manifest_sha, const struct store_doc *docs, int n,
-		      struct strbuf *out);
+		      bool store_docs, struct strbuf *out);
 /* The manifest of the inboxes SEL (settings INS) and documents DOCS. */
 void backup_build_manifest(struct device *dev, const struct store_inbox *ins, const bool *sel,
 			   const struct collect *docs, struct strbuf *j);

@@ -149,11 +149,17 @@ backup_parse_manifest(struct device *dev, const char *path, const char *json, st
 }
 
 void
-backup_sums_text(const char *manifest_sha, const struct store_doc *docs, int n, struct strbuf *out)
+backup_sums_text(const char *manifest_sha, const struct store_doc *docs, int n, bool store_docs,
+		 struct strbuf *out)
 {
+	char apath[sizeof docs->file];
+
 	sb_addf(out, "%s  %s\n", manifest_sha, MANIFEST_NAME);
-	for (int i = 0; i < n; i++)
-		sb_addf(out, "%s  %s\n", docs[i].sha256, docs[i].file);
+	for (int i = 0; i < n; i++) {
+		if (store_docs)
+			backup_doc_path(&docs[i], apath, sizeof apath);
+		sb_addf(out, "%s  %s\n", docs[i].sha256, store_docs ? apath : docs[i].file);
+	}
 }
 
 void

@@ -241,13 +241,17 @@ backup_read(struct device *dev, int fd, const char *path, const char *passphrase
 	sb_reset(&want);
 	if (backup_parse_manifest(dev, path, sb_str(&man), p, err) != 0)
 		goto out;
-	backup_sums_text(mhex, p->docs, p->ndocs, &want);
+	/* The texts are done with before the documents: less at the peak. */
+	sb_release(&man);
+	backup_sums_text(mhex, p->docs, p->ndocs, false, &want);
 	if (strcmp(sb_str(&sums), sb_str(&want)) != 0) {
 		svc_errf(err, EX_DATAERR,
 			 "'%s' is damaged or tampered with: %s does not match the manifest", path,
 			 SUMS_NAME);
 		goto out;
 	}
+	sb_release(&sums);
+	sb_release(&want);
 	if (!docs_too) {
 		rc = 0;
 		goto out;

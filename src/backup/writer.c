@@ -260,9 +260,8 @@ write_archive(struct device *dev, struct out *o, const char *path, const char *p
 {
 	struct archive *a = archive_lazy_load(err) == 0 ? archive_write_new() : NULL;
 	struct strbuf sums = STRBUF_INIT;
-	struct store_doc *ad = xcalloc((size_t)docs->n + 1, sizeof *ad);
 	unsigned char *buf = xmalloc(CHUNK);
-	char mhex[65];
+	char mhex[65], apath[sizeof docs->v[0].file];
 	int64_t now = (int64_t)time(NULL), done = 0;
 	int rc = -1;
 
@@ -287,19 +286,17 @@ write_archive(struct device *dev, struct out *o, const char *path, const char *p
 		wr_fail(a, o, path, err);
 		goto out;
 	}
-	for (int i = 0; i < docs->n; i++) {
-		ad[i] = docs->v[i];
-		backup_doc_path(&docs->v[i], ad[i].file, sizeof ad[i].file);
-	}
 	backup_sha256_hex(man->buf, man->len, mhex);
-	backup_sums_text(mhex, ad, docs->n, &sums);
+	backup_sums_text(mhex, docs->v, docs->n, true, &sums);
 	if (put_blob(a, o, path, MANIFEST_NAME, man, now, err) != 0 ||
 	    put_blob(a, o, path, SUMS_NAME, &sums, now, err) != 0)
 		goto out;
-	for (int i = 0; i < docs->n; i++)
-		if (put_doc(dev, a, o, path, &docs->v[i], ad[i].file, buf, &done, total, cb, err) !=
-		    0)
+	sb_release(&sums);
+	for (int i = 0; i < docs->n; i++) {
+		backup_doc_path(&docs->v[i], apath, sizeof apath);
+		if (put_doc(dev, a, o, path, &docs->v[i], apath, buf, &done, total, cb, err) != 0)
 			goto out;
+	}
 	if (archive_write_close(a) != ARCHIVE_OK) {
 		wr_fail(a, o, path, err);
 		goto out;
@@ -309,7 +306,6 @@ out:
 	if (a)
 		archive_write_free(a);
 	sb_release(&sums);
-	free(ad);
 	free(buf);
 	return rc;
 }
@@ -361,6 +357,10 @@ backup_create(struct device *dev, const char *path, const bool *boxes, const cha
 		goto out;
 	if (write_archive(dev, &o, path, passphrase, &man, &docs, total, cb, err) != 0)
 		goto fail;
+	/* Not needed by the read back: freed before it (less at the peak). */
+	free(docs.v);
+	docs.v = NULL;
+	sb_release(&man);
 	if (!o.is_stdout) {
 		if (fsync(o.fd) != 0) {
 			o.err_no = errno;

@@ -250,8 +250,16 @@ sums_name_every_entry(void **state)
 	d[1] = doc(3, 2, "b", 1, SHA_B);
 	strlcpy_(d[0].file, "inboxes/03/0001 a", sizeof d[0].file);
 	strlcpy_(d[1].file, "inboxes/03/0002 b", sizeof d[1].file);
-	backup_sums_text(SHA_B, d, 2, &sb);
+	backup_sums_text(SHA_B, d, 2, false, &sb);
 	/* sha256sum(1) form: hash, two spaces, name. */
+	assert_string_equal(sb.buf, SHA_B "  svcmode-backup.json\n" SHA_A
+					  "  inboxes/03/0001 a\n" SHA_B "  inboxes/03/0002 b\n");
+	/* The store's documents: the same archive paths, made from box,
+	 * number and name. */
+	sb_reset(&sb);
+	strlcpy_(d[0].file, "0123abcd.doc", sizeof d[0].file);
+	strlcpy_(d[1].file, "4567ef01.doc", sizeof d[1].file);
+	backup_sums_text(SHA_B, d, 2, true, &sb);
 	assert_string_equal(sb.buf, SHA_B "  svcmode-backup.json\n" SHA_A
 					  "  inboxes/03/0001 a\n" SHA_B "  inboxes/03/0002 b\n");
 	sb_release(&sb);
