@@ -20,6 +20,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <string.h>
 #include <term.h>
 #include <unistd.h>
@@ -62,10 +63,11 @@ out_flush(void)
 	olen = 0;
 }
 
+/* Absent or cancelled ((char *)-1 in terminfo) capabilities are not used. */
 static bool
 has_cap(const char *cap)
 {
-	return cap != NULL && cap != (char *)-1 && *cap != '\0';
+	return cap != NULL && (uintptr_t)cap != UINTPTR_MAX && *cap != '\0';
 }
 
 void
@@ -140,7 +142,8 @@ cell_same(WINDOW *a, int ya, WINDOW *b, int yb, int x)
 
 	cell_at(a, ya, x, &ca);
 	cell_at(b, yb, x, &cb);
-	return memcmp(&ca, &cb, sizeof ca) == 0;
+	return ca.attrs == cb.attrs && ca.pair == cb.pair &&
+	       memcmp(ca.wch, cb.wch, sizeof ca.wch) == 0;
 }
 
 /* The cell's character if it is plain ASCII without attributes, else 0. */
